@@ -1,0 +1,52 @@
+package ncpclient
+
+// APIKey is an NCP API Gateway API key as the API returns it. List responses
+// leave PrimaryKey and SecondaryKey empty.
+type APIKey struct {
+	ID           string `json:"apiKeyId"`
+	TenantID     string `json:"tenantId"`
+	Name         string `json:"apiKeyName"`
+	Description  string `json:"apiKeyDescription"`
+	PrimaryKey   string `json:"primaryKey,omitempty"`
+	SecondaryKey string `json:"secondaryKey,omitempty"`
+	Modifier     string `json:"modifier"`
+	Enabled      bool   `json:"isEnabled"`
+	ModTime      string `json:"modTime"`
+	DomainCode   string `json:"domainCode"`
+}
+
+// CreateAPIKeyInput is the body of a create. A new key is always enabled.
+type CreateAPIKeyInput struct {
+	Name        string `json:"apiKeyName"`
+	Description string `json:"apiKeyDescription"`
+}
+
+// UpdateAPIKeyInput is the whole object an edit sends: the API requires
+// isEnabled and apiKeyName, and an omitted description would clear it.
+type UpdateAPIKeyInput struct {
+	Enabled     bool   `json:"isEnabled"`
+	Name        string `json:"apiKeyName"`
+	Description string `json:"apiKeyDescription"`
+}
+
+// ListAPIKeysInput selects one page of keys. Name is the server-side filter.
+type ListAPIKeysInput struct {
+	Name   string
+	Offset int64
+	Limit  int64
+}
+
+// APIKeyPage is one page of a list.
+type APIKeyPage struct {
+	APIKeys      []APIKey `json:"apiKeys"`
+	Total        int64    `json:"total"`
+	InitialCount int64    `json:"initialCount"`
+}
+
+// KeyType names the key a regenerate replaces.
+type KeyType string
+
+const (
+	KeyTypePrimary   KeyType = "PRIMARY"
+	KeyTypeSecondary KeyType = "SECONDARY"
+)
