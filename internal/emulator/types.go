@@ -38,6 +38,8 @@ type Fault struct {
 }
 
 // Faults is the emulator's whole fault configuration; the zero value is a healthy API.
+// Its JSON (see MarshalJSON) writes durations as Go duration strings such as "50ms"
+// and reads them as such strings or as integer nanoseconds.
 type Faults struct {
 	Latency       time.Duration `json:"latency,omitempty"`        // added to every signed request
 	LatencyJitter time.Duration `json:"latency_jitter,omitempty"` // plus a uniform random 0..LatencyJitter
@@ -63,7 +65,7 @@ type Key struct {
 
 // Stats counts what the emulator was asked and how it answered.
 type Stats struct {
-	Requests  map[Route]int `json:"requests"`  // every signed request by route, rejected ones included
+	Requests  map[Route]int `json:"requests"`  // every API request by route, throttled, unauthenticated and faulted ones included
 	Responses map[int]int   `json:"responses"` // by HTTP status; dropped connections count as 0
 	Throttled int           `json:"throttled"` // 429 answers from the rate limit
 }

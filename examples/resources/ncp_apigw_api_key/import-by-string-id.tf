@@ -1,0 +1,4 @@
+import {
+  to = ncp_apigw_api_key.mobile_app
+  id = "a1b2c3vg07"
+}

@@ -1,0 +1,96 @@
+package emulator
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// controlPrefix holds the unsigned endpoints that let a benchmark or a script
+// drive a standalone emulator the way Go tests drive it through methods.
+const controlPrefix = "/_emulator/"
+
+// maxSeedCount bounds one seeding request, to keep a typo from eating memory.
+const maxSeedCount = 100_000
+
+func (e *Emulator) controlMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /_emulator/stats", func(w http.ResponseWriter, r *http.Request) {
+		writeControlJSON(w, http.StatusOK, e.Stats())
+	})
+	mux.HandleFunc("POST /_emulator/stats/reset", func(w http.ResponseWriter, r *http.Request) {
+		e.ResetStats()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("GET /_emulator/faults", func(w http.ResponseWriter, r *http.Request) {
+		writeControlJSON(w, http.StatusOK, e.Faults())
+	})
+	mux.HandleFunc("PUT /_emulator/faults", e.putFaults)
+	mux.HandleFunc("GET /_emulator/keys", func(w http.ResponseWriter, r *http.Request) {
+		keys := e.Keys()
+		writeControlJSON(w, http.StatusOK, keyList{APIKeys: keys, Total: len(keys)})
+	})
+	mux.HandleFunc("POST /_emulator/keys", e.seedKeys)
+	return mux
+}
+
+// keyList is the answer of the control endpoints for keys: unlike the API's
+// list it includes the key values, which here are fake.
+type keyList struct {
+	APIKeys []Key `json:"apiKeys"`
+	Total   int   `json:"total"`
+}
+
+func writeControlJSON(w http.ResponseWriter, status int, v any) {
+	jsonResponse(status, v).write(w)
+}
+
+// decodeRequest reads r's body as a JSON object into v.
+func decodeRequest(r *http.Request, v any) error {
+	data, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return decodeBody(data, v)
+}
+
+func (e *Emulator) putFaults(w http.ResponseWriter, r *http.Request) {
+	var f Faults
+	if err := decodeRequest(r, &f); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if err := f.Validate(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	e.SetFaults(f)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// seedKeys creates count keys directly, as PutKey does. When count is more
+// than 1 the names get a suffix -1, -2, ... so that the name filter has
+// something to tell apart; they are not checked against the API's limits.
+func (e *Emulator) seedKeys(w http.ResponseWriter, r *http.Request) {
+	in := struct {
+		Name        string `json:"apiKeyName"`
+		Description string `json:"apiKeyDescription"`
+		Count       int    `json:"count"`
+	}{Name: "seed", Count: 1}
+	if err := decodeRequest(r, &in); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if in.Count < 1 || in.Count > maxSeedCount {
+		http.Error(w, fmt.Sprintf("count must be 1-%d", maxSeedCount), http.StatusBadRequest)
+		return
+	}
+	keys := make([]Key, in.Count)
+	for i := range keys {
+		name := in.Name
+		if in.Count > 1 {
+			name = fmt.Sprintf("%s-%d", in.Name, i+1)
+		}
+		keys[i] = e.PutKey(name, in.Description)
+	}
+	writeControlJSON(w, http.StatusOK, keyList{APIKeys: keys, Total: len(keys)})
+}

@@ -1,0 +1,280 @@
+package ncpclient
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+const apiKeysPath = "api-keys"
+
+// CreateAPIKey creates a key; the result holds both key values.
+//
+// A create is retried blindly only when the request certainly did not reach
+// the server (HTTP 429, or no connection). When the outcome is unknown
+// (HTTP 502/503/504, a connection lost after the request was sent, an
+// undecodable success body, an attempt timeout) the client looks for the key
+// by name before trying again; see AmbiguousCreateError.
+func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKey, error) {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return nil, err
+	}
+	var key *APIKey
+	rec := reconciler{c: c, name: in.Name}
+	cl := &call{
+		method: http.MethodPost,
+		url:    c.target(nil, apiKeysPath),
+		body:   body,
+		decode: func(b []byte) (err error) {
+			key, err = decodeWrappedKey(b)
+			return err
+		},
+		onAmbiguous: func(ctx context.Context, started time.Time, cause error) (bool, error) {
+			found, err := rec.reconcile(ctx, started, cause)
+			if found != nil {
+				key = found
+			}
+			return found != nil, err
+		},
+	}
+	if err := c.do(ctx, cl); err != nil {
+		return nil, err
+	}
+	c.seen.add(key.ID)
+	return key, nil
+}
+
+// GetAPIKey reads one key, key values included. The API documents the key
+// unwrapped at the top level; a {"apiKey": {...}} body is accepted too.
+func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
+	if id == "" {
+		return nil, errEmptyID
+	}
+	var key *APIKey
+	cl := &call{
+		method: http.MethodGet,
+		url:    c.target(nil, apiKeysPath, id),
+		decode: func(b []byte) (err error) {
+			key, err = decodeKey(b)
+			return err
+		},
+	}
+	if err := c.do(ctx, cl); err != nil {
+		return nil, err
+	}
+	c.seen.add(key.ID)
+	return key, nil
+}
+
+// ListAPIKeys reads one page of keys, without key values. A zero Limit asks
+// for the client's page size; the server may return fewer keys than asked.
+// The Name filter is the server's, which may match partially.
+func (c *Client) ListAPIKeys(ctx context.Context, in ListAPIKeysInput) (*APIKeyPage, error) {
+	if in.Offset < 0 || in.Limit < 0 {
+		return nil, fmt.Errorf("listing API keys: offset %d and limit %d must not be negative", in.Offset, in.Limit)
+	}
+	if in.Limit == 0 {
+		in.Limit = c.pageSize
+	}
+	q := url.Values{}
+	q.Set("offset", strconv.FormatInt(in.Offset, 10))
+	q.Set("limit", strconv.FormatInt(in.Limit, 10))
+	if in.Name != "" {
+		q.Set("apiKeyName", in.Name)
+	}
+	var page *APIKeyPage
+	cl := &call{
+		method: http.MethodGet,
+		url:    c.target(q, apiKeysPath),
+		decode: func(b []byte) (err error) {
+			page, err = decodePage(b)
+			return err
+		},
+	}
+	if err := c.do(ctx, cl); err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// ListAllAPIKeys reads every key whose name passes the server's filter (all
+// keys for an empty name). Since the server may cap the page size silently,
+// it pages by what it got: the next offset is the previous one plus the
+// page's length, until total keys were read or a page is empty. A key that
+// moves between pages while listing is returned once.
+func (c *Client) ListAllAPIKeys(ctx context.Context, name string) ([]APIKey, error) {
+	var (
+		keys   []APIKey
+		ids    = map[string]bool{}
+		offset int64
+	)
+	for {
+		page, err := c.ListAPIKeys(ctx, ListAPIKeysInput{Name: name, Offset: offset, Limit: c.pageSize})
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range page.APIKeys {
+			if !ids[k.ID] {
+				ids[k.ID] = true
+				keys = append(keys, k)
+			}
+		}
+		offset += int64(len(page.APIKeys))
+		if len(page.APIKeys) == 0 || offset >= page.Total {
+			return keys, nil
+		}
+	}
+}
+
+// UpdateAPIKey replaces a key's name, description and enabled flag. The API
+// takes the whole object, so every field of in is sent.
+func (c *Client) UpdateAPIKey(ctx context.Context, id string, in UpdateAPIKeyInput) (*APIKey, error) {
+	if id == "" {
+		return nil, errEmptyID
+	}
+	body, err := json.Marshal(in)
+	if err != nil {
+		return nil, err
+	}
+	var key *APIKey
+	cl := &call{
+		method: http.MethodPut,
+		url:    c.target(nil, apiKeysPath, id),
+		body:   body,
+		decode: func(b []byte) (err error) {
+			key, err = decodeWrappedKey(b)
+			return err
+		},
+	}
+	if err := c.do(ctx, cl); err != nil {
+		return nil, err
+	}
+	c.seen.add(key.ID)
+	return key, nil
+}
+
+// RegenerateAPIKey replaces the primary or secondary key value.
+//
+// A regenerate whose outcome is unknown (connection lost after the request
+// was sent, undecodable success body, HTTP 502/503/504, attempt timeout) is
+// retried: the caller wants a fresh key either way. But such an attempt may
+// have taken effect, so afterwards the key is read back and RegenerateAPIKey
+// returns that GET's result, the live key values, even when the retries
+// themselves ended in failure. If that read fails, the last regenerate's
+// answer (or its error) is returned.
+func (c *Client) RegenerateAPIKey(ctx context.Context, id string, kt KeyType) (*APIKey, error) {
+	if id == "" {
+		return nil, errEmptyID
+	}
+	if kt != KeyTypePrimary && kt != KeyTypeSecondary {
+		return nil, fmt.Errorf("regenerating API key %s: key type %q is neither %s nor %s", id, kt, KeyTypePrimary, KeyTypeSecondary)
+	}
+	body, err := json.Marshal(struct {
+		KeyType KeyType `json:"keyType"`
+	}{kt})
+	if err != nil {
+		return nil, err
+	}
+	var (
+		key       *APIKey
+		uncertain bool
+	)
+	cl := &call{
+		method: http.MethodPatch,
+		url:    c.target(nil, apiKeysPath, id),
+		body:   body,
+		decode: func(b []byte) (err error) {
+			key, err = decodeWrappedKey(b)
+			return err
+		},
+		onAmbiguous: func(context.Context, time.Time, error) (bool, error) {
+			uncertain = true
+			return false, nil
+		},
+	}
+	err = c.do(ctx, cl)
+	if uncertain {
+		live, getErr := c.GetAPIKey(ctx, id)
+		if getErr == nil {
+			c.debug(ctx, "NCP API regenerate outcome was uncertain; returning the key as read back", map[string]any{
+				"api_key_id": id,
+			})
+			return live, nil
+		}
+		c.debug(ctx, "NCP API reading the key back after an uncertain regenerate failed", map[string]any{
+			"api_key_id": id, "error": getErr.Error(),
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.seen.add(key.ID)
+	return key, nil
+}
+
+// DeleteAPIKey deletes a key. A key that is already gone is not an error,
+// which also makes a retry after a lost answer succeed.
+func (c *Client) DeleteAPIKey(ctx context.Context, id string) error {
+	if id == "" {
+		return errEmptyID
+	}
+	err := c.do(ctx, &call{
+		method: http.MethodDelete,
+		url:    c.target(nil, apiKeysPath, id),
+	})
+	if IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+var errEmptyID = errors.New("the API key ID is empty")
+
+// decodeWrappedKey decodes the {"apiKey": {...}} answer of create, edit and
+// regenerate.
+func decodeWrappedKey(body []byte) (*APIKey, error) {
+	var w struct {
+		APIKey *APIKey `json:"apiKey"`
+	}
+	if err := json.Unmarshal(body, &w); err != nil {
+		return nil, err
+	}
+	if w.APIKey == nil || w.APIKey.ID == "" {
+		return nil, errors.New(`no "apiKey" object with an "apiKeyId"`)
+	}
+	return w.APIKey, nil
+}
+
+// decodeKey decodes the answer of a view-one: the key unwrapped, as
+// documented, or wrapped like the other answers.
+func decodeKey(body []byte) (*APIKey, error) {
+	var v struct {
+		APIKey
+		Wrapped *APIKey `json:"apiKey"`
+	}
+	if err := json.Unmarshal(body, &v); err != nil {
+		return nil, err
+	}
+	key := &v.APIKey
+	if v.Wrapped != nil {
+		key = v.Wrapped
+	}
+	if key.ID == "" {
+		return nil, errors.New(`no "apiKeyId"`)
+	}
+	return key, nil
+}
+
+func decodePage(body []byte) (*APIKeyPage, error) {
+	var p APIKeyPage
+	if err := json.Unmarshal(body, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}

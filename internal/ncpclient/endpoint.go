@@ -1,0 +1,75 @@
+package ncpclient
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// siteBaseURLs maps each NCP site to its API Gateway management base URL. The
+// hosts do not follow one pattern (fin is not "fin-apigateway..."), so they are
+// listed rather than derived.
+var siteBaseURLs = map[string]string{
+	"public": "https://apigateway.apigw.ntruss.com/api/v1",
+	"gov":    "https://apigateway.apigw.gov-ntruss.com/api/v1",
+	"fin":    "https://apigateway.apigw.fin-ntruss.com/api/v1",
+}
+
+// DefaultSite is the site used when none is configured.
+const DefaultSite = "public"
+
+// SiteBaseURL returns the base URL, /api/v1 included, of the API-key API on
+// an NCP site: "public", "gov" or "fin". An empty site means DefaultSite.
+func SiteBaseURL(site string) (string, error) {
+	if site == "" {
+		site = DefaultSite
+	}
+	base, ok := siteBaseURLs[site]
+	if !ok {
+		return "", fmt.Errorf("unknown NCP site %q: valid sites are public, gov and fin", site)
+	}
+	return base, nil
+}
+
+// ValidateEndpoint checks a custom base URL. It must be an absolute https URL
+// without query, fragment or user info; plain http is accepted only for a
+// loopback host (127.0.0.0/8, ::1, localhost), where emulators and test
+// servers run, so that credentials and signatures never cross a network in
+// clear text.
+func ValidateEndpoint(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("endpoint %q is not a valid URL: %w", raw, err)
+	}
+	if !u.IsAbs() || u.Host == "" {
+		return fmt.Errorf("endpoint %q must be an absolute URL such as %s", raw, siteBaseURLs[DefaultSite])
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopbackHost(u.Hostname()) {
+			return fmt.Errorf("endpoint %q uses http, which is allowed only for a loopback host (127.0.0.1, ::1, localhost); use https", raw)
+		}
+	default:
+		return fmt.Errorf("endpoint %q has the unsupported scheme %q; use https", raw, u.Scheme)
+	}
+	if u.User != nil {
+		return fmt.Errorf("endpoint %q must not contain user info", raw)
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		return fmt.Errorf("endpoint %q must not have a query", raw)
+	}
+	if u.Fragment != "" {
+		return fmt.Errorf("endpoint %q must not have a fragment", raw)
+	}
+	return nil
+}
+
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,205 @@
+package ncpclient
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Error is an unsuccessful answer of the API: an NCP error body, a proxy's
+// HTML or empty page, or a success status whose body could not be decoded.
+type Error struct {
+	StatusCode int
+	Code       string // NCP errorCode; the API sends it as a JSON string or number
+	Message    string
+	Method     string
+	Path       string // URI path without host or query
+	Excerpt    string // short, redacted excerpt of a body that was not an NCP error
+
+	// hint is advice for the user, such as the likely causes of an
+	// authentication failure.
+	hint string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "NCP API %s %s: HTTP %d", e.Method, e.Path, e.StatusCode)
+	if e.Code != "" {
+		fmt.Fprintf(&b, ", error code %s", e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	switch {
+	case e.Excerpt != "":
+		fmt.Fprintf(&b, " (response body: %q)", e.Excerpt)
+	case e.Code == "" && e.Message == "":
+		b.WriteString(" with an empty response body")
+	}
+	if e.hint != "" {
+		b.WriteString("; ")
+		b.WriteString(e.hint)
+	}
+	return b.String()
+}
+
+// IsNotFound reports whether err says the requested API key does not exist:
+// HTTP 404, or HTTP 400 whose code or message says "not found", as some NCP
+// APIs answer lookups of missing items.
+func IsNotFound(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.StatusCode {
+	case http.StatusNotFound:
+		return true
+	case http.StatusBadRequest:
+		return saysNotFound(e.Code) || saysNotFound(e.Message)
+	}
+	return false
+}
+
+// saysNotFound matches "not found", "NotFound", "NOT_FOUND" and the like.
+func saysNotFound(s string) bool {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '_', '-':
+			return -1
+		}
+		return r
+	}, strings.ToLower(s))
+	return strings.Contains(s, "notfound")
+}
+
+// IsThrottled reports whether err is an HTTP 429 (quota, throttle or rate limit).
+func IsThrottled(err error) bool {
+	return hasStatus(err, http.StatusTooManyRequests)
+}
+
+// IsAuth reports whether err is an HTTP 401 or 403: bad credentials, clock
+// skew or missing permissions.
+func IsAuth(err error) bool {
+	return hasStatus(err, http.StatusUnauthorized) || hasStatus(err, http.StatusForbidden)
+}
+
+func hasStatus(err error, status int) bool {
+	var e *Error
+	return errors.As(err, &e) && e.StatusCode == status
+}
+
+// AmbiguousCreateError reports a create whose outcome could not be determined
+// and could not be reconciled: the key may exist without the caller knowing
+// its ID.
+type AmbiguousCreateError struct {
+	Name string
+	// CandidateIDs are the keys that may be the one created: more than one, a
+	// single one that could not be read, or none when the lookup failed.
+	CandidateIDs []string
+	Err          error
+}
+
+func (e *AmbiguousCreateError) Error() string {
+	ids := strings.Join(e.CandidateIDs, ", ")
+	switch len(e.CandidateIDs) {
+	case 0:
+		return fmt.Sprintf("creating API key %q: the API's answer was lost and checking whether the key was created failed: %v; "+
+			"the key may have been created: list keys named %q in the console or with the ncp_apigw_api_keys data source "+
+			"and import it with terraform import ncp_apigw_api_key.<name> <id>", e.Name, e.Err, e.Name)
+	case 1:
+		return fmt.Sprintf("creating API key %q: the API's answer was lost; key %s was probably created but reading it failed: %v; "+
+			"import it with terraform import ncp_apigw_api_key.<name> %s", e.Name, ids, e.Err, ids)
+	default:
+		return fmt.Sprintf("creating API key %q: the API's answer was lost (%v) and %d keys named %q appeared meanwhile (ids: %s); "+
+			"import the right one with terraform import ncp_apigw_api_key.<name> <id> and delete the others",
+			e.Name, e.Err, len(e.CandidateIDs), e.Name, ids)
+	}
+}
+
+func (e *AmbiguousCreateError) Unwrap() error { return e.Err }
+
+// ncpErrorBody is the API's error envelope. errorCode is documented as an
+// integer but shown as a string, so both are accepted.
+type ncpErrorBody struct {
+	Error *struct {
+		Code    json.RawMessage `json:"errorCode"`
+		Message string          `json:"message"`
+		Details string          `json:"details"`
+	} `json:"error"`
+}
+
+// newError turns an unsuccessful response into an *Error. secrets are
+// scrubbed from the excerpt in case a proxy echoes the request.
+func newError(method, path string, status int, body []byte, secrets ...string) *Error {
+	e := &Error{StatusCode: status, Method: method, Path: path}
+	var env ncpErrorBody
+	if json.Unmarshal(body, &env) == nil && env.Error != nil {
+		e.Code = jsonScalar(env.Error.Code)
+		e.Message = env.Error.Message
+		if d := env.Error.Details; d != "" && d != e.Message {
+			e.Message = strings.TrimSpace(e.Message + " (" + d + ")")
+		}
+		if e.Code != "" || e.Message != "" {
+			return e
+		}
+	}
+	e.Excerpt = excerpt(body, secrets...)
+	return e
+}
+
+// newDecodeError reports a success status whose body is not what the
+// operation returns, e.g. truncated by a proxy.
+func newDecodeError(method, path string, status int, body []byte, err error, secrets ...string) *Error {
+	return &Error{
+		StatusCode: status,
+		Method:     method,
+		Path:       path,
+		Message:    "the response could not be decoded: " + err.Error(),
+		Excerpt:    excerpt(body, secrets...),
+	}
+}
+
+// jsonScalar renders a JSON string or number as text; anything else is "".
+func jsonScalar(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+const maxExcerpt = 200
+
+var htmlTag = regexp.MustCompile(`<[^>]*(>|$)`)
+
+// excerpt condenses a body for an error message: key values and secrets
+// redacted, HTML tags stripped, whitespace collapsed, at most maxExcerpt
+// bytes of valid UTF-8.
+func excerpt(body []byte, secrets ...string) string {
+	s := redact(body, secrets...)
+	s = htmlTag.ReplaceAllString(s, " ")
+	s = strings.Join(strings.Fields(s), " ")
+	return truncate(strings.ToValidUTF8(s, "\uFFFD"), maxExcerpt)
+}
+
+// truncate cuts s to at most n bytes on a rune boundary, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	const ellipsis = "..."
+	cut := n - len(ellipsis)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + ellipsis
+}

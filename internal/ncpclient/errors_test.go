@@ -1,0 +1,180 @@
+package ncpclient
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestNewErrorDecodesBodies(t *testing.T) {
+	tests := []struct {
+		name        string
+		status      int
+		body        string
+		wantCode    string
+		wantMessage string
+		wantExcerpt string
+	}{
+		{"string code", 401, `{"error":{"errorCode":"210","message":"Permission Denied"}}`, "210", "Permission Denied", ""},
+		{"numeric code", 404, `{"error":{"errorCode":300,"message":"Not Found Exception"}}`, "300", "Not Found Exception", ""},
+		{"details", 401, `{"error":{"errorCode":"200","message":"Authentication Failed","details":"Invalid authentication information."}}`,
+			"200", "Authentication Failed (Invalid authentication information.)", ""},
+		{"HTML", 502, "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n</body>\n</html>",
+			"", "", "502 Bad Gateway 502 Bad Gateway"},
+		{"empty", 503, "", "", "", ""},
+		{"plain text", 500, "upstream connect error", "", "", "upstream connect error"},
+		{"truncated JSON", 504, `{"error":{"errorCode":"510","mess`, "", "", `{"error":{"errorCode":"510","mess`},
+		{"JSON without error", 500, `{"status":"down"}`, "", "", `{"status":"down"}`},
+		{"empty error object", 500, `{"error":{}}`, "", "", `{"error":{}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newError("GET", "/api/v1/api-keys", tt.status, []byte(tt.body))
+			if e.StatusCode != tt.status || e.Code != tt.wantCode || e.Message != tt.wantMessage || e.Excerpt != tt.wantExcerpt {
+				t.Errorf("got %+v, want code %q message %q excerpt %q", *e, tt.wantCode, tt.wantMessage, tt.wantExcerpt)
+			}
+			msg := e.Error()
+			if !strings.Contains(msg, fmt.Sprintf("HTTP %d", tt.status)) || !strings.Contains(msg, "GET /api/v1/api-keys") {
+				t.Errorf("Error() = %q lacks the status or the request", msg)
+			}
+		})
+	}
+}
+
+func TestErrorString(t *testing.T) {
+	tests := []struct {
+		err  *Error
+		want string
+	}{
+		{&Error{StatusCode: 404, Code: "300", Message: "Not Found Exception", Method: "GET", Path: "/api/v1/api-keys/abc123"},
+			"NCP API GET /api/v1/api-keys/abc123: HTTP 404, error code 300: Not Found Exception"},
+		{&Error{StatusCode: 503, Method: "POST", Path: "/api/v1/api-keys"},
+			"NCP API POST /api/v1/api-keys: HTTP 503 with an empty response body"},
+		{&Error{StatusCode: 502, Method: "PUT", Path: "/api/v1/api-keys/k", Excerpt: "Bad Gateway"},
+			`NCP API PUT /api/v1/api-keys/k: HTTP 502 (response body: "Bad Gateway")`},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestExcerptRedactsAndTruncates(t *testing.T) {
+	body := `<p>{"primaryKey": "PRIMARYVALUE1", "SecondaryKey":"SECOND\"VALUE2", "sig":"SIGNATUREVALUE", "secret":"SECRETVALUE"}` +
+		strings.Repeat(" 키", 200) + `"primaryKey":"CUTVAL`
+	got := excerpt([]byte(body), "SIGNATUREVALUE", "SECRETVALUE")
+	for _, leaked := range []string{"PRIMARYVALUE1", "SECOND", "VALUE2", "SIGNATUREVALUE", "SECRETVALUE", "CUTVAL", "<p>"} {
+		if strings.Contains(got, leaked) {
+			t.Errorf("excerpt %q contains %q", got, leaked)
+		}
+	}
+	if len(got) > maxExcerpt || !utf8.ValidString(got) || !strings.HasSuffix(got, "...") {
+		t.Errorf("excerpt is %d bytes, valid UTF-8 %v, marked %v; want <= %d, valid, marked", len(got), utf8.ValidString(got), strings.HasSuffix(got, "..."), maxExcerpt)
+	}
+	if !strings.Contains(got, `"primaryKey": "***"`) {
+		t.Errorf("excerpt %q does not show the redaction", got)
+	}
+	// A value cut short by the end of the body is redacted too.
+	if got := redact([]byte(`{"apiKey":{"primaryKey":"abc\`)); got != `{"apiKey":{"primaryKey":"***` {
+		t.Errorf("redact of a truncated value = %q", got)
+	}
+}
+
+func TestErrorClassifiers(t *testing.T) {
+	apiErr := func(status int, code, msg string) error {
+		return fmt.Errorf("wrapped: %w", &Error{StatusCode: status, Code: code, Message: msg})
+	}
+	tests := []struct {
+		name                      string
+		err                       error
+		notFound, throttled, auth bool
+	}{
+		{"404", apiErr(404, "300", "Not Found Exception"), true, false, false},
+		{"400 message not found", apiErr(400, "100", "API key not found"), true, false, false},
+		{"400 code NOT_FOUND", apiErr(400, "API_KEY_NOT_FOUND", ""), true, false, false},
+		{"400 NotFound", apiErr(400, "", "ApiKeyNotFoundException"), true, false, false},
+		{"400 other", apiErr(400, "100", "Bad Request Exception"), false, false, false},
+		{"429", apiErr(429, "410", "Throttle Limited"), false, true, false},
+		{"401", apiErr(401, "200", "Authentication Failed"), false, false, true},
+		{"403", apiErr(403, "230", "Forbidden"), false, false, true},
+		{"500 not found text", apiErr(500, "900", "handler not found"), false, false, false},
+		{"not an *Error", errors.New("404 not found"), false, false, false},
+		{"nil", nil, false, false, false},
+	}
+	for _, tt := range tests {
+		if got := IsNotFound(tt.err); got != tt.notFound {
+			t.Errorf("%s: IsNotFound = %v", tt.name, got)
+		}
+		if got := IsThrottled(tt.err); got != tt.throttled {
+			t.Errorf("%s: IsThrottled = %v", tt.name, got)
+		}
+		if got := IsAuth(tt.err); got != tt.auth {
+			t.Errorf("%s: IsAuth = %v", tt.name, got)
+		}
+	}
+}
+
+func TestAmbiguousCreateErrorAdvises(t *testing.T) {
+	cause := errors.New("NCP API POST /api/v1/api-keys: HTTP 503")
+	tests := []struct {
+		err  *AmbiguousCreateError
+		want []string
+	}{
+		{&AmbiguousCreateError{Name: "web", CandidateIDs: []string{"a", "b"}, Err: cause},
+			[]string{`creating API key "web"`, `2 keys named "web" appeared meanwhile (ids: a, b)`, "terraform import ncp_apigw_api_key.<name> <id>", "delete the others"}},
+		{&AmbiguousCreateError{Name: "web", CandidateIDs: []string{"a"}, Err: cause},
+			[]string{"key a was probably created", "terraform import ncp_apigw_api_key.<name> a"}},
+		{&AmbiguousCreateError{Name: "web", Err: cause},
+			[]string{"may have been created", `list keys named "web"`, "ncp_apigw_api_keys data source", "HTTP 503"}},
+	}
+	for _, tt := range tests {
+		msg := tt.err.Error()
+		for _, want := range tt.want {
+			if !strings.Contains(msg, want) {
+				t.Errorf("%q lacks %q", msg, want)
+			}
+		}
+		if !errors.Is(tt.err, cause) {
+			t.Errorf("%q does not unwrap to its cause", msg)
+		}
+	}
+}
+
+const plantedKey = "PLANTEDKEYVALUE0123456789abcdef"
+
+// FuzzDecodeError feeds arbitrary answers through the response-to-error path:
+// it must not panic, and a key value in the body must not reach the error.
+func FuzzDecodeError(f *testing.F) {
+	seeds := []struct {
+		status         int
+		prefix, suffix string
+	}{
+		{401, `{"error":{"errorCode":"200","message":"Authentication Failed"},`, `}`},
+		{404, `{"error":{"errorCode":300,"message":"Not Found Exception"},`, `}`},
+		{200, `{"apiKey":{"apiKeyId":"k1",`, `}}`},
+		{200, `{"apiKey":{"apiKeyId":"k1",`, ``},
+		{502, `<html><body>`, `</body></html>`},
+		{503, ``, ``},
+		{500, `{"error":{"errorCode":{"nested":1},"message":5},`, `}`},
+	}
+	for _, s := range seeds {
+		f.Add(s.status, s.prefix, s.suffix)
+	}
+	f.Fuzz(func(t *testing.T, status int, prefix, suffix string) {
+		if strings.Contains(prefix+suffix, plantedKey[:8]) {
+			t.Skip("the planted value must come only from the planted field")
+		}
+		body := []byte(prefix + `"primaryKey":"` + plantedKey + `"` + suffix)
+		for _, err := range []error{
+			newError("GET", "/api/v1/api-keys/k", status, body, testSecretKey),
+			newDecodeError("GET", "/api/v1/api-keys/k", status, body, errors.New("bad"), testSecretKey),
+		} {
+			if msg := err.Error(); strings.Contains(msg, plantedKey[:8]) || strings.Contains(msg, testSecretKey) {
+				t.Fatalf("error leaks a key value: %q", msg)
+			}
+		}
+	})
+}

@@ -1,0 +1,155 @@
+package ncpclient
+
+import (
+	"context"
+	"math"
+	"sync"
+	"time"
+)
+
+// Limiter is an adaptive client-side rate limiter shared by every request of
+// a provider process. NCP documents no rate limit, so the limiter starts
+// unlimited and learns the limit from HTTP 429 answers (AIMD): the first
+// throttle sets the rate to half the observed request rate, later ones cut it
+// by 30% (at most once per decreaseInterval, as requests already in flight
+// keep coming back throttled), and every second without a throttle adds
+// increasePerSecond. While limited, requests are spaced evenly by a token
+// bucket with a burst of one, so concurrent callers do not stampede.
+//
+// A Limiter is safe for concurrent use.
+type Limiter struct {
+	mu  sync.Mutex
+	now func() time.Time
+
+	rate         float64 // requests per second; +Inf until the first throttle
+	tokens       float64 // may go negative: reservations of waiting callers
+	refilled     time.Time
+	lastDecrease time.Time
+	lastIncrease time.Time
+	sent         []time.Time // send times within observeWindow, oldest first
+}
+
+const (
+	observeWindow       = time.Second
+	firstDecreaseFactor = 0.5
+	decreaseFactor      = 0.7
+	decreaseInterval    = 500 * time.Millisecond
+	increasePerSecond   = 0.5
+	minRate             = 0.5
+	limiterBurst        = 1
+)
+
+// NewLimiter returns an unlimited Limiter.
+func NewLimiter() *Limiter {
+	return &Limiter{now: time.Now, rate: math.Inf(1)}
+}
+
+// Wait blocks until a request may be sent. It fails without waiting when ctx
+// would expire first.
+func (l *Limiter) Wait(ctx context.Context) error {
+	delay := l.reserve()
+	if delay <= 0 {
+		return ctx.Err()
+	}
+	if err := sleep(ctx, delay); err != nil {
+		l.cancel()
+		return err
+	}
+	return nil
+}
+
+// reserve takes a token and returns how long to wait before using it.
+func (l *Limiter) reserve() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	var delay time.Duration
+	if !math.IsInf(l.rate, 1) {
+		l.refill(now)
+		l.tokens--
+		if l.tokens < 0 {
+			delay = time.Duration(-l.tokens / l.rate * float64(time.Second))
+		}
+	}
+	l.forget(now)
+	l.sent = append(l.sent, now.Add(delay))
+	return delay
+}
+
+// cancel returns the token of a caller that gave up waiting.
+func (l *Limiter) cancel() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !math.IsInf(l.rate, 1) {
+		l.tokens++
+	}
+}
+
+// OnThrottle lowers the rate after an HTTP 429.
+func (l *Limiter) OnThrottle() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	observed := math.Max(1, l.observedRate(now))
+	switch {
+	case math.IsInf(l.rate, 1):
+		l.rate = observed * firstDecreaseFactor
+		l.tokens = 0
+		l.refilled = now
+	case now.Sub(l.lastDecrease) >= decreaseInterval:
+		l.refill(now)
+		// The observed rate caps the base, so a rate that grew during a long
+		// quiet period falls back to what the server accepts in one step.
+		l.rate = math.Max(minRate, math.Min(l.rate, observed)*decreaseFactor)
+	default:
+		return
+	}
+	l.lastDecrease = now
+	l.lastIncrease = now
+}
+
+// OnSuccess raises the rate in proportion to the time since the last change.
+func (l *Limiter) OnSuccess() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if math.IsInf(l.rate, 1) {
+		return
+	}
+	now := l.now()
+	if elapsed := now.Sub(l.lastIncrease); elapsed > 0 {
+		l.refill(now)
+		l.rate += increasePerSecond * elapsed.Seconds()
+		l.lastIncrease = now
+	}
+}
+
+// Rate is the current limit in requests per second, +Inf while unlimited.
+func (l *Limiter) Rate() float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.rate
+}
+
+func (l *Limiter) refill(now time.Time) {
+	if elapsed := now.Sub(l.refilled); elapsed > 0 {
+		l.tokens = math.Min(limiterBurst, l.tokens+elapsed.Seconds()*l.rate)
+		l.refilled = now
+	}
+}
+
+// observedRate is the number of requests sent (or scheduled) in the last
+// observeWindow, per second.
+func (l *Limiter) observedRate(now time.Time) float64 {
+	l.forget(now)
+	return float64(len(l.sent)) / observeWindow.Seconds()
+}
+
+// forget drops the sends older than observeWindow.
+func (l *Limiter) forget(now time.Time) {
+	cutoff := now.Add(-observeWindow)
+	i := 0
+	for i < len(l.sent) && !l.sent[i].After(cutoff) {
+		i++
+	}
+	l.sent = l.sent[i:]
+}

@@ -1,0 +1,121 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
+	"github.com/ncp-community/terraform-provider-ncp/internal/ncpclient"
+)
+
+// TestAccAPIKeysDataSource lists more keys than fit in one of the server's
+// pages, with each filter, and reads every page exactly once.
+func TestAccAPIKeysDataSource(t *testing.T) {
+	const pageCap = 3
+	env := newTestEnv(t, emulator.Config{MaxPageSize: pageCap})
+	env.needsEmulator(t)
+	// Made by hand: 2 "other" keys, one disabled, on top of Terraform's 7.
+	for _, name := range []string{"other-1", "other-2"} {
+		env.emu.PutKey(name, "made in the console")
+	}
+	if _, err := env.client.UpdateAPIKey(context.Background(), env.emu.Keys()[1].ID, ncpclient.UpdateAPIKeyInput{Name: "other-2"}); err != nil {
+		t.Fatal(err)
+	}
+
+	keys := env.config(`
+resource "ncp_apigw_api_key" "fleet" {
+  count   = 7
+  name    = "fleet-${count.index}"
+  enabled = count.index != 3
+}
+`)
+	lists := `
+data "ncp_apigw_api_keys" "all" {
+  depends_on = [ncp_apigw_api_key.fleet]
+}
+data "ncp_apigw_api_keys" "fleet" {
+  name       = "fleet"
+  depends_on = [ncp_apigw_api_key.fleet]
+}
+data "ncp_apigw_api_keys" "regex" {
+  name_regex = "^(fleet-[0-2]|other-1)$"
+  depends_on = [ncp_apigw_api_key.fleet]
+}
+data "ncp_apigw_api_keys" "disabled" {
+  enabled    = false
+  depends_on = [ncp_apigw_api_key.fleet]
+}
+`
+	listRequestsBefore := 0
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.checkDestroyedExcept(2),
+		Steps: []resource.TestStep{
+			{
+				Config: keys,
+				Check: func(*terraform.State) error {
+					listRequestsBefore = env.emu.Stats().Requests[emulator.RouteList]
+					return nil
+				},
+			},
+			{
+				Config: keys + lists,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.ncp_apigw_api_keys.all", tfjsonpath.New("ids"), knownvalue.ListSizeExact(9)),
+					statecheck.ExpectKnownValue("data.ncp_apigw_api_keys.fleet", tfjsonpath.New("api_keys"), knownvalue.ListSizeExact(7)),
+					statecheck.ExpectKnownValue("data.ncp_apigw_api_keys.regex", tfjsonpath.New("api_keys"), knownvalue.ListSizeExact(4)),
+					statecheck.ExpectKnownValue("data.ncp_apigw_api_keys.disabled", tfjsonpath.New("api_keys"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact("other-2"), "enabled": knownvalue.Bool(false)}),
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact("fleet-3"), "enabled": knownvalue.Bool(false)}),
+					})),
+					// Terraform creates the fleet in parallel, so its order is the API's, not count's.
+					statecheck.ExpectKnownValue("data.ncp_apigw_api_keys.fleet", tfjsonpath.New("api_keys"), knownvalue.SetPartial([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"id":          knownvalue.NotNull(),
+						"name":        knownvalue.StringExact("fleet-0"),
+						"description": knownvalue.StringExact(""),
+						"enabled":     knownvalue.Bool(true),
+						"tenant_id":   knownvalue.NotNull(),
+						"modifier":    knownvalue.NotNull(),
+						"mod_time":    knownvalue.NotNull(),
+						"domain_code": knownvalue.NotNull(),
+					})})),
+					statecheck.CompareValueCollection(
+						"data.ncp_apigw_api_keys.fleet", []tfjsonpath.Path{tfjsonpath.New("ids")},
+						"ncp_apigw_api_key.fleet[6]", tfjsonpath.New("id"), compare.ValuesSame()),
+				},
+				Check: func(*terraform.State) error {
+					// Each refresh and apply reads each data source once; every
+					// read is ceil(K / page cap) requests for the K keys it lists.
+					got := env.emu.Stats().Requests[emulator.RouteList] - listRequestsBefore
+					perRead := pages(9, pageCap) + pages(7, pageCap) + pages(9, pageCap) + pages(9, pageCap)
+					if got%perRead != 0 || got == 0 {
+						return fmt.Errorf("%d list requests, want a multiple of %d (one full pass over each data source)", got, perRead)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func pages(k, size int) int { return (k + size - 1) / size }
+
+func TestAccAPIKeysDataSource_invalidRegex(t *testing.T) {
+	env := newTestEnv(t, emulator.Config{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      env.config(`data "ncp_apigw_api_keys" "bad" { name_regex = "fleet-(" }`),
+			ExpectError: regexp.MustCompile(`not a valid RE2 regular expression`),
+		}},
+	})
+}

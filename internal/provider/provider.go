@@ -1,0 +1,186 @@
+// Package provider implements the ncp Terraform provider.
+package provider
+
+import (
+	"context"
+	"os"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/ncpclient"
+)
+
+var _ provider.Provider = (*ncpProvider)(nil)
+
+// New returns a constructor of the provider at the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &ncpProvider{version: version}
+	}
+}
+
+type ncpProvider struct {
+	version string
+}
+
+type providerModel struct {
+	AccessKey types.String `tfsdk:"access_key"`
+	SecretKey types.String `tfsdk:"secret_key"`
+	Site      types.String `tfsdk:"site"`
+	Endpoint  types.String `tfsdk:"endpoint"`
+}
+
+func (p *ncpProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "ncp"
+	resp.Version = p.version
+}
+
+func (p *ncpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The `ncp` provider manages [NAVER Cloud Platform](https://www.ncloud.com) API Gateway API keys.",
+		Attributes: map[string]schema.Attribute{
+			"access_key": schema.StringAttribute{
+				MarkdownDescription: "NCP access key ID. Defaults to `NCLOUD_ACCESS_KEY`, then `NCLOUD_ACCESS_KEY_ID`, then `ncloud_access_key_id` in `~/.ncloud/configure`.",
+				Optional:            true,
+			},
+			"secret_key": schema.StringAttribute{
+				MarkdownDescription: "NCP secret key. Defaults to `NCLOUD_SECRET_KEY`, then `NCLOUD_SECRET_ACCESS_KEY`, then `ncloud_secret_access_key` in `~/.ncloud/configure`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"site": schema.StringAttribute{
+				MarkdownDescription: "NCP site: `public` (default), `gov` or `fin`. Defaults to `NCLOUD_SITE`. Ignored when `endpoint` is set.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(siteNames...)},
+			},
+			"endpoint": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the API Gateway API, including `/api/v1`, for example `https://apigateway.apigw.ntruss.com/api/v1`. Overrides `site`. Defaults to `NCP_APIGW_ENDPOINT`. Plain `http://` is accepted only for loopback addresses, such as the bundled emulator.",
+				Optional:            true,
+				Validators:          []validator.String{endpointValidator{}},
+			},
+		},
+	}
+}
+
+// siteNames are the values site accepts, in the order the docs list them.
+var siteNames = []string{"public", "gov", "fin"}
+
+// Configure builds the API client. Failures that only matter once the API is
+// called (missing credentials, values unknown until apply) are handed to the
+// resources instead of failing here, so that validate, and plans that need
+// no API call, work without credentials.
+func (p *ncpProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var config providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	data := &providerData{}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+
+	if config.AccessKey.IsUnknown() || config.SecretKey.IsUnknown() || config.Site.IsUnknown() || config.Endpoint.IsUnknown() {
+		data.err = diagUnknownProviderConfig()
+		return
+	}
+
+	creds, err := resolveCredentials(credentials{config.AccessKey.ValueString(), config.SecretKey.ValueString()})
+	if err != nil {
+		data.err = diag.NewErrorDiagnostic("Missing NCP credentials", err.Error())
+		return
+	}
+
+	client, err := ncpclient.New(ncpclient.Config{
+		AccessKey: creds.AccessKey,
+		SecretKey: creds.SecretKey,
+		Site:      valueOrEnv(config.Site, "NCLOUD_SITE"),
+		Endpoint:  valueOrEnv(config.Endpoint, "NCP_APIGW_ENDPOINT"),
+		UserAgent: "terraform-provider-ncp/" + p.version,
+		Logger:    logToTflog,
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid NCP provider configuration", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "configured NCP API Gateway client", map[string]any{"base_url": client.BaseURL()})
+	data.client = client
+}
+
+func (p *ncpProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		newAPIKeyResource,
+	}
+}
+
+func (p *ncpProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		newAPIKeyDataSource,
+		newAPIKeysDataSource,
+	}
+}
+
+// valueOrEnv returns the configured value, else the environment variable.
+func valueOrEnv(v types.String, env string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+func diagUnknownProviderConfig() diag.Diagnostic {
+	return diag.NewErrorDiagnostic(
+		"NCP provider configuration is not known yet",
+		"The provider \"ncp\" block uses a value that is only known after apply, so the NCP API cannot be called during this plan. "+
+			"Set access_key, secret_key, site and endpoint from values known at plan time, or apply the resources they depend on first with -target.",
+	)
+}
+
+// logToTflog is the client's debug hook. The client redacts secrets and key
+// values before calling it.
+func logToTflog(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(ctx, msg, fields)
+}
+
+// providerData is what resources and data sources receive from Configure:
+// the client, or the diagnostic that explains why there is none.
+type providerData struct {
+	client *ncpclient.Client
+	err    diag.Diagnostic
+}
+
+// apiClient returns the client, or an error diagnostic when the provider
+// could not build one. A nil receiver means Configure has not run.
+func (d *providerData) apiClient() (*ncpclient.Client, diag.Diagnostics) {
+	switch {
+	case d == nil:
+		return nil, diag.Diagnostics{diag.NewErrorDiagnostic("NCP provider not configured",
+			"The provider was called before it was configured. This is a bug in the provider; please report it.")}
+	case d.err != nil:
+		return nil, diag.Diagnostics{d.err}
+	default:
+		return d.client, nil
+	}
+}
+
+// providerDataFrom converts the value Terraform hands to Configure methods of
+// resources and data sources.
+func providerDataFrom(v any, diags *diag.Diagnostics) *providerData {
+	if v == nil {
+		return nil
+	}
+	data, ok := v.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", "Expected *providerData. This is a bug in the provider; please report it.")
+		return nil
+	}
+	return data
+}

@@ -1,0 +1,91 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
+)
+
+// TestAccInvalidArguments proves each bad value fails at plan time, with a
+// clear error, and sends no write to the API.
+func TestAccInvalidArguments(t *testing.T) {
+	env := newTestEnv(t, emulator.Config{})
+	env.needsEmulator(t)
+	cases := []struct {
+		name, config string
+		want         string
+	}{
+		{"name too long", env.config(apiKeyConfig(`name = "abcdefghijklmnopqrstu"`)), `must be between 1 and 20`},
+		{"name empty", env.config(apiKeyConfig(`name = ""`)), `must be between 1 and 20`},
+		{"name missing", env.config(apiKeyConfig(`description = "x"`)), `The argument "name" is required`},
+		{"description too long", env.config(apiKeyConfig(`
+  name        = "ok"
+  description = "` + fmt.Sprintf("%051d", 0) + `"`)), `must be at most 50`},
+		{"rotate_key_type unknown", env.config(apiKeyConfig(`
+  name            = "ok"
+  rotate_key_type = "TERTIARY"
+`)), `value must be one of`},
+		{"site unknown", `provider "ncp" {
+  site       = "moon"
+  access_key = "a"
+  secret_key = "b"
+}` + apiKeyConfig(`name = "ok"`), `(?s)value must be one of:.*"public" "gov" "fin"`},
+		{"endpoint plain http", `provider "ncp" {
+  endpoint   = "http://apigateway.example.com/api/v1"
+  access_key = "a"
+  secret_key = "b"
+}` + apiKeyConfig(`name = "ok"`), `Invalid NCP API endpoint`},
+		{"endpoint malformed", `provider "ncp" {
+  endpoint   = "::not a url"
+  access_key = "a"
+  secret_key = "b"
+}` + apiKeyConfig(`name = "ok"`), `Invalid NCP API endpoint`},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      c.config,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(c.want),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+		CheckDestroy: func(*terraform.State) error {
+			if n := env.writes(); n != 0 {
+				return fmt.Errorf("invalid arguments caused %d API writes", n)
+			}
+			return nil
+		},
+	})
+}
+
+// TestAccMissingCredentials: validate and plans that need no API work with
+// no credentials; the apply fails with one error naming every source.
+func TestAccMissingCredentials(t *testing.T) {
+	for _, env := range []string{"NCLOUD_ACCESS_KEY", "NCLOUD_SECRET_KEY", "NCLOUD_ACCESS_KEY_ID", "NCLOUD_SECRET_ACCESS_KEY", "NCP_APIGW_ENDPOINT", "NCLOUD_SITE"} {
+		t.Setenv(env, "")
+	}
+	t.Setenv("HOME", t.TempDir())
+	config := `provider "ncp" {}` + apiKeyConfig(`name = "no-credentials"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)Missing NCP credentials.*NCLOUD_ACCESS_KEY.*NCLOUD_ACCESS_KEY_ID.*\.ncloud/configure`),
+			},
+		},
+	})
+}

@@ -1,0 +1,56 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/ncpclient"
+)
+
+// endpointValidator rejects, at plan time, endpoints the client would refuse.
+type endpointValidator struct{}
+
+var _ validator.String = endpointValidator{}
+
+func (endpointValidator) Description(context.Context) string {
+	return "must be an https URL, or an http URL of a loopback address"
+}
+
+func (v endpointValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (endpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := ncpclient.ValidateEndpoint(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid NCP API endpoint", err.Error())
+	}
+}
+
+// regexValidator rejects values that are not RE2 regular expressions.
+type regexValidator struct{}
+
+var _ validator.String = regexValidator{}
+
+func (regexValidator) Description(context.Context) string {
+	return "must be a valid RE2 regular expression"
+}
+
+func (v regexValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (regexValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
+			fmt.Sprintf("%q is not a valid RE2 regular expression: %s", req.ConfigValue.ValueString(), err))
+	}
+}
