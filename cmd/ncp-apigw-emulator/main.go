@@ -127,7 +127,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, getenv func(strin
 	if err != nil {
 		return err
 	}
-	url := baseURL(ln.Addr().(*net.TCPAddr))
+	addr, _ := ln.Addr().(*net.TCPAddr) // a "tcp" listener's address is always one
+	url := baseURL(addr)
 	if o.addrFile != "" {
 		if err := writeFileAtomic(o.addrFile, url+"\n"); err != nil {
 			ln.Close()

@@ -15,19 +15,19 @@ const maxSeedCount = 100_000
 func (e *Emulator) controlMux() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_emulator/stats", func(w http.ResponseWriter, r *http.Request) {
-		writeControlJSON(w, http.StatusOK, e.Stats())
+		writeControlJSON(w, e.Stats())
 	})
 	mux.HandleFunc("POST /_emulator/stats/reset", func(w http.ResponseWriter, r *http.Request) {
 		e.ResetStats()
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET /_emulator/faults", func(w http.ResponseWriter, r *http.Request) {
-		writeControlJSON(w, http.StatusOK, e.Faults())
+		writeControlJSON(w, e.Faults())
 	})
 	mux.HandleFunc("PUT /_emulator/faults", e.putFaults)
 	mux.HandleFunc("GET /_emulator/keys", func(w http.ResponseWriter, r *http.Request) {
 		keys := e.Keys()
-		writeControlJSON(w, http.StatusOK, keyList{APIKeys: keys, Total: len(keys)})
+		writeControlJSON(w, keyList{APIKeys: keys, Total: len(keys)})
 	})
 	mux.HandleFunc("POST /_emulator/keys", e.seedKeys)
 	return mux
@@ -40,8 +40,8 @@ type keyList struct {
 	Total   int   `json:"total"`
 }
 
-func writeControlJSON(w http.ResponseWriter, status int, v any) {
-	jsonResponse(status, v).write(w)
+func writeControlJSON(w http.ResponseWriter, v any) {
+	jsonResponse(http.StatusOK, v).write(w)
 }
 
 // decodeRequest reads r's body as a JSON object into v.
@@ -92,5 +92,5 @@ func (e *Emulator) seedKeys(w http.ResponseWriter, r *http.Request) {
 		}
 		keys[i] = e.PutKey(name, in.Description)
 	}
-	writeControlJSON(w, http.StatusOK, keyList{APIKeys: keys, Total: len(keys)})
+	writeControlJSON(w, keyList{APIKeys: keys, Total: len(keys)})
 }

@@ -7,7 +7,9 @@ package ncpclient
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -123,7 +125,7 @@ func New(cfg Config) (*Client, error) {
 		base:           base,
 		accessKey:      cfg.AccessKey,
 		secretKey:      cfg.SecretKey,
-		userAgent:      cmp(cfg.UserAgent, DefaultUserAgent),
+		userAgent:      cmp.Or(cfg.UserAgent, DefaultUserAgent),
 		httpClient:     cfg.HTTPClient,
 		requestTimeout: positive(cfg.RequestTimeout, defaultRequestTimeout),
 		maxRetries:     cfg.MaxRetries,
@@ -172,13 +174,6 @@ func baseURL(site, endpoint string) (*url.URL, error) {
 		return nil, err
 	}
 	return u, nil
-}
-
-func cmp(s, fallback string) string {
-	if s == "" {
-		return fallback
-	}
-	return s
 }
 
 func positive[T int64 | time.Duration](v, fallback T) T {
@@ -422,19 +417,24 @@ func (c *Client) newRequest(ctx context.Context, cl *call, timestamp, signature 
 }
 
 // transportFailure judges an attempt that got no answer. It is retryable
-// unless ctx itself ended, and ambiguous once the request was written: the
-// server may have acted on it and lost only the answer.
+// unless ctx itself ended or the server's certificate was refused, and
+// ambiguous once the request was written: the server may have acted on it and
+// lost only the answer.
 func (c *Client) transportFailure(ctx context.Context, cl *call, err error, wrote bool) outcome {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err // its message repeats the URL
 	}
-	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+	var certErr *tls.CertificateVerificationError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
 		err = fmt.Errorf("no answer within %s: %w", c.requestTimeout, err)
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		err = fmt.Errorf("the connection was closed without an answer: %w", err)
 	}
 	return outcome{
 		err:       fmt.Errorf("NCP API %s %s: %w", cl.method, cl.url.EscapedPath(), err),
-		retry:     ctx.Err() == nil,
+		retry:     ctx.Err() == nil && !errors.As(err, &certErr),
 		ambiguous: wrote,
 	}
 }

@@ -3,11 +3,16 @@ package ncpclient
 import (
 	"context"
 	"errors"
+	"io"
+	"log"
 	"math"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -161,7 +166,7 @@ func TestRequestHeaders(t *testing.T) {
 
 func TestEveryAttemptIsSignedAfresh(t *testing.T) {
 	f, srv := newFake(t)
-	f.fault = onNth("list", 2, fault{kind: faultRespond, status: 503})
+	f.fault = failNext("list", 2, fault{kind: faultRespond, status: 503})
 	cfg := testConfig(srv)
 	var mu sync.Mutex
 	now := time.Now()
@@ -205,7 +210,7 @@ func TestRetriesTransientFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f, srv := newFake(t)
 			want := f.seed("web", time.Now())
-			f.fault = onNth("get", 2, tt.fault)
+			f.fault = failNext("get", 2, tt.fault)
 			c := newTestClient(t, testConfig(srv))
 			got, err := c.GetAPIKey(context.Background(), want.ID)
 			if err != nil {
@@ -227,7 +232,7 @@ func TestRetriesTransientFailures(t *testing.T) {
 func TestDoesNotRetryClientErrors(t *testing.T) {
 	for _, status := range []int{400, 403, 404, 413, 500} {
 		f, srv := newFake(t)
-		f.fault = onNth("list", 100, fault{kind: faultRespond, status: status, body: `{"error":{"errorCode":"100","message":"nope"}}`})
+		f.fault = failNext("list", 100, fault{kind: faultRespond, status: status, body: `{"error":{"errorCode":"100","message":"nope"}}`})
 		c := newTestClient(t, testConfig(srv))
 		_, err := c.ListAPIKeys(context.Background(), ListAPIKeysInput{})
 		var apiErr *Error
@@ -242,7 +247,7 @@ func TestDoesNotRetryClientErrors(t *testing.T) {
 
 func TestRetryAfterIsHonoured(t *testing.T) {
 	f, srv := newFake(t)
-	f.fault = onNth("list", 1, fault{kind: faultRespond, status: 503, header: map[string]string{"Retry-After": "1"}})
+	f.fault = failNext("list", 1, fault{kind: faultRespond, status: 503, header: map[string]string{"Retry-After": "1"}})
 	c := newTestClient(t, testConfig(srv))
 	start := time.Now()
 	if _, err := c.ListAPIKeys(context.Background(), ListAPIKeysInput{}); err != nil {
@@ -298,7 +303,9 @@ func TestBackoffIsBoundedAndGrows(t *testing.T) {
 
 func TestContextDeadlineBoundsRetries(t *testing.T) {
 	f, srv := newFake(t)
-	f.fault = func(string, int) *fault { return &fault{kind: faultRespond, status: 503, body: `{"error":{"errorCode":"500","message":"Endpoint Error"}}`} }
+	f.fault = func(string) *fault {
+		return &fault{kind: faultRespond, status: 503, body: `{"error":{"errorCode":"500","message":"Endpoint Error"}}`}
+	}
 	cfg := testConfig(srv)
 	cfg.RetryBaseDelay, cfg.RetryMaxDelay, cfg.MaxRetries = 50*time.Millisecond, 200*time.Millisecond, 1000
 	c := newTestClient(t, cfg)
@@ -318,7 +325,7 @@ func TestContextDeadlineBoundsRetries(t *testing.T) {
 
 func TestMaxRetriesBoundsRetries(t *testing.T) {
 	f, srv := newFake(t)
-	f.fault = func(string, int) *fault { return &fault{kind: faultRespond, status: 502} }
+	f.fault = func(string) *fault { return &fault{kind: faultRespond, status: 502} }
 	cfg := testConfig(srv)
 	cfg.MaxRetries = 2
 	c := newTestClient(t, cfg)
@@ -333,7 +340,7 @@ func TestMaxRetriesBoundsRetries(t *testing.T) {
 
 func TestAttemptTimeoutIsRetried(t *testing.T) {
 	f, srv := newFake(t)
-	f.fault = onNth("list", 1, fault{kind: faultHang})
+	f.fault = failNext("list", 1, fault{kind: faultHang})
 	cfg := testConfig(srv)
 	cfg.RequestTimeout = 100 * time.Millisecond
 	c := newTestClient(t, cfg)
@@ -404,5 +411,30 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 	var apiErr *Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusFound {
 		t.Errorf("error = %v, want an HTTP 302 *Error", err)
+	}
+}
+
+func TestRefusedCertificateIsNotRetried(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Error("a request got through an untrusted certificate")
+	}))
+	defer srv.Close()
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	var dials atomic.Int32
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	dial := transport.DialContext
+	transport.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return dial(ctx, network, addr)
+	}
+	cfg := testConfig(srv)
+	cfg.HTTPClient = &http.Client{Transport: transport}
+	c := newTestClient(t, cfg)
+	_, err := c.GetAPIKey(context.Background(), "k")
+	if err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("error = %v, want a certificate error", err)
+	}
+	if n := dials.Load(); n != 1 {
+		t.Errorf("dialled %d times, want 1", n)
 	}
 }

@@ -37,7 +37,7 @@ func (e *Error) Error() string {
 	}
 	switch {
 	case e.Excerpt != "":
-		fmt.Fprintf(&b, " (response body: %q)", e.Excerpt)
+		fmt.Fprintf(&b, "; response body: %s", e.Excerpt)
 	case e.Code == "" && e.Message == "":
 		b.WriteString(" with an empty response body")
 	}

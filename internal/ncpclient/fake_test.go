@@ -24,7 +24,7 @@ type faultKind int
 
 const (
 	// faultRespond answers with the fault's status, headers and body without
-	// doing anything.
+	// doing anything. "{signature}" in the body echoes the request's.
 	faultRespond faultKind = iota
 	// faultDrop does the operation, then closes the connection unanswered.
 	faultDrop
@@ -65,9 +65,8 @@ type fakeAPI struct {
 	wrapGet    bool     // answer view-one wrapped in {"apiKey":...}
 	skew       time.Duration
 	wrongKey   bool // reject every signature, as for a wrong secret key
-	// fault, if set, is asked before each request; n counts the requests of
-	// the operation so far, this one included.
-	fault func(op string, n int) *fault
+	// fault, if set, is asked (with mu held) whether to fail each request.
+	fault func(op string) *fault
 }
 
 func newFake(t *testing.T) (*fakeAPI, *httptest.Server) {
@@ -188,23 +187,19 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.requests = append(f.requests, recorded{op: op, method: r.Method, requestURI: r.RequestURI, header: r.Header.Clone(), body: string(body)})
 	f.signatures = append(f.signatures, r.Header.Get(headerSignature))
-	n := 0
-	for _, rec := range f.requests {
-		if rec.op == op {
-			n++
-		}
-	}
-	faultFn, wrongKey := f.fault, f.wrongKey
+	wrongKey := f.wrongKey
 	f.mu.Unlock()
 
 	if !f.authentic(r, now) || wrongKey {
 		writeJSON(w, http.StatusUnauthorized, `{"error":{"errorCode":"200","message":"Authentication Failed"}}`)
 		return
 	}
+	f.mu.Lock()
 	var flt *fault
-	if faultFn != nil {
-		flt = faultFn(op, n)
+	if f.fault != nil {
+		flt = f.fault(op)
 	}
+	f.mu.Unlock()
 	if flt != nil {
 		switch flt.kind {
 		case faultRespond:
@@ -212,7 +207,7 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set(k, v)
 			}
 			w.WriteHeader(flt.status)
-			_, _ = io.WriteString(w, flt.body)
+			_, _ = io.WriteString(w, strings.ReplaceAll(flt.body, "{signature}", r.Header.Get(headerSignature)))
 			return
 		case faultHang:
 			<-r.Context().Done()
@@ -382,13 +377,14 @@ func newTestClient(t *testing.T, cfg Config) *Client {
 	return c
 }
 
-// onNth returns a fault function that hits the first count requests of op.
-func onNth(op string, count int, flt fault) func(string, int) *fault {
-	return func(o string, n int) *fault {
-		if o == op && n <= count {
-			return &flt
+// failNext returns a fault function that hits the next count requests of op.
+func failNext(op string, count int, flt fault) func(string) *fault {
+	return func(o string) *fault {
+		if o != op || count == 0 {
+			return nil
 		}
-		return nil
+		count--
+		return &flt
 	}
 }
 
@@ -404,6 +400,13 @@ func newRawServer(t *testing.T, handler http.HandlerFunc) *httptest.Server {
 		defer mu.Unlock()
 		handler(w, r)
 	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// newConcurrentServer serves handler on a test server without serializing.
+func newConcurrentServer(t *testing.T, handler http.HandlerFunc) *httptest.Server {
+	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	return srv
 }

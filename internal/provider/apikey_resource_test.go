@@ -74,7 +74,7 @@ func TestAccAPIKey_createAndImport(t *testing.T) {
 					statecheck.ExpectSensitiveValue(testKeyAddr, tfjsonpath.New("primary_key")),
 					statecheck.ExpectSensitiveValue(testKeyAddr, tfjsonpath.New("secondary_key")),
 				},
-				Check:            env.checkMatchesAPI(testKeyAddr),
+				Check:            env.checkKeyMatchesAPI,
 				ConfigPlanChecks: emptyPlanAfterApply,
 			},
 			{
@@ -110,7 +110,7 @@ func TestAccAPIKey_createDisabled(t *testing.T) {
 					stateValue("enabled", knownvalue.Bool(false)),
 					stateValue("description", knownvalue.StringExact("")),
 				},
-				Check:            env.checkMatchesAPI(testKeyAddr),
+				Check:            env.checkKeyMatchesAPI,
 				ConfigPlanChecks: emptyPlanAfterApply,
 			},
 		},
@@ -155,25 +155,25 @@ func TestAccAPIKey_updateInPlace(t *testing.T) {
 				Config:            env.config(apiKeyConfig(`name = "acc-renamed"`)),
 				ConfigPlanChecks:  editPlan,
 				ConfigStateChecks: unchangedKey(stateValue("name", knownvalue.StringExact("acc-renamed"))),
-				Check:             env.checkMatchesAPI(testKeyAddr),
+				Check:             env.checkKeyMatchesAPI,
 			},
 			{
 				Config:            env.config(apiKeyConfig(`name = "acc-renamed"` + "\n" + `description = "now described"`)),
 				ConfigPlanChecks:  editPlan,
 				ConfigStateChecks: unchangedKey(stateValue("description", knownvalue.StringExact("now described"))),
-				Check:             env.checkMatchesAPI(testKeyAddr),
+				Check:             env.checkKeyMatchesAPI,
 			},
 			{
 				Config:            env.config(apiKeyConfig(`name = "acc-renamed"` + "\n" + `description = "now described"` + "\n" + `enabled = false`)),
 				ConfigPlanChecks:  editPlan,
 				ConfigStateChecks: unchangedKey(stateValue("enabled", knownvalue.Bool(false))),
-				Check:             env.checkMatchesAPI(testKeyAddr),
+				Check:             env.checkKeyMatchesAPI,
 			},
 			{
 				Config:            env.config(apiKeyConfig(`name = "acc-renamed"`)),
 				ConfigPlanChecks:  editPlan,
 				ConfigStateChecks: unchangedKey(stateValue("enabled", knownvalue.Bool(true)), stateValue("description", knownvalue.StringExact(""))),
-				Check:             env.checkMatchesAPI(testKeyAddr),
+				Check:             env.checkKeyMatchesAPI,
 			},
 		},
 	})
@@ -227,7 +227,7 @@ func TestAccAPIKey_rotate(t *testing.T) {
 		}
 		want := s.wantRegenerates
 		step.Check = resource.ComposeAggregateTestCheckFunc(
-			env.checkMatchesAPI(testKeyAddr),
+			env.checkKeyMatchesAPI,
 			checkKeyChanges(&previousKeys, i, s.primaryNew, s.secondaryNew),
 			func(*terraform.State) error {
 				if env.emu == nil {
@@ -337,7 +337,7 @@ func TestAccAPIKey_driftOutOfBand(t *testing.T) {
 					plancheck.ExpectKnownValue(testKeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(testKeyAddr, tfjsonpath.New("id"))},
-				Check:             env.checkMatchesAPI(testKeyAddr),
+				Check:             env.checkKeyMatchesAPI,
 			},
 			{
 				// A rotation by hand is read back: state holds the live key, and nothing is planned.
@@ -347,7 +347,7 @@ func TestAccAPIKey_driftOutOfBand(t *testing.T) {
 					}
 				},
 				RefreshState: true,
-				Check:        env.checkMatchesAPI(testKeyAddr),
+				Check:        env.checkKeyMatchesAPI,
 			},
 			{
 				Config:           config,
@@ -365,7 +365,7 @@ func TestAccAPIKey_driftOutOfBand(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					env.checkMatchesAPI(testKeyAddr),
+					env.checkKeyMatchesAPI,
 					resource.TestCheckResourceAttrWith(testKeyAddr, "id", func(v string) error {
 						if v == id {
 							return fmt.Errorf("re-created key kept the deleted id %s", id)
@@ -433,7 +433,7 @@ func TestAccAPIKey_timeouts(t *testing.T) {
   }
 `)),
 				ConfigPlanChecks: emptyPlanAfterApply,
-				Check:            env.checkMatchesAPI(testKeyAddr),
+				Check:            env.checkKeyMatchesAPI,
 			},
 		},
 	})
@@ -482,12 +482,12 @@ func TestAccAPIKey_importHandMadeKey(t *testing.T) {
 					keyPlanCheck("mod_time", false),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{stateValue("id", knownvalue.StringExact(made.ID))},
-				Check:             resource.ComposeAggregateTestCheckFunc(env.checkMatchesAPI(testKeyAddr), regenerates(0)),
+				Check:             resource.ComposeAggregateTestCheckFunc(env.checkKeyMatchesAPI, regenerates(0)),
 			},
 			{
 				Config:           config("2026-12"),
 				ConfigPlanChecks: expectUpdateInPlace(keyPlanCheck("primary_key", true), keyPlanCheck("secondary_key", false)),
-				Check:            resource.ComposeAggregateTestCheckFunc(env.checkMatchesAPI(testKeyAddr), regenerates(1)),
+				Check:            resource.ComposeAggregateTestCheckFunc(env.checkKeyMatchesAPI, regenerates(1)),
 			},
 		},
 	})

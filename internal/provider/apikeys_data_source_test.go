@@ -17,10 +17,12 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/ncpclient"
 )
 
+// pageCap is the emulator's page size in TestAccAPIKeysDataSource.
+const pageCap = 3
+
 // TestAccAPIKeysDataSource lists more keys than fit in one of the server's
 // pages, with each filter, and reads every page exactly once.
 func TestAccAPIKeysDataSource(t *testing.T) {
-	const pageCap = 3
 	env := newTestEnv(t, emulator.Config{MaxPageSize: pageCap})
 	env.needsEmulator(t)
 	// Made by hand: 2 "other" keys, one disabled, on top of Terraform's 7.
@@ -96,7 +98,7 @@ data "ncp_apigw_api_keys" "disabled" {
 					// Each refresh and apply reads each data source once; every
 					// read is ceil(K / page cap) requests for the K keys it lists.
 					got := env.emu.Stats().Requests[emulator.RouteList] - listRequestsBefore
-					perRead := pages(9, pageCap) + pages(7, pageCap) + pages(9, pageCap) + pages(9, pageCap)
+					perRead := pages(9) + pages(7) + pages(9) + pages(9)
 					if got%perRead != 0 || got == 0 {
 						return fmt.Errorf("%d list requests, want a multiple of %d (one full pass over each data source)", got, perRead)
 					}
@@ -107,7 +109,8 @@ data "ncp_apigw_api_keys" "disabled" {
 	})
 }
 
-func pages(k, size int) int { return (k + size - 1) / size }
+// pages is how many list requests read k keys, pageCap at a time.
+func pages(k int) int { return (k + pageCap - 1) / pageCap }
 
 func TestAccAPIKeysDataSource_invalidRegex(t *testing.T) {
 	env := newTestEnv(t, emulator.Config{})

@@ -130,32 +130,31 @@ func (e *testEnv) writes() int {
 	return r[emulator.RouteCreate] + r[emulator.RouteEdit] + r[emulator.RouteRegenerate] + r[emulator.RouteDelete]
 }
 
-// checkMatchesAPI compares a key's state with what the API holds.
-func (e *testEnv) checkMatchesAPI(addr string) func(*terraform.State) error {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s is not in state", addr)
-		}
-		key, err := e.client.GetAPIKey(context.Background(), rs.Primary.ID)
-		if err != nil {
-			return err
-		}
-		want := map[string]string{
-			"name":          key.Name,
-			"description":   key.Description,
-			"enabled":       fmt.Sprint(key.Enabled),
-			"primary_key":   key.PrimaryKey,
-			"secondary_key": key.SecondaryKey,
-			"mod_time":      key.ModTime,
-			"tenant_id":     key.TenantID,
-		}
-		for attr, v := range want {
-			if got := rs.Primary.Attributes[attr]; got != v {
-				// Key values stay out of the message.
-				return fmt.Errorf("%s: state's %s differs from the API's", addr, attr)
-			}
-		}
-		return nil
+// checkKeyMatchesAPI compares the state of ncp_apigw_api_key.test with what
+// the API holds.
+func (e *testEnv) checkKeyMatchesAPI(s *terraform.State) error {
+	rs, ok := s.RootModule().Resources[testKeyAddr]
+	if !ok {
+		return fmt.Errorf("%s is not in state", testKeyAddr)
 	}
+	key, err := e.client.GetAPIKey(context.Background(), rs.Primary.ID)
+	if err != nil {
+		return err
+	}
+	want := map[string]string{
+		"name":          key.Name,
+		"description":   key.Description,
+		"enabled":       fmt.Sprint(key.Enabled),
+		"primary_key":   key.PrimaryKey,
+		"secondary_key": key.SecondaryKey,
+		"mod_time":      key.ModTime,
+		"tenant_id":     key.TenantID,
+	}
+	for attr, v := range want {
+		if rs.Primary.Attributes[attr] != v {
+			// Key values stay out of the message.
+			return fmt.Errorf("%s: state's %s differs from the API's", testKeyAddr, attr)
+		}
+	}
+	return nil
 }

@@ -1,0 +1,162 @@
+package ncpclient
+
+import (
+	"context"
+	"errors"
+	"math"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// clockedLimiter returns a limiter reading the clock *now.
+func clockedLimiter(now *time.Time) *Limiter {
+	l := NewLimiter()
+	l.now = func() time.Time { return *now }
+	return l
+}
+
+func TestLimiterAIMD(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	l := clockedLimiter(&now)
+	if !math.IsInf(l.Rate(), 1) {
+		t.Fatalf("new limiter rate %v, want +Inf", l.Rate())
+	}
+	for range 10 {
+		if d := l.reserve(); d != 0 {
+			t.Fatalf("unlimited limiter made a caller wait %v", d)
+		}
+	}
+	l.OnSuccess() // no effect while unlimited
+	l.OnThrottle()
+	if got := l.Rate(); got != 5 {
+		t.Errorf("after the first throttle rate = %v, want half the observed 10/s", got)
+	}
+	now = now.Add(100 * time.Millisecond)
+	l.OnThrottle()
+	if got := l.Rate(); got != 5 {
+		t.Errorf("a second throttle within %v lowered the rate to %v", decreaseInterval, got)
+	}
+	now = now.Add(500 * time.Millisecond)
+	l.OnThrottle()
+	if got := l.Rate(); math.Abs(got-3.5) > 1e-9 {
+		t.Errorf("after another throttle rate = %v, want 5 * 0.7", got)
+	}
+	now = now.Add(2 * time.Second)
+	l.OnSuccess()
+	if got := l.Rate(); math.Abs(got-4.5) > 1e-9 {
+		t.Errorf("after 2s without throttling rate = %v, want 3.5 + 2 * 0.5", got)
+	}
+	for range 20 {
+		now = now.Add(time.Second)
+		l.OnThrottle()
+	}
+	if got := l.Rate(); got != minRate {
+		t.Errorf("after many throttles rate = %v, want the floor %v", got, minRate)
+	}
+}
+
+func TestLimiterPacesEvenly(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	l := clockedLimiter(&now)
+	for range 8 {
+		l.reserve()
+	}
+	l.OnThrottle() // 8/s observed: 4/s
+	var delays []time.Duration
+	for range 4 {
+		delays = append(delays, l.reserve())
+	}
+	for i, d := range delays {
+		if want := time.Duration(i+1) * 250 * time.Millisecond; (d - want).Abs() > time.Millisecond {
+			t.Errorf("caller %d waits %v, want %v", i, d, want)
+		}
+	}
+}
+
+func TestLimiterWaitGivesUpBeforeTheDeadline(t *testing.T) {
+	l := NewLimiter()
+	l.OnThrottle() // 0.5/s: the next token is 2s away
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := l.Wait(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 50*time.Millisecond {
+		t.Errorf("Wait = %v after %v, want DeadlineExceeded at once", err, time.Since(start))
+	}
+	if d := l.reserve(); d > 2100*time.Millisecond {
+		t.Errorf("the abandoned token was not returned: next wait %v", d)
+	}
+}
+
+// tokenBucket is a server-side rate limit: rate tokens per second, up to burst.
+type tokenBucket struct {
+	mu     sync.Mutex
+	rate   float64
+	tokens float64
+	burst  float64
+	last   time.Time
+}
+
+func (b *tokenBucket) allow() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := time.Now()
+	b.tokens = math.Min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// TestLimiterAgainstATokenBucketServer runs 10 callers × 20 requests against
+// a server allowing 20 requests/s with a burst of 20: the limiter must learn
+// the rate with few throttled requests and no failures.
+func TestLimiterAgainstATokenBucketServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes about 10s")
+	}
+	const callers, perCaller = 10, 20
+	bucket := &tokenBucket{rate: 20, burst: 20, tokens: 20, last: time.Now()}
+	var throttled, served atomic.Int32
+	srv := newConcurrentServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if !bucket.allow() {
+			throttled.Add(1)
+			writeJSON(w, http.StatusTooManyRequests, `{"error":{"errorCode":"420","message":"Rate Limited"}}`)
+			return
+		}
+		served.Add(1)
+		writeJSON(w, http.StatusOK, `{"apiKeys":[],"total":0}`)
+	})
+	cfg := testConfig(srv)
+	cfg.Limiter = NewLimiter()
+	c := newTestClient(t, cfg)
+
+	start := time.Now()
+	var wg sync.WaitGroup
+	var failed atomic.Int32
+	for range callers {
+		wg.Go(func() {
+			for range perCaller {
+				if _, err := c.ListAPIKeys(context.Background(), ListAPIKeysInput{}); err != nil {
+					failed.Add(1)
+					t.Errorf("list: %v", err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	t.Logf("%d requests served, %d throttled (%.1f%%), in %v; final rate %.1f/s",
+		served.Load(), throttled.Load(), 100*float64(throttled.Load())/callers/perCaller, elapsed, c.limiter.Rate())
+	if failed.Load() != 0 || served.Load() != callers*perCaller {
+		t.Errorf("%d calls failed, %d served; want 0 and %d", failed.Load(), served.Load(), callers*perCaller)
+	}
+	if n := throttled.Load(); n > callers*perCaller/20 {
+		t.Errorf("%d requests throttled, want at most 5%% (%d)", n, callers*perCaller/20)
+	}
+}
