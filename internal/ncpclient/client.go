@@ -28,10 +28,8 @@ import (
 // return fewer keys per page.
 const DefaultPageSize int64 = 1000
 
-// DefaultUserAgent is sent when Config.UserAgent is empty.
-const DefaultUserAgent = "terraform-provider-ncp/dev"
-
 const (
+	defaultUserAgent      = "terraform-provider-ncp/dev"
 	defaultRequestTimeout = 30 * time.Second
 	defaultMaxRetries     = 10
 	defaultRetryBaseDelay = 250 * time.Millisecond
@@ -54,7 +52,7 @@ type Config struct {
 	// See ValidateEndpoint.
 	Endpoint string
 
-	// UserAgent defaults to DefaultUserAgent.
+	// UserAgent defaults to "terraform-provider-ncp/dev".
 	UserAgent string
 	// HTTPClient defaults to a client whose transport is a clone of
 	// http.DefaultTransport: it honours HTTPS_PROXY and NO_PROXY and has
@@ -125,7 +123,7 @@ func New(cfg Config) (*Client, error) {
 		base:           base,
 		accessKey:      cfg.AccessKey,
 		secretKey:      cfg.SecretKey,
-		userAgent:      cmp.Or(cfg.UserAgent, DefaultUserAgent),
+		userAgent:      cmp.Or(cfg.UserAgent, defaultUserAgent),
 		httpClient:     cfg.HTTPClient,
 		requestTimeout: positive(cfg.RequestTimeout, defaultRequestTimeout),
 		maxRetries:     cfg.MaxRetries,
@@ -169,11 +167,7 @@ func baseURL(site, endpoint string) (*url.URL, error) {
 	} else if err := ValidateEndpoint(raw); err != nil {
 		return nil, err
 	}
-	u, err := url.Parse(strings.TrimRight(raw, "/"))
-	if err != nil {
-		return nil, err
-	}
-	return u, nil
+	return url.Parse(strings.TrimRight(raw, "/"))
 }
 
 func positive[T int64 | time.Duration](v, fallback T) T {
@@ -274,13 +268,7 @@ func (c *Client) do(ctx context.Context, cl *call) error {
 			return fmt.Errorf("%w (gave up after %d attempts)", out.err, attempt)
 		}
 		delay := c.retryDelay(out, attempt)
-		c.debug(ctx, "NCP API retry", map[string]any{
-			"method":  cl.method,
-			"uri":     cl.url.RequestURI(),
-			"attempt": attempt,
-			"reason":  out.err.Error(),
-			"delay":   delay.String(),
-		})
+		c.logRetry(ctx, cl, attempt, delay, out.err)
 		if err := sleep(ctx, delay); err != nil {
 			return c.giveUp(cl, err, lastErr)
 		}
@@ -359,21 +347,13 @@ func (c *Client) attempt(ctx context.Context, cl *call, n int) outcome {
 		return outcome{err: err}
 	}
 
-	fields := map[string]any{"method": cl.method, "uri": uri, "attempt": n}
-	if cl.body != nil {
-		fields["request_body"] = string(cl.body)
-	}
-	c.debug(ctx, "NCP API request", fields)
-
+	c.logRequest(ctx, cl, n)
 	begin := time.Now()
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
 		out := c.transportFailure(ctx, cl, err, wrote.Load())
 		out.started = started
-		c.debug(ctx, "NCP API request failed", map[string]any{
-			"method": cl.method, "uri": uri, "attempt": n,
-			"duration": time.Since(begin).String(), "error": out.err.Error(),
-		})
+		c.logFailure(ctx, cl, n, time.Since(begin), out.err)
 		return out
 	}
 	defer resp.Body.Close()
@@ -381,15 +361,7 @@ func (c *Client) attempt(ctx context.Context, cl *call, n int) outcome {
 
 	out := c.judge(ctx, cl, resp, body, readErr, signature)
 	out.started = started
-	fields = map[string]any{
-		"method": cl.method, "uri": uri, "attempt": n, "status": resp.StatusCode,
-		"duration": time.Since(begin).String(), "response_body": c.loggedBody(body, signature),
-	}
-	var apiErr *Error
-	if errors.As(out.err, &apiErr) && apiErr.Code != "" {
-		fields["error_code"] = apiErr.Code
-	}
-	c.debug(ctx, "NCP API response", fields)
+	c.logResponse(ctx, cl, n, time.Since(begin), resp.StatusCode, body, signature, out.err)
 	return out
 }
 

@@ -58,7 +58,7 @@ func TestNewBaseURL(t *testing.T) {
 
 func TestNewDefaults(t *testing.T) {
 	c := newTestClient(t, Config{AccessKey: "a", SecretKey: "s"})
-	if c.userAgent != DefaultUserAgent || c.pageSize != DefaultPageSize || c.maxRetries != defaultMaxRetries ||
+	if c.userAgent != defaultUserAgent || c.pageSize != DefaultPageSize || c.maxRetries != defaultMaxRetries ||
 		c.requestTimeout != defaultRequestTimeout || c.retryBaseDelay != defaultRetryBaseDelay || c.retryMaxDelay != defaultRetryMaxDelay {
 		t.Errorf("defaults not applied: %+v", c)
 	}

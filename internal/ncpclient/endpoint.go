@@ -16,14 +16,13 @@ var siteBaseURLs = map[string]string{
 	"fin":    "https://apigateway.apigw.fin-ntruss.com/api/v1",
 }
 
-// DefaultSite is the site used when none is configured.
-const DefaultSite = "public"
+const defaultSite = "public"
 
 // SiteBaseURL returns the base URL, /api/v1 included, of the API-key API on
-// an NCP site: "public", "gov" or "fin". An empty site means DefaultSite.
+// an NCP site: "public", "gov" or "fin". An empty site means "public".
 func SiteBaseURL(site string) (string, error) {
 	if site == "" {
-		site = DefaultSite
+		site = defaultSite
 	}
 	base, ok := siteBaseURLs[site]
 	if !ok {
@@ -43,7 +42,7 @@ func ValidateEndpoint(raw string) error {
 		return fmt.Errorf("endpoint %q is not a valid URL: %w", raw, err)
 	}
 	if !u.IsAbs() || u.Host == "" {
-		return fmt.Errorf("endpoint %q must be an absolute URL such as %s", raw, siteBaseURLs[DefaultSite])
+		return fmt.Errorf("endpoint %q must be an absolute URL such as %s", raw, siteBaseURLs[defaultSite])
 	}
 	switch u.Scheme {
 	case "https":

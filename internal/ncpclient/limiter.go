@@ -16,12 +16,14 @@ import (
 // increasePerSecond. While limited, requests are spaced evenly by a token
 // bucket with a burst of one, so concurrent callers do not stampede.
 //
-// A Limiter is safe for concurrent use.
+// A Limiter is safe for concurrent use. The zero value is an unlimited
+// Limiter, like NewLimiter's.
 type Limiter struct {
 	mu  sync.Mutex
-	now func() time.Time
+	now func() time.Time // for tests; nil means time.Now
 
-	rate         float64 // requests per second; +Inf until the first throttle
+	limited      bool    // a throttle was seen: rate applies
+	rate         float64 // requests per second
 	tokens       float64 // may go negative: reservations of waiting callers
 	refilled     time.Time
 	lastDecrease time.Time
@@ -41,7 +43,7 @@ const (
 
 // NewLimiter returns an unlimited Limiter.
 func NewLimiter() *Limiter {
-	return &Limiter{now: time.Now, rate: math.Inf(1)}
+	return &Limiter{}
 }
 
 // Wait blocks until a request may be sent. It fails without waiting when ctx
@@ -62,9 +64,9 @@ func (l *Limiter) Wait(ctx context.Context) error {
 func (l *Limiter) reserve() time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
+	now := l.clock()
 	var delay time.Duration
-	if !math.IsInf(l.rate, 1) {
+	if l.limited {
 		l.refill(now)
 		l.tokens--
 		if l.tokens < 0 {
@@ -80,7 +82,7 @@ func (l *Limiter) reserve() time.Duration {
 func (l *Limiter) cancel() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !math.IsInf(l.rate, 1) {
+	if l.limited {
 		l.tokens++
 	}
 }
@@ -89,10 +91,11 @@ func (l *Limiter) cancel() {
 func (l *Limiter) OnThrottle() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
+	now := l.clock()
 	observed := math.Max(1, l.observedRate(now))
 	switch {
-	case math.IsInf(l.rate, 1):
+	case !l.limited:
+		l.limited = true
 		l.rate = observed * firstDecreaseFactor
 		l.tokens = 0
 		l.refilled = now
@@ -112,10 +115,10 @@ func (l *Limiter) OnThrottle() {
 func (l *Limiter) OnSuccess() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if math.IsInf(l.rate, 1) {
+	if !l.limited {
 		return
 	}
-	now := l.now()
+	now := l.clock()
 	if elapsed := now.Sub(l.lastIncrease); elapsed > 0 {
 		l.refill(now)
 		l.rate += increasePerSecond * elapsed.Seconds()
@@ -127,7 +130,17 @@ func (l *Limiter) OnSuccess() {
 func (l *Limiter) Rate() float64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if !l.limited {
+		return math.Inf(1)
+	}
 	return l.rate
+}
+
+func (l *Limiter) clock() time.Time {
+	if l.now == nil {
+		return time.Now()
+	}
+	return l.now()
 }
 
 func (l *Limiter) refill(now time.Time) {

@@ -2,9 +2,11 @@ package ncpclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Logger receives debug messages about every request, retry and
@@ -44,4 +46,45 @@ func (c *Client) debug(ctx context.Context, msg string, fields map[string]any) {
 	if c.logger != nil {
 		c.logger(ctx, msg, fields)
 	}
+}
+
+// attemptFields name an attempt in the log.
+func attemptFields(cl *call, attempt int) map[string]any {
+	return map[string]any{"method": cl.method, "uri": cl.url.RequestURI(), "attempt": attempt}
+}
+
+// logRequest logs an attempt about to be sent. Request bodies hold no
+// secrets: names, descriptions, flags and key types.
+func (c *Client) logRequest(ctx context.Context, cl *call, attempt int) {
+	fields := attemptFields(cl, attempt)
+	if cl.body != nil {
+		fields["request_body"] = string(cl.body)
+	}
+	c.debug(ctx, "NCP API request", fields)
+}
+
+func (c *Client) logFailure(ctx context.Context, cl *call, attempt int, took time.Duration, err error) {
+	fields := attemptFields(cl, attempt)
+	fields["duration"] = took.String()
+	fields["error"] = err.Error()
+	c.debug(ctx, "NCP API request failed", fields)
+}
+
+func (c *Client) logResponse(ctx context.Context, cl *call, attempt int, took time.Duration, status int, body []byte, signature string, err error) {
+	fields := attemptFields(cl, attempt)
+	fields["duration"] = took.String()
+	fields["status"] = status
+	fields["response_body"] = c.loggedBody(body, signature)
+	var apiErr *Error
+	if errors.As(err, &apiErr) && apiErr.Code != "" {
+		fields["error_code"] = apiErr.Code
+	}
+	c.debug(ctx, "NCP API response", fields)
+}
+
+func (c *Client) logRetry(ctx context.Context, cl *call, attempt int, delay time.Duration, reason error) {
+	fields := attemptFields(cl, attempt)
+	fields["delay"] = delay.String()
+	fields["reason"] = reason.Error()
+	c.debug(ctx, "NCP API retry", fields)
 }

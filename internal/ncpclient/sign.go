@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"io"
 )
 
 // Header names of NCP API Gateway's signature v2 scheme.
@@ -22,14 +21,15 @@ const (
 // string as the x-ncp-apigw-timestamp header (milliseconds since the epoch).
 // The body is not signed.
 func Sign(method, uri, timestamp, accessKey, secretKey string) string {
+	msg := make([]byte, 0, len(method)+len(uri)+len(timestamp)+len(accessKey)+3)
+	msg = append(msg, method...)
+	msg = append(msg, ' ')
+	msg = append(msg, uri...)
+	msg = append(msg, '\n')
+	msg = append(msg, timestamp...)
+	msg = append(msg, '\n')
+	msg = append(msg, accessKey...)
 	mac := hmac.New(sha256.New, []byte(secretKey))
-	// Writes to a hash never fail.
-	_, _ = io.WriteString(mac, method)
-	_, _ = io.WriteString(mac, " ")
-	_, _ = io.WriteString(mac, uri)
-	_, _ = io.WriteString(mac, "\n")
-	_, _ = io.WriteString(mac, timestamp)
-	_, _ = io.WriteString(mac, "\n")
-	_, _ = io.WriteString(mac, accessKey)
+	mac.Write(msg) // a hash never fails to write
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }

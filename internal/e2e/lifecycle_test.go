@@ -1,0 +1,149 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
+)
+
+// fleetConfig is a dozen keys, key 5 disabled, plus a hand-made key under
+// import when imported is set, and a list of them all.
+func fleetConfig(description, trigger, keyType string, imported string) string {
+	config := fmt.Sprintf(`
+terraform {
+  required_providers {
+    ncp = { source = "ncp-community/ncp" }
+  }
+}
+
+resource "ncp_apigw_api_key" "fleet" {
+  count           = 12
+  name            = "fleet-${count.index}"
+  description     = %q
+  enabled         = count.index != 5
+  rotate_trigger  = count.index == 0 ? %q : null
+  rotate_key_type = %q
+}
+
+data "ncp_apigw_api_keys" "fleet" {
+  name_regex = "^fleet-"
+  depends_on = [ncp_apigw_api_key.fleet]
+}
+
+output "listed" {
+  value = length(data.ncp_apigw_api_keys.fleet.ids)
+}
+`, description, trigger, keyType)
+	if imported != "" {
+		config += fmt.Sprintf(`
+import {
+  to = ncp_apigw_api_key.hand_made
+  id = %q
+}
+
+resource "ncp_apigw_api_key" "hand_made" {
+  name        = "hand-made"
+  description = "made in the console"
+}
+`, imported)
+	}
+	return config
+}
+
+// TestLifecycleThroughTerraformCLI is the whole life of a fleet of keys, as
+// a user drives it with TF_LOG=trace: every apply is followed by an empty
+// plan, drift shows as drift, nothing is left behind, and no secret (secret
+// key, signature, key value) appears in any output or log.
+func TestLifecycleThroughTerraformCLI(t *testing.T) {
+	emu, recorder, endpoint := startEmulator(t)
+	tf, logPath := newTerraformCLI(t, endpoint)
+	wantKeys := func(n int) {
+		t.Helper()
+		if got := len(emu.Keys()); got != n {
+			t.Fatalf("the emulator holds %d keys, want %d", got, n)
+		}
+	}
+
+	out := tf.apply(fleetConfig("v1", "t0", "PRIMARY", ""))
+	wantKeys(12)
+	if k := keyByName(t, emu, "fleet-5"); k.Enabled {
+		t.Error("fleet-5 was created enabled, want disabled")
+	}
+	if code, listed := tf.run("output", "-raw", "listed"); code != 0 || listed != "12" {
+		t.Fatalf("the list data source found %q keys (exit %d), want 12\n%s", listed, code, out)
+	}
+
+	// Edit: one edit request per key, nothing else.
+	emu.ResetStats()
+	tf.apply(fleetConfig("v2", "t0", "PRIMARY", ""))
+	if got := emu.Stats().Requests; got[emulator.RouteEdit] != 12 || got[emulator.RouteRegenerate] != 0 || got[emulator.RouteCreate] != 0 {
+		t.Fatalf("editing 12 descriptions sent %v", got)
+	}
+
+	// Rotate the primary key of fleet-0, then its secondary key.
+	before := keyByName(t, emu, "fleet-0")
+	tf.apply(fleetConfig("v2", "t1", "PRIMARY", ""))
+	afterPrimary := keyByName(t, emu, "fleet-0")
+	if afterPrimary.ID != before.ID || afterPrimary.PrimaryKey == before.PrimaryKey || afterPrimary.SecondaryKey != before.SecondaryKey {
+		t.Fatal("rotating PRIMARY did not regenerate exactly the primary key in place")
+	}
+	tf.apply(fleetConfig("v2", "t2", "SECONDARY", ""))
+	afterSecondary := keyByName(t, emu, "fleet-0")
+	if afterSecondary.ID != before.ID || afterSecondary.PrimaryKey != afterPrimary.PrimaryKey || afterSecondary.SecondaryKey == afterPrimary.SecondaryKey {
+		t.Fatal("rotating SECONDARY did not regenerate exactly the secondary key in place")
+	}
+
+	// Import a key made outside Terraform.
+	handMade := emu.PutKey("hand-made", "made in the console")
+	tf.apply(fleetConfig("v2", "t2", "SECONDARY", handMade.ID))
+	wantKeys(13)
+
+	// Drift: one key deleted and one renamed outside Terraform.
+	deleted := keyByName(t, emu, "fleet-3")
+	emu.DeleteKey(deleted.ID)
+	renamed := keyByName(t, emu, "fleet-4")
+	emu.UpdateKey(renamed.ID, func(k *emulator.Key) { k.Name = "renamed-by-hand" })
+	plan := tf.expectPlanExit(2)
+	for _, want := range []string{
+		`ncp_apigw_api_key.fleet[3] will be created`,
+		`ncp_apigw_api_key.fleet[4] will be updated in-place`,
+		`"renamed-by-hand" -> "fleet-4"`,
+	} {
+		if !strings.Contains(plan, want) {
+			t.Errorf("the plan after drift does not say %q:\n%s", want, plan)
+		}
+	}
+	tf.apply(fleetConfig("v2", "t2", "SECONDARY", handMade.ID))
+	wantKeys(13)
+	if keyByName(t, emu, "fleet-4").ID != renamed.ID {
+		t.Error("the renamed key was replaced instead of renamed back")
+	}
+
+	if code, out := tf.run("destroy", "-auto-approve", "-input=false"); code != 0 {
+		t.Fatalf("terraform destroy failed:\n%s", out)
+	}
+	wantKeys(0)
+
+	// Nothing secret in anything printed or logged.
+	log, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(log), "/api/v1/api-keys") {
+		t.Fatal("the trace log holds no request of the provider's: was it captured?")
+	}
+	everything := tf.output.String() + string(log)
+	secrets := recorder.secrets()
+	if len(secrets) < 30 {
+		t.Fatalf("only %d secrets were recorded; the recorder is not seeing the traffic", len(secrets))
+	}
+	for _, secret := range secrets {
+		if strings.Contains(everything, secret) {
+			t.Errorf("a secret (%d characters, starting %.4q) appears in terraform's output or trace log", len(secret), secret)
+		}
+	}
+	t.Logf("checked %d secrets against %d bytes of output and trace log", len(secrets), len(everything))
+}
