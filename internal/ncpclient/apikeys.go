@@ -163,11 +163,10 @@ func (c *Client) UpdateAPIKey(ctx context.Context, id string, in UpdateAPIKeyInp
 //
 // A regenerate whose outcome is unknown (connection lost after the request
 // was sent, undecodable success body, HTTP 502/503/504, attempt timeout) is
-// retried: the caller wants a fresh key either way. But such an attempt may
-// have taken effect, so afterwards the key is read back and RegenerateAPIKey
-// returns that GET's result, the live key values, even when the retries
-// themselves ended in failure. If that read fails, the last regenerate's
-// answer (or its error) is returned.
+// retried: the caller wants a fresh key either way, and the answer to the
+// last, successful attempt holds the values that are live. When every attempt
+// fails, an earlier one may still have taken effect: callers that keep the
+// key values should read the key back (the provider does).
 func (c *Client) RegenerateAPIKey(ctx context.Context, id string, kt KeyType) (*APIKey, error) {
 	if id == "" {
 		return nil, errEmptyID
@@ -181,10 +180,7 @@ func (c *Client) RegenerateAPIKey(ctx context.Context, id string, kt KeyType) (*
 	if err != nil {
 		return nil, err
 	}
-	var (
-		key       *APIKey
-		uncertain bool
-	)
+	var key *APIKey
 	cl := &call{
 		method: http.MethodPatch,
 		url:    c.target(nil, apiKeysPath, id),
@@ -193,25 +189,8 @@ func (c *Client) RegenerateAPIKey(ctx context.Context, id string, kt KeyType) (*
 			key, err = decodeWrappedKey(b)
 			return err
 		},
-		onAmbiguous: func(context.Context, time.Time, error) (bool, error) {
-			uncertain = true
-			return false, nil
-		},
 	}
-	err = c.do(ctx, cl)
-	if uncertain {
-		live, getErr := c.GetAPIKey(ctx, id)
-		if getErr == nil {
-			c.debug(ctx, "NCP API regenerate outcome was uncertain; returning the key as read back", map[string]any{
-				"api_key_id": id,
-			})
-			return live, nil
-		}
-		c.debug(ctx, "NCP API reading the key back after an uncertain regenerate failed", map[string]any{
-			"api_key_id": id, "error": getErr.Error(),
-		})
-	}
-	if err != nil {
+	if err := c.do(ctx, cl); err != nil {
 		return nil, err
 	}
 	c.seen.add(key.ID)

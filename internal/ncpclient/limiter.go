@@ -11,9 +11,9 @@ import (
 // a provider process. NCP documents no rate limit, so the limiter starts
 // unlimited and learns the limit from HTTP 429 answers (AIMD): the first
 // throttle sets the rate to half the observed request rate, later ones cut it
-// by 30% (at most once per decreaseInterval, as requests already in flight
-// keep coming back throttled), and every second without a throttle adds
-// increasePerSecond. While limited, requests are spaced evenly by a token
+// by 30% (at most once per 500ms, as requests already in flight keep coming
+// back throttled), and every second without a throttle adds 0.5 requests/s.
+// While limited, requests are spaced evenly by a token
 // bucket with a burst of one, so concurrent callers do not stampede.
 //
 // A Limiter is safe for concurrent use. The zero value is an unlimited
@@ -49,11 +49,10 @@ func NewLimiter() *Limiter {
 // Wait blocks until a request may be sent. It fails without waiting when ctx
 // would expire first.
 func (l *Limiter) Wait(ctx context.Context) error {
-	delay := l.reserve()
-	if delay <= 0 {
-		return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	if err := sleep(ctx, delay); err != nil {
+	if err := sleep(ctx, l.reserve()); err != nil {
 		l.cancel()
 		return err
 	}

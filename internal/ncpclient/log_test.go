@@ -96,7 +96,7 @@ func TestLogsAndErrorsHoldNoSecrets(t *testing.T) {
 	errs = append(errs, err)
 
 	logged := rec.all()
-	for _, want := range []string{"clock offset adopted", "lost create response was reconciled", "regenerate outcome was uncertain",
+	for _, want := range []string{"clock offset adopted", "lost create response was reconciled",
 		`"primaryKey":"***"`, "logged description", "error_code:200", "status:404"} {
 		if !strings.Contains(logged, want) {
 			t.Errorf("the log lacks %q", want)

@@ -284,6 +284,11 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	for _, kt := range rot.keyTypes() {
 		key, err := client.RegenerateAPIKey(ctx, id, kt)
 		if err != nil {
+			// A regenerate whose answer was lost may have taken effect: keep
+			// the key values that are live, if the key can still be read.
+			if live, getErr := client.GetAPIKey(ctx, id); getErr == nil {
+				done.setFromAPI(live)
+			}
 			saveDone()
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Error regenerating the %s key of API key %s", kt, keyLabel(plan.Name.ValueString(), id)), err)
 			return
