@@ -138,25 +138,7 @@ func (c *Client) UpdateAPIKey(ctx context.Context, id string, in UpdateAPIKeyInp
 	if id == "" {
 		return nil, errEmptyID
 	}
-	body, err := json.Marshal(in)
-	if err != nil {
-		return nil, err
-	}
-	var key *APIKey
-	cl := &call{
-		method: http.MethodPut,
-		url:    c.target(nil, apiKeysPath, id),
-		body:   body,
-		decode: func(b []byte) (err error) {
-			key, err = decodeWrappedKey(b)
-			return err
-		},
-	}
-	if err := c.do(ctx, cl); err != nil {
-		return nil, err
-	}
-	c.seen.add(key.ID)
-	return key, nil
+	return c.writeKey(ctx, http.MethodPut, id, in)
 }
 
 // RegenerateAPIKey replaces the primary or secondary key value.
@@ -174,15 +156,21 @@ func (c *Client) RegenerateAPIKey(ctx context.Context, id string, kt KeyType) (*
 	if kt != KeyTypePrimary && kt != KeyTypeSecondary {
 		return nil, fmt.Errorf("regenerating API key %s: key type %q is neither %s nor %s", id, kt, KeyTypePrimary, KeyTypeSecondary)
 	}
-	body, err := json.Marshal(struct {
+	return c.writeKey(ctx, http.MethodPatch, id, struct {
 		KeyType KeyType `json:"keyType"`
 	}{kt})
+}
+
+// writeKey sends payload to change the key id; the API answers with the
+// whole key, wrapped in {"apiKey": ...}.
+func (c *Client) writeKey(ctx context.Context, method, id string, payload any) (*APIKey, error) {
+	body, err := json.Marshal(payload)
 	if err != nil {
 		return nil, err
 	}
 	var key *APIKey
 	cl := &call{
-		method: http.MethodPatch,
+		method: method,
 		url:    c.target(nil, apiKeysPath, id),
 		body:   body,
 		decode: func(b []byte) (err error) {

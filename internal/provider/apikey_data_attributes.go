@@ -8,7 +8,7 @@ import (
 )
 
 // apiKeySummaryModel is what the list endpoint tells of a key: everything
-// but the key values.
+// but the key values. The resource and data source models embed it.
 type apiKeySummaryModel struct {
 	ID          types.String `tfsdk:"id"`
 	Name        types.String `tfsdk:"name"`

@@ -47,32 +47,18 @@ type apiKeyResource struct {
 }
 
 type apiKeyResourceModel struct {
-	ID            types.String   `tfsdk:"id"`
-	Name          types.String   `tfsdk:"name"`
-	Description   types.String   `tfsdk:"description"`
-	Enabled       types.Bool     `tfsdk:"enabled"`
+	apiKeySummaryModel
 	RotateTrigger types.String   `tfsdk:"rotate_trigger"`
 	RotateKeyType types.String   `tfsdk:"rotate_key_type"`
-	TenantID      types.String   `tfsdk:"tenant_id"`
 	PrimaryKey    types.String   `tfsdk:"primary_key"`
 	SecondaryKey  types.String   `tfsdk:"secondary_key"`
-	Modifier      types.String   `tfsdk:"modifier"`
-	ModTime       types.String   `tfsdk:"mod_time"`
-	DomainCode    types.String   `tfsdk:"domain_code"`
 	Timeouts      timeouts.Value `tfsdk:"timeouts"`
 }
 
 // setFromAPI copies what the API says of the key into the model. The key
 // values are kept when the answer has none.
 func (m *apiKeyResourceModel) setFromAPI(k *ncpclient.APIKey) {
-	m.ID = types.StringValue(k.ID)
-	m.Name = types.StringValue(k.Name)
-	m.Description = types.StringValue(k.Description)
-	m.Enabled = types.BoolValue(k.Enabled)
-	m.TenantID = types.StringValue(k.TenantID)
-	m.Modifier = types.StringValue(k.Modifier)
-	m.ModTime = types.StringValue(k.ModTime)
-	m.DomainCode = types.StringValue(k.DomainCode)
+	m.apiKeySummaryModel = apiKeySummaryFromAPI(k)
 	if k.PrimaryKey != "" {
 		m.PrimaryKey = types.StringValue(k.PrimaryKey)
 	}

@@ -47,7 +47,9 @@ func TestRotationKeyTypes(t *testing.T) {
 }
 
 func TestPlannedEdit(t *testing.T) {
-	base := apiKeyResourceModel{Name: types.StringValue("a"), Description: types.StringValue(""), Enabled: types.BoolValue(true)}
+	base := apiKeyResourceModel{apiKeySummaryModel: apiKeySummaryModel{
+		Name: types.StringValue("a"), Description: types.StringValue(""), Enabled: types.BoolValue(true),
+	}}
 	changed := func(f func(*apiKeyResourceModel)) apiKeyResourceModel { m := base; f(&m); return m }
 	cases := []struct {
 		name string
