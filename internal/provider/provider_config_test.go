@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
@@ -87,5 +89,43 @@ func TestAccMissingCredentials(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Missing NCP credentials.*NCLOUD_ACCESS_KEY.*NCLOUD_ACCESS_KEY_ID.*\.ncloud/configure`),
 			},
 		},
+	})
+}
+
+// TestAccUnknownProviderConfig configures the provider, and names a key,
+// from values only known after apply: the plan works, and the apply
+// configures the provider with the known values.
+func TestAccUnknownProviderConfig(t *testing.T) {
+	env := newTestEnv(t, emulator.Config{})
+	env.needsEmulator(t)
+	endpoint := env.client.BaseURL()
+	config := fmt.Sprintf(`
+resource "terraform_data" "settings" {
+  input = {
+    endpoint = %q
+    name     = "late-name"
+  }
+}
+
+provider "ncp" {
+  endpoint   = terraform_data.settings.output.endpoint
+  access_key = %q
+  secret_key = %q
+}
+`, endpoint, testAccessKey, testSecretKey) + apiKeyConfig(`name = terraform_data.settings.output.name`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testKeyAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectUnknownValue(testKeyAddr, tfjsonpath.New("name")),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: env.checkKeyMatchesAPI,
+		}},
 	})
 }
