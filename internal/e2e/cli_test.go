@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -75,8 +76,15 @@ func newTerraformCLI(t *testing.T, endpoint string) (*terraformCLI, string) {
 // run runs terraform with args and returns its exit code and output.
 func (c *terraformCLI) run(args ...string) (int, string) {
 	c.t.Helper()
+	return c.runWith(nil, args...)
+}
+
+// runWith is run with extra environment variables, which override the
+// CLI's own (os/exec uses the last value of a duplicated variable).
+func (c *terraformCLI) runWith(env []string, args ...string) (int, string) {
+	c.t.Helper()
 	cmd := exec.Command("terraform", append(args, "-no-color")...)
-	cmd.Dir, cmd.Env = c.dir, c.env
+	cmd.Dir, cmd.Env = c.dir, append(slices.Clone(c.env), env...)
 	out, err := cmd.CombinedOutput()
 	c.output.Write(out)
 	code := 0
@@ -97,6 +105,18 @@ func (c *terraformCLI) apply(config string) string {
 		c.t.Fatalf("terraform apply failed (exit %d):\n%s", code, out)
 	}
 	c.expectPlanExit(0)
+	return out
+}
+
+// applyFails applies the configuration, asserts that the apply fails, and
+// returns its output.
+func (c *terraformCLI) applyFails(config string, env ...string) string {
+	c.t.Helper()
+	writeFile(c.t, filepath.Join(c.dir, "main.tf"), config)
+	code, out := c.runWith(env, "apply", "-auto-approve", "-input=false")
+	if code == 0 {
+		c.t.Fatalf("terraform apply succeeded, want it to fail:\n%s", out)
+	}
 	return out
 }
 
@@ -149,6 +169,14 @@ func (s *secretRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(rec.Body.Bytes())
 }
 
+// add records a secret that never crossed the wire, such as a wrong
+// secret key the provider signed with.
+func (s *secretRecorder) add(secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seen[secret] = true
+}
+
 // secrets lists what was recorded.
 func (s *secretRecorder) secrets() []string {
 	s.mu.Lock()
@@ -163,11 +191,45 @@ func (s *secretRecorder) secrets() []string {
 // startEmulator serves an emulator through a secretRecorder.
 func startEmulator(t *testing.T) (*emulator.Emulator, *secretRecorder, string) {
 	t.Helper()
+	return startEmulatorBehind(t, func(emu *emulator.Emulator) http.Handler { return emu })
+}
+
+// startEmulatorBehind is startEmulator with the handler front, which wraps
+// the emulator, between the secretRecorder and the emulator.
+func startEmulatorBehind(t *testing.T, front func(*emulator.Emulator) http.Handler) (*emulator.Emulator, *secretRecorder, string) {
+	t.Helper()
 	emu := emulator.New(emulator.Config{AccessKey: accessKey, SecretKey: secretKey, MaxPageSize: 5})
-	rec := newSecretRecorder(emu)
+	rec := newSecretRecorder(front(emu))
 	srv := httptest.NewServer(rec)
 	t.Cleanup(srv.Close)
 	return emu, rec, srv.URL + emulator.BasePath
+}
+
+// assertNoSecrets fails the test if any secret the recorder saw (at least
+// minSecrets of them) appears in anything terraform printed or logged, and
+// logs how much was checked.
+func assertNoSecrets(t *testing.T, tf *terraformCLI, logPath string, recorder *secretRecorder, minSecrets int) {
+	t.Helper()
+	log, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(log), "/api/v1/api-keys") {
+		t.Fatal("the trace log holds no request of the provider's: was it captured?")
+	}
+	everything := tf.output.String() + string(log)
+	secrets := recorder.secrets()
+	if len(secrets) < minSecrets {
+		t.Fatalf("only %d secrets were recorded; the recorder is not seeing the traffic", len(secrets))
+	}
+	found := 0
+	for _, secret := range secrets {
+		if strings.Contains(everything, secret) {
+			found++
+			t.Errorf("a secret (%d characters, starting %.4q) appears in terraform's output or trace log", len(secret), secret)
+		}
+	}
+	t.Logf("checked %d secrets against %d bytes of output and trace log: %d found", len(secrets), len(everything), found)
 }
 
 // keyByName finds the emulator's only key with that name.

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -128,22 +127,5 @@ func TestLifecycleThroughTerraformCLI(t *testing.T) {
 	wantKeys(0)
 
 	// Nothing secret in anything printed or logged.
-	log, err := os.ReadFile(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(log), "/api/v1/api-keys") {
-		t.Fatal("the trace log holds no request of the provider's: was it captured?")
-	}
-	everything := tf.output.String() + string(log)
-	secrets := recorder.secrets()
-	if len(secrets) < 30 {
-		t.Fatalf("only %d secrets were recorded; the recorder is not seeing the traffic", len(secrets))
-	}
-	for _, secret := range secrets {
-		if strings.Contains(everything, secret) {
-			t.Errorf("a secret (%d characters, starting %.4q) appears in terraform's output or trace log", len(secret), secret)
-		}
-	}
-	t.Logf("checked %d secrets against %d bytes of output and trace log", len(secrets), len(everything))
+	assertNoSecrets(t, tf, logPath, recorder, 30)
 }

@@ -1,6 +1,7 @@
 package ncpclient
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -194,6 +195,7 @@ func (c *Client) DeleteAPIKey(ctx context.Context, id string) error {
 	err := c.do(ctx, &call{
 		method: http.MethodDelete,
 		url:    c.target(nil, apiKeysPath, id),
+		decode: decodeDeleted,
 	})
 	if IsNotFound(err) {
 		return nil
@@ -238,10 +240,35 @@ func decodeKey(body []byte) (*APIKey, error) {
 	return key, nil
 }
 
+// decodePage decodes a list answer. A body with neither "apiKeys" nor
+// "total" (null, {}, another object) is not a page: taken for an empty one,
+// it would hide keys, and make a lost create's reconciliation create a
+// duplicate.
 func decodePage(body []byte) (*APIKeyPage, error) {
-	var p APIKeyPage
+	var p struct {
+		APIKeyPage
+		Total *int64 `json:"total"`
+	}
 	if err := json.Unmarshal(body, &p); err != nil {
 		return nil, err
 	}
-	return &p, nil
+	if p.APIKeys == nil && p.Total == nil {
+		return nil, errors.New(`neither "apiKeys" nor "total"`)
+	}
+	if p.Total != nil {
+		p.APIKeyPage.Total = *p.Total
+	}
+	return &p.APIKeyPage, nil
+}
+
+// decodeDeleted checks the answer of a delete, whose body is not
+// documented: none, or any JSON, means done. Anything else, such as a
+// proxy's HTML page or cut-off JSON, did not come from the API, which may
+// never have seen the request; the delete is then retried, and a retry of a
+// delete that did happen finds the key gone.
+func decodeDeleted(body []byte) error {
+	if len(bytes.TrimSpace(body)) == 0 || json.Valid(body) {
+		return nil
+	}
+	return errors.New("the body is neither empty nor JSON")
 }

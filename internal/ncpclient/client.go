@@ -350,7 +350,8 @@ func (c *Client) attempt(ctx context.Context, cl *call, n int) outcome {
 	defer cancel()
 
 	uri := cl.url.RequestURI()
-	started := c.serverNow()
+	offset := c.offset() // judge needs the offset this attempt was signed with
+	started := c.now().Add(offset)
 	timestamp := strconv.FormatInt(started.UnixMilli(), 10)
 	signature := Sign(cl.method, uri, timestamp, c.accessKey, c.secretKey)
 
@@ -377,7 +378,7 @@ func (c *Client) attempt(ctx context.Context, cl *call, n int) outcome {
 	defer resp.Body.Close()
 	body, readErr := io.ReadAll(resp.Body)
 
-	out := c.judge(ctx, cl, resp, body, readErr, signature)
+	out := c.judge(ctx, cl, resp, body, readErr, signature, offset)
 	out.started = started
 	c.logResponse(ctx, cl, n, time.Since(begin), resp.StatusCode, body, signature, out.err)
 	return out
@@ -432,8 +433,9 @@ func (c *Client) transportFailure(ctx context.Context, cl *call, err error, wrot
 // judge turns an answer into an outcome: success once the body decodes;
 // retries for 429 (the request was refused before any work), 502, 503 and
 // 504 (the gateway may have passed it on), undecodable success bodies, and
-// one authentication failure caused by our clock.
-func (c *Client) judge(ctx context.Context, cl *call, resp *http.Response, body []byte, readErr error, signature string) outcome {
+// one authentication failure caused by our clock (offset is the clock
+// offset the attempt was signed with).
+func (c *Client) judge(ctx context.Context, cl *call, resp *http.Response, body []byte, readErr error, signature string, offset time.Duration) outcome {
 	path := cl.url.EscapedPath()
 	status := resp.StatusCode
 	if status == http.StatusTooManyRequests {
@@ -467,7 +469,7 @@ func (c *Client) judge(ctx context.Context, cl *call, resp *http.Response, body 
 		if apiErr.Code != codeAuthenticationFailed {
 			break
 		}
-		if !cl.clockRetried && c.adoptServerClock(ctx, resp.Header) {
+		if !cl.clockRetried && c.adoptServerClock(ctx, resp.Header, offset) {
 			cl.clockRetried = true
 			out.retry, out.clockFixed = true, true
 		} else {

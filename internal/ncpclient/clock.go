@@ -13,12 +13,9 @@ import (
 // signature or a timestamp too far from the server's clock.
 const codeAuthenticationFailed = "200"
 
-// serverNow is our estimate of the server's clock, which signatures must
-// match within 5 minutes.
-func (c *Client) serverNow() time.Time {
-	return c.now().Add(c.offset())
-}
-
+// offset is our estimate of the server's clock minus ours: timestamps are
+// signed at c.now() plus offset, which must be within 5 minutes of the
+// server's clock.
 func (c *Client) offset() time.Duration {
 	return time.Duration(c.clockOffset.Load())
 }
@@ -36,17 +33,22 @@ func (c *Client) measureOffset(h http.Header) (time.Duration, bool) {
 }
 
 // adoptServerClock measures the server's clock from the Date header of an
-// authentication failure. If our timestamps were more than maxClockSkew off,
-// it stores the new offset for all later requests and reports true.
-func (c *Client) adoptServerClock(ctx context.Context, h http.Header) bool {
+// authentication failure. If the attempt's timestamp, signed with offset, was
+// more than maxClockSkew off, it stores the new offset for all later requests
+// and reports true. Concurrent requests signed with the old offset all fail:
+// the first answer back stores the new offset, and the others, finding it
+// already stored, retry with it too.
+func (c *Client) adoptServerClock(ctx context.Context, h http.Header, offset time.Duration) bool {
 	measured, ok := c.measureOffset(h)
-	if !ok || (measured-c.offset()).Abs() <= maxClockSkew {
+	if !ok || (measured-offset).Abs() <= maxClockSkew {
 		return false
 	}
-	c.clockOffset.Store(int64(measured))
-	c.debug(ctx, "NCP API clock offset adopted", map[string]any{
-		"offset": measured.Round(time.Second).String(),
-	})
+	if (measured - c.offset()).Abs() > maxClockSkew {
+		c.clockOffset.Store(int64(measured))
+		c.debug(ctx, "NCP API clock offset adopted", map[string]any{
+			"offset": measured.Round(time.Second).String(),
+		})
+	}
 	return true
 }
 

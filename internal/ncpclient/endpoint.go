@@ -54,7 +54,9 @@ func ValidateEndpoint(raw string) error {
 		return fmt.Errorf("endpoint %q has the unsupported scheme %q; use https", raw, u.Scheme)
 	}
 	if u.User != nil {
-		return fmt.Errorf("endpoint %q must not contain user info", raw)
+		// Redacted hides the password: the endpoint may come from
+		// NCP_APIGW_ENDPOINT, which the plan does not show.
+		return fmt.Errorf("endpoint %q must not contain user info", u.Redacted())
 	}
 	if u.RawQuery != "" || u.ForceQuery {
 		return fmt.Errorf("endpoint %q must not have a query", raw)

@@ -35,6 +35,10 @@ const (
 	defaultReadTimeout   = 5 * time.Minute
 	defaultUpdateTimeout = 10 * time.Minute
 	defaultDeleteTimeout = 10 * time.Minute
+
+	// readBackTimeout bounds the read that records the live key after a
+	// failed update, which may run once the update's timeout has expired.
+	readBackTimeout = 30 * time.Second
 )
 
 func newAPIKeyResource() resource.Resource {
@@ -257,11 +261,23 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		done.RotateTrigger = plan.RotateTrigger
 	}
 	saveDone := func() { resp.Diagnostics.Append(resp.State.Set(ctx, &done)...) }
+	// After a failure, an edit or a regenerate whose answer was lost may
+	// still have taken effect: record the key as it is live, if it can be
+	// read. The failure may be the timeout itself, so the read gets a short
+	// time of its own.
+	saveLive := func() {
+		readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readBackTimeout)
+		defer cancel()
+		if live, err := client.GetAPIKey(readCtx, id); err == nil {
+			done.setFromAPI(live)
+		}
+		saveDone()
+	}
 
 	if plannedEdit(plan, state) {
 		key, err := client.UpdateAPIKey(ctx, id, plan.editInput())
 		if err != nil {
-			saveDone()
+			saveLive()
 			addAPIError(&resp.Diagnostics, "Error editing API key "+keyLabel(plan.Name.ValueString(), id), err)
 			return
 		}
@@ -270,12 +286,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	for _, kt := range rot.keyTypes() {
 		key, err := client.RegenerateAPIKey(ctx, id, kt)
 		if err != nil {
-			// A regenerate whose answer was lost may have taken effect: keep
-			// the key values that are live, if the key can still be read.
-			if live, getErr := client.GetAPIKey(ctx, id); getErr == nil {
-				done.setFromAPI(live)
-			}
-			saveDone()
+			saveLive()
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Error regenerating the %s key of API key %s", kt, keyLabel(plan.Name.ValueString(), id)), err)
 			return
 		}

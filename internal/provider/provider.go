@@ -70,6 +70,10 @@ func (p *ncpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	}
 }
 
+// newAPIClient builds the provider's API client. Tests wrap it, to count
+// the clients made or to shorten retry delays; nothing else changes it.
+var newAPIClient = ncpclient.New
+
 // siteNames are the values site accepts, in the order the docs list them.
 var siteNames = []string{"public", "gov", "fin"}
 
@@ -99,7 +103,7 @@ func (p *ncpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 
-	client, err := ncpclient.New(ncpclient.Config{
+	client, err := newAPIClient(ncpclient.Config{
 		AccessKey: creds.AccessKey,
 		SecretKey: creds.SecretKey,
 		Site:      valueOrEnv(config.Site, "NCLOUD_SITE"),

@@ -29,8 +29,9 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 
 // testEnv is one test's API: an emulator, or NCP itself.
 type testEnv struct {
-	emu    *emulator.Emulator // nil against NCP
-	client *ncpclient.Client
+	emu      *emulator.Emulator // nil against NCP
+	endpoint string             // the emulator's base URL
+	client   *ncpclient.Client
 	// providerBlock configures the provider for this API.
 	providerBlock string
 }
@@ -62,8 +63,9 @@ func newTestEnv(t *testing.T, cfg emulator.Config) *testEnv {
 		t.Fatal(err)
 	}
 	return &testEnv{
-		emu:    emu,
-		client: client,
+		emu:      emu,
+		endpoint: endpoint,
+		client:   client,
 		providerBlock: fmt.Sprintf(`
 provider "ncp" {
   endpoint   = %q

@@ -1,0 +1,247 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
+)
+
+// failuresConfig is three keys, the first rotated by trigger, plus extra
+// HCL.
+func failuresConfig(trigger, extra string) string {
+	return fmt.Sprintf(`
+terraform {
+  required_providers {
+    ncp = { source = "ncp-community/ncp" }
+  }
+}
+
+resource "ncp_apigw_api_key" "key" {
+  count          = 3
+  name           = "failing-${count.index}"
+  rotate_trigger = count.index == 0 ? %q : null
+}
+`, trigger) + extra
+}
+
+// twinMaker stands in front of the emulator. Once armed, it has someone
+// else create a key of the same name just before the next create reaches
+// the emulator, which makes a lost create ambiguous.
+type twinMaker struct {
+	emu *emulator.Emulator
+
+	mu    sync.Mutex
+	armed bool
+	twin  string // the ID of the key it made
+}
+
+func (m *twinMaker) arm() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.armed = true
+}
+
+func (m *twinMaker) twinID() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.twin
+}
+
+func (m *twinMaker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	m.mu.Lock()
+	fire := m.armed && r.Method == http.MethodPost && r.URL.Path == emulator.BasePath+"/api-keys"
+	if fire {
+		m.armed = false
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body)) // the emulator reads it again
+		var in struct {
+			Name string `json:"apiKeyName"`
+		}
+		_ = json.Unmarshal(body, &in)
+		m.twin = m.emu.PutKey(in.Name, "made by someone else").ID
+	}
+	m.mu.Unlock()
+	m.emu.ServeHTTP(w, r)
+}
+
+// wantInOutput fails the test unless out says each of wants, however
+// Terraform wrapped its lines.
+func wantInOutput(t *testing.T, out string, wants ...string) {
+	t.Helper()
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range wants {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the output does not say %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestFailedAppliesLeakNoSecret drives applies that fail, as a user with
+// TF_LOG=trace would meet them: a wrong secret key, a regenerate that fails
+// for good, a lost create that cannot be told apart from someone else's
+// key, and an import of a key that does not exist. Each error explains
+// itself, each failure leaves state as the API is, and no secret (secret
+// keys, the wrong one included, signatures, key values) appears in any
+// output or in the trace log.
+func TestFailedAppliesLeakNoSecret(t *testing.T) {
+	t.Parallel()
+	twins := &twinMaker{}
+	emu, recorder, endpoint := startEmulatorBehind(t, func(emu *emulator.Emulator) http.Handler {
+		twins.emu = emu
+		return twins
+	})
+	tf, logPath := newTerraformCLI(t, endpoint)
+	wantKeys := func(n int) {
+		t.Helper()
+		if got := len(emu.Keys()); got != n {
+			t.Fatalf("the emulator holds %d keys, want %d", got, n)
+		}
+	}
+
+	// A wrong secret key: every signature is refused, nothing is created,
+	// and the error says why.
+	const wrongSecret = "wrong-secret-key-never-logged-987654321"
+	recorder.add(wrongSecret)
+	out := tf.applyFails(failuresConfig("t0", ""), "NCLOUD_SECRET_KEY="+wrongSecret)
+	wantInOutput(t, out, "HTTP 401, error code 200: Authentication Failed", "a wrong access key or secret key", "check the system clock")
+	wantKeys(0)
+
+	tf.apply(failuresConfig("t0", ""))
+	wantKeys(3)
+
+	// A regenerate that fails for good: the apply fails, the key values in
+	// state are the live ones, and the next plan still has the rotation.
+	emu.SetFaults(emulator.Faults{Faults: []emulator.Fault{{Route: emulator.RouteRegenerate, Kind: emulator.FaultError, Status: http.StatusInternalServerError}}})
+	out = tf.applyFails(failuresConfig("t1", ""))
+	wantInOutput(t, out, `Error: Error regenerating the PRIMARY key of API key "failing-0"`, "HTTP 500, error code 900: Unexpected Error")
+	emu.SetFaults(emulator.Faults{})
+	wantInOutput(t, tf.expectPlanExit(2), "ncp_apigw_api_key.key[0] will be updated in-place")
+	tf.apply(failuresConfig("t1", ""))
+
+	// A lost create, while someone else made a key of the same name: the
+	// error names both keys and how to import; following it (delete the
+	// other key, import ours) ends with every key managed and none extra.
+	twins.arm()
+	emu.SetFaults(emulator.Faults{Faults: []emulator.Fault{{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 1}}})
+	twin := `
+resource "ncp_apigw_api_key" "twin" {
+  name = "twin"
+}
+`
+	out = tf.applyFails(failuresConfig("t1", twin))
+	emu.SetFaults(emulator.Faults{})
+	wantKeys(5)
+	var ours string
+	for _, k := range emu.Keys() {
+		if k.Name == "twin" && k.ID != twins.twinID() {
+			ours = k.ID
+		}
+	}
+	if ours == "" || twins.twinID() == "" {
+		t.Fatal("the lost create and the other key are not both in the emulator")
+	}
+	wantInOutput(t, out, `Error: Error creating API key "twin"`, `2 keys named "twin" appeared meanwhile`,
+		"terraform import ncp_apigw_api_key.<name> <id>", "No key was adopted")
+	if !strings.Contains(out, ours) || !strings.Contains(out, twins.twinID()) {
+		t.Errorf("the error does not name both candidate ids, %s and %s:\n%s", ours, twins.twinID(), out)
+	}
+	emu.DeleteKey(twins.twinID())
+	tf.apply(failuresConfig("t1", twin+fmt.Sprintf("import {\n  to = ncp_apigw_api_key.twin\n  id = %q\n}\n", ours)))
+	wantKeys(4)
+	if keyByName(t, emu, "twin").ID != ours {
+		t.Error("the imported key was replaced")
+	}
+
+	// An import of a key that does not exist fails before anything is written.
+	writes := func() int {
+		r := emu.Stats().Requests
+		return r[emulator.RouteCreate] + r[emulator.RouteEdit] + r[emulator.RouteRegenerate] + r[emulator.RouteDelete]
+	}
+	before := writes()
+	out = tf.applyFails(failuresConfig("t1", twin+`
+import {
+  to = ncp_apigw_api_key.ghost
+  id = "doesnotexist"
+}
+resource "ncp_apigw_api_key" "ghost" {
+  name = "ghost"
+}
+`))
+	wantInOutput(t, out, "Cannot import non-existent remote object")
+	if n := writes() - before; n != 0 {
+		t.Errorf("the failed import sent %d writes", n)
+	}
+
+	if code, out := tf.run("destroy", "-auto-approve", "-input=false"); code != 0 {
+		t.Fatalf("terraform destroy failed:\n%s", out)
+	}
+	wantKeys(0)
+	assertNoSecrets(t, tf, logPath, recorder, 20)
+}
+
+// TestClockSkewThroughTerraformCLI applies, edits and destroys keys, one
+// terraform command at a time, against a server whose clock is 10 minutes
+// ahead, then behind. Every command succeeds; the log shows how many
+// requests were refused for the clock in each provider process, which
+// must learn the server's clock afresh.
+func TestClockSkewThroughTerraformCLI(t *testing.T) {
+	t.Parallel()
+	for _, offset := range []time.Duration{10 * time.Minute, -10 * time.Minute} {
+		t.Run(offset.String(), func(t *testing.T) {
+			emu, _, endpoint := startEmulator(t)
+			emu.SetFaults(emulator.Faults{ClockOffset: offset})
+			tf, logPath := newTerraformCLI(t, endpoint)
+			configured := func() int {
+				log, err := os.ReadFile(logPath)
+				if err != nil && !os.IsNotExist(err) {
+					t.Fatal(err)
+				}
+				return strings.Count(string(log), "configured NCP API Gateway client")
+			}
+			commands := []struct {
+				description string
+				args        []string
+			}{
+				{"v1", []string{"apply", "-auto-approve", "-input=false"}},
+				{"v2", []string{"apply", "-auto-approve", "-input=false"}},
+				{"v2", []string{"plan", "-input=false", "-detailed-exitcode"}},
+				{"v2", []string{"destroy", "-auto-approve", "-input=false"}},
+			}
+			var report []string
+			refused, processes := 0, 0
+			for _, c := range commands {
+				writeFile(t, tf.dir+"/main.tf", failuresConfig("t0", "")+fmt.Sprintf(`
+resource "ncp_apigw_api_key" "described" {
+  count       = 2
+  name        = "described-${count.index}"
+  description = %q
+}
+`, c.description))
+				emu.ResetStats()
+				before := configured()
+				if code, out := tf.run(c.args...); code != 0 {
+					t.Fatalf("terraform %s exited %d:\n%s", c.args[0], code, out)
+				}
+				n401, clients := emu.Stats().Responses[http.StatusUnauthorized], configured()-before
+				refused, processes = refused+n401, processes+clients
+				report = append(report, fmt.Sprintf("%s: %d 401s in %d provider processes", c.args[0], n401, clients))
+			}
+			if len(emu.Keys()) != 0 {
+				t.Errorf("the emulator holds %d keys after destroy", len(emu.Keys()))
+			}
+			if refused == 0 {
+				t.Fatal("no request was refused: the clock offset was not exercised")
+			}
+			t.Logf("clock offset %s through the CLI: %s; in all %d 401s for %d provider processes", offset, strings.Join(report, ", "), refused, processes)
+		})
+	}
+}
