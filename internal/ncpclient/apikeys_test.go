@@ -271,3 +271,56 @@ func FuzzDecodeAPIKey(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodePage(t *testing.T) {
+	cases := []struct {
+		body      string
+		wantKeys  int
+		wantTotal int64
+		wantErr   bool
+	}{
+		{body: `{"apiKeys":[{"apiKeyId":"a"}],"total":3,"initialCount":1}`, wantKeys: 1, wantTotal: 3},
+		{body: `{"apiKeys":[],"total":0}`, wantKeys: 0, wantTotal: 0},
+		{body: `{"total":0}`, wantKeys: 0, wantTotal: 0},
+		{body: `{"apiKeys":[{"apiKeyId":"a"}]}`, wantKeys: 1, wantTotal: 0},
+		// Answers that are not a list: never an empty page, which would hide keys.
+		{body: `null`, wantErr: true},
+		{body: `{}`, wantErr: true},
+		{body: `{"apiKey":5}`, wantErr: true},
+		{body: `[]`, wantErr: true},
+		{body: `{"apiKeys":5,"total":1}`, wantErr: true},
+		{body: `{"apiKeys":[{"apiKeyId":"a"}`, wantErr: true},
+	}
+	for _, c := range cases {
+		page, err := decodePage([]byte(c.body))
+		if c.wantErr {
+			if err == nil {
+				t.Errorf("decodePage(%s) = %+v, want an error", c.body, page)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("decodePage(%s): %v", c.body, err)
+			continue
+		}
+		if len(page.APIKeys) != c.wantKeys || page.Total != c.wantTotal {
+			t.Errorf("decodePage(%s) = %d keys, total %d; want %d and %d", c.body, len(page.APIKeys), page.Total, c.wantKeys, c.wantTotal)
+		}
+	}
+}
+
+func TestDecodeDeleted(t *testing.T) {
+	for body, wantErr := range map[string]bool{
+		"":                    false,
+		"  \n":                false,
+		"{}":                  false,
+		`{"result":"ok"}`:     false,
+		"<html>Bad Gateway":   true,
+		`{"apiKey":{"apiKeyI`: true,
+		"OK, deleted (maybe)": true,
+	} {
+		if err := decodeDeleted([]byte(body)); (err != nil) != wantErr {
+			t.Errorf("decodeDeleted(%q) = %v, want error %t", body, err, wantErr)
+		}
+	}
+}

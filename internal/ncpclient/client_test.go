@@ -352,6 +352,34 @@ func TestAttemptTimeoutIsRetried(t *testing.T) {
 	}
 }
 
+// TestClockSkewWithConcurrentRequests: every request signed before the
+// offset was learnt is rejected, and each must retry with the offset the
+// first answer taught, not give up because the offset is already stored.
+func TestClockSkewWithConcurrentRequests(t *testing.T) {
+	f, srv := newFake(t)
+	f.skew = -10 * time.Minute
+	c := newTestClient(t, testConfig(srv))
+	const callers = 8
+	errs := make(chan error, callers)
+	start := make(chan struct{})
+	for range callers {
+		go func() {
+			<-start
+			_, err := c.ListAPIKeys(context.Background(), ListAPIKeysInput{})
+			errs <- err
+		}()
+	}
+	close(start)
+	for range callers {
+		if err := <-errs; err != nil {
+			t.Errorf("a concurrent request failed under clock skew: %v", err)
+		}
+	}
+	if n := f.count("list"); n > 2*callers {
+		t.Errorf("%d list requests for %d callers, want at most one retry each", n, callers)
+	}
+}
+
 func TestClockSkewIsCorrectedOnce(t *testing.T) {
 	f, srv := newFake(t)
 	f.skew = 10 * time.Minute
