@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -31,6 +32,33 @@ func apiKeySummaryFromAPI(k *ncpclient.APIKey) apiKeySummaryModel {
 		ModTime:     types.StringValue(k.ModTime),
 		DomainCode:  types.StringValue(k.DomainCode),
 	}
+}
+
+// apiKeySummaryAttrTypes is the object type of an apiKeySummaryModel.
+var apiKeySummaryAttrTypes = map[string]attr.Type{
+	"id":          types.StringType,
+	"name":        types.StringType,
+	"description": types.StringType,
+	"enabled":     types.BoolType,
+	"tenant_id":   types.StringType,
+	"modifier":    types.StringType,
+	"mod_time":    types.StringType,
+	"domain_code": types.StringType,
+}
+
+// objectValue converts the model without reflection, which matters for a
+// list of thousands of keys.
+func (m apiKeySummaryModel) objectValue() types.Object {
+	return types.ObjectValueMust(apiKeySummaryAttrTypes, map[string]attr.Value{
+		"id":          m.ID,
+		"name":        m.Name,
+		"description": m.Description,
+		"enabled":     m.Enabled,
+		"tenant_id":   m.TenantID,
+		"modifier":    m.Modifier,
+		"mod_time":    m.ModTime,
+		"domain_code": m.DomainCode,
+	})
 }
 
 // apiKeySummaryAttributes describes the read-only attributes every data

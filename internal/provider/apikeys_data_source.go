@@ -5,6 +5,7 @@ import (
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -27,11 +28,11 @@ type apiKeysDataSource struct {
 }
 
 type apiKeysDataSourceModel struct {
-	Name      types.String         `tfsdk:"name"`
-	NameRegex types.String         `tfsdk:"name_regex"`
-	Enabled   types.Bool           `tfsdk:"enabled"`
-	APIKeys   []apiKeySummaryModel `tfsdk:"api_keys"`
-	IDs       []types.String       `tfsdk:"ids"`
+	Name      types.String `tfsdk:"name"`
+	NameRegex types.String `tfsdk:"name_regex"`
+	Enabled   types.Bool   `tfsdk:"enabled"`
+	APIKeys   types.List   `tfsdk:"api_keys"`
+	IDs       types.List   `tfsdk:"ids"`
 }
 
 func (d *apiKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -100,16 +101,19 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 
-	config.APIKeys = []apiKeySummaryModel{}
-	config.IDs = []types.String{}
+	// The lists are built as values: converting thousands of structs by
+	// reflection took most of the time of a large read.
+	var keyValues, idValues []attr.Value
 	for i := range keys {
 		k := &keys[i]
 		if !nameRegex.MatchString(k.Name) || (!config.Enabled.IsNull() && k.Enabled != config.Enabled.ValueBool()) {
 			continue
 		}
-		config.APIKeys = append(config.APIKeys, apiKeySummaryFromAPI(k))
-		config.IDs = append(config.IDs, types.StringValue(k.ID))
+		keyValues = append(keyValues, apiKeySummaryFromAPI(k).objectValue())
+		idValues = append(idValues, types.StringValue(k.ID))
 	}
-	tflog.Debug(ctx, "listed API keys", map[string]any{"listed": len(keys), "matched": len(config.IDs)})
+	config.APIKeys = types.ListValueMust(types.ObjectType{AttrTypes: apiKeySummaryAttrTypes}, keyValues)
+	config.IDs = types.ListValueMust(types.StringType, idValues)
+	tflog.Debug(ctx, "listed API keys", map[string]any{"listed": len(keys), "matched": len(idValues)})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }
