@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -181,6 +182,9 @@ resource "ncp_apigw_api_key" "ghost" {
 		t.Errorf("the failed import sent %d writes", n)
 	}
 
+	// Back to a configuration without the failing import: Terraform 1.5
+	// processes import blocks during destroy too.
+	writeFile(t, filepath.Join(tf.dir, "main.tf"), failuresConfig("t1", twin))
 	if code, out := tf.run("destroy", "-auto-approve", "-input=false"); code != 0 {
 		t.Fatalf("terraform destroy failed:\n%s", out)
 	}
