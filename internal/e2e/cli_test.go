@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -30,20 +31,52 @@ type terraformCLI struct {
 	output bytes.Buffer // every command's stdout and stderr
 }
 
-// newTerraformCLI builds the provider, writes a dev_overrides CLI config and
-// points the provider at endpoint with TF_LOG=trace written to logPath.
+// providerBuild is the provider binary, built once for every test here.
+var providerBuild struct {
+	once sync.Once
+	dir  string // holds terraform-provider-ncp
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if providerBuild.dir != "" {
+		os.RemoveAll(providerBuild.dir)
+	}
+	os.Exit(code)
+}
+
+// builtProvider returns the directory of the provider built from this tree.
+func builtProvider(t *testing.T) string {
+	t.Helper()
+	providerBuild.once.Do(func() {
+		dir, err := os.MkdirTemp("", "ncp-e2e-plugins-")
+		if err != nil {
+			providerBuild.err = err
+			return
+		}
+		providerBuild.dir = dir
+		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-ncp"), ".")
+		build.Dir = filepath.Join("..", "..")
+		if out, err := build.CombinedOutput(); err != nil {
+			providerBuild.err = fmt.Errorf("building the provider: %w\n%s", err, out)
+		}
+	})
+	if providerBuild.err != nil {
+		t.Fatal(providerBuild.err)
+	}
+	return providerBuild.dir
+}
+
+// newTerraformCLI writes a dev_overrides CLI config for the built provider
+// and points it at endpoint with TF_LOG=trace written to logPath.
 func newTerraformCLI(t *testing.T, endpoint string) (*terraformCLI, string) {
 	t.Helper()
 	if _, err := exec.LookPath("terraform"); err != nil {
 		t.Fatalf("terraform is not on PATH: %v", err)
 	}
+	pluginDir := builtProvider(t)
 	work := t.TempDir()
-	pluginDir := filepath.Join(work, "plugins")
-	build := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-ncp"), ".")
-	build.Dir = filepath.Join("..", "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
 	rc := filepath.Join(work, "terraformrc")
 	writeFile(t, rc, `provider_installation {
   dev_overrides {
