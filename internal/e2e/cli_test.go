@@ -41,7 +41,7 @@ var providerBuild struct {
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if providerBuild.dir != "" {
-		os.RemoveAll(providerBuild.dir)
+		_ = os.RemoveAll(providerBuild.dir)
 	}
 	os.Exit(code)
 }
@@ -50,7 +50,7 @@ func TestMain(m *testing.M) {
 func builtProvider(t *testing.T) string {
 	t.Helper()
 	providerBuild.once.Do(func() {
-		dir, err := os.MkdirTemp("", "ncp-e2e-plugins-")
+		dir, err := os.MkdirTemp("", "ncp-e2e-plugins-") //nolint:usetesting // outlives each test; TestMain removes it
 		if err != nil {
 			providerBuild.err = err
 			return
