@@ -832,6 +832,7 @@ func TestStatsCountRoutesAndStatuses(t *testing.T) {
 	want := Stats{
 		Requests:  map[Route]int{RouteCreate: 1, RouteGet: 1, RouteList: 2, RouteEdit: 1, RouteRegenerate: 1, RouteDelete: 1},
 		Responses: map[int]int{200: 5, 204: 1, 400: 1, 404: 1},
+		Faults:    map[FaultKind]int{},
 	}
 	got := emu.Stats()
 	if !reflect.DeepEqual(got, want) {
