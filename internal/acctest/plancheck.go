@@ -69,3 +69,13 @@ func ExpectUpdateInPlace(addr string, extra ...plancheck.PlanCheck) resource.Con
 func Wrapped(text string) string {
 	return strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`)
 }
+
+// ActBeforeApply runs act after the plan was made and before it is applied:
+// the window in which someone else may change what the plan was made from.
+// As a plan check it asserts nothing.
+func ActBeforeApply(act func()) plancheck.PlanCheck {
+	return planCheckFunc(func(*tfjson.Plan) error {
+		act()
+		return nil
+	})
+}

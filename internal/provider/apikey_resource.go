@@ -11,12 +11,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -29,6 +31,7 @@ var (
 	_ resource.ResourceWithImportState  = (*apiKeyResource)(nil)
 	_ resource.ResourceWithModifyPlan   = (*apiKeyResource)(nil)
 	_ resource.ResourceWithUpgradeState = (*apiKeyResource)(nil)
+	_ resource.ResourceWithIdentity     = (*apiKeyResource)(nil)
 )
 
 // Default operation timeouts; each operation retries transient errors until
@@ -181,6 +184,33 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	}
 }
 
+// apiKeyIdentity identifies a key across Terraform's resource identity
+// (Terraform 1.12 and later): its ID.
+type apiKeyIdentity struct {
+	ID types.String `tfsdk:"id"`
+}
+
+func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.StringAttribute{
+				Description:       "The API key's ID (apiKeyId).",
+				RequiredForImport: true,
+			},
+		},
+	}
+}
+
+// setIdentity records the key's identity. Create, Read and Update set it
+// every time: Terraform before 1.12 neither sends nor keeps identities, and
+// the framework rejects a response without one.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, apiKeyIdentity{ID: id})
+}
+
 func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -214,12 +244,14 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 			live := plan
 			live.setFromAPI(key)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &live)...)
+			resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, live.ID)...)
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("API key %s was created but could not be disabled", keyLabel(key.Name, key.ID)), err)
 			return
 		}
 		key = disabled
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plannedResult(ctx, plan, key, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(key.ID))...)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -235,6 +267,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 	key, err := client.GetAPIKey(ctx, state.ID.ValueString())
 	if ncpclient.IsNotFound(err) {
 		tflog.Warn(ctx, "API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
@@ -275,6 +308,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 
 	id := state.ID.ValueString()
 	label := keyLabel(plan.Name.ValueString(), id)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 	// After a failure, an edit or a regenerate whose answer was lost may
 	// still have taken effect: record the key as it is live, if it can be
 	// read. The failure may be the timeout itself, so the read gets a short
@@ -349,13 +383,22 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 }
 
+// ImportState takes the key's ID, from `terraform import`, an import
+// block's id, or an import block's identity (Terraform 1.12 and later).
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if strings.TrimSpace(req.ID) == "" || strings.Contains(req.ID, "/") {
+	id := req.ID
+	if id == "" && req.Identity != nil {
+		var identity apiKeyIdentity
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
+		id = identity.ID.ValueString()
+	}
+	if strings.TrimSpace(id) == "" || strings.Contains(id, "/") {
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("%q is not an API key ID. Import with the apiKeyId shown in the NCP console or by the ncp_apigw_api_keys data source, for example: terraform import ncp_apigw_api_key.example a1b2c3d4e5", req.ID))
+			fmt.Sprintf("%q is not an API key ID. Import with the apiKeyId shown in the NCP console or by the ncp_apigw_api_keys data source, for example: terraform import ncp_apigw_api_key.example a1b2c3d4e5", id))
 		return
 	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id))...)
 	resp.Diagnostics.Append(markImported(ctx, resp.Private)...)
 }
 

@@ -640,3 +640,161 @@ resource "ncp_apigw_api_key" "load" {
 		},
 	})
 }
+
+// TestAccReliability_misroutedGateway: every request is answered by an HTML
+// 404 page, as from a wrong endpoint, a proxy or an outage page. That is not
+// NCP saying the keys are gone: the refresh fails naming the endpoint
+// instead of planning to create every key again, the destroy fails instead
+// of reporting success, and state keeps every key.
+func TestAccReliability_misroutedGateway(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	env.NeedsEmulator(t)
+	config := env.Config(`
+resource "ncp_apigw_api_key" "routed" {
+  count = 3
+  name  = "routed-${count.index}"
+}
+`)
+	misrouted := func() {
+		env.Emulator.SetFaults(emulator.Faults{Faults: []emulator.Fault{{Kind: emulator.FaultHTML, Status: http.StatusNotFound}}})
+	}
+	notFromNCP := regexp.MustCompile(`(?s)Error reading API key "routed-\d".*HTTP 404.*` + regexp.QuoteMeta(env.Endpoint) + `.*not come from NCP`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{Config: config, Check: env.CheckKeyCount(3)},
+			{
+				PreConfig:   misrouted,
+				Config:      config,
+				PlanOnly:    true,
+				ExpectError: notFromNCP,
+			},
+			{
+				PreConfig:   misrouted,
+				Config:      config,
+				Destroy:     true,
+				ExpectError: notFromNCP,
+			},
+			{
+				// The gateway is fixed: every key is still there and in state.
+				PreConfig:        func() { env.Emulator.SetFaults(emulator.Faults{}) },
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{acctest.ExpectNoDrift, plancheck.ExpectEmptyPlan()}},
+				Check:            resource.ComposeAggregateTestCheckFunc(env.CheckKeyCount(3), env.CheckStateMatchesEmulator),
+			},
+		},
+	})
+}
+
+// TestAccReliability_sameNameCreatesRace creates two keys of one name at
+// once: one create is lost before it commits while the other's answer is
+// late. The lost one's reconciliation must not adopt the other's key (which
+// would leave one key shared by two resources, and destroying one would
+// delete the other's): the apply ends with two keys and two IDs.
+func TestAccReliability_sameNameCreatesRace(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	env.NeedsEmulator(t)
+	env.Emulator.SetFaults(emulator.Faults{Faults: []emulator.Fault{
+		{Route: emulator.RouteCreate, Kind: emulator.FaultReset, Count: 1},
+		{Route: emulator.RouteCreate, Kind: emulator.FaultLate, Delay: 2 * time.Second, Count: 1},
+	}})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{{
+			Config: env.Config(`
+resource "ncp_apigw_api_key" "same" {
+  count = 2
+  name  = "same-name"
+}
+`),
+			ConfigPlanChecks: acctest.EmptyPlanAfterApply,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				env.CheckKeyCount(2),
+				env.CheckStateMatchesEmulator,
+				func(s *terraform.State) error {
+					if n := len(acctest.StateKeys(s)); n != 2 {
+						return fmt.Errorf("state holds %d distinct keys for 2 resources", n)
+					}
+					if f := env.Emulator.Stats().Faults; f[emulator.FaultReset] != 1 || f[emulator.FaultLate] != 1 {
+						return fmt.Errorf("faults injected %v, want one reset and one late answer", f)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// TestAccReliability_createTimesOutAfterCommitting: the create commits but
+// its answer never comes, and the create's own timeout ends first. The
+// provider still finds the key it made, with a short time of its own, and
+// records it: nothing is orphaned, nothing is made twice.
+func TestAccReliability_createTimesOutAfterCommitting(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	env.NeedsEmulator(t)
+	env.Emulator.SetFaults(emulator.Faults{Faults: []emulator.Fault{{Route: emulator.RouteCreate, Kind: emulator.FaultLate}}})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{{
+			Config: env.Config(acctest.KeyConfig(`
+  name = "timed-out"
+  timeouts {
+    create = "3s"
+  }
+`)),
+			ConfigPlanChecks: acctest.EmptyPlanAfterApply,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				env.CheckKeyCount(1),
+				env.CheckStateMatchesEmulator,
+				env.CheckRequests(map[emulator.Route]int{emulator.RouteCreate: 1}),
+			),
+		}},
+	})
+}
+
+// TestAccReliability_lostCreateWithServerClockApart loses create answers,
+// after and before the create commits, against a server whose clock is up
+// to 4 minutes from ours: inside NCP's 5-minute signature window, so no
+// request is refused to warn the client. Reconciliation looks for the key in
+// the server's time: no key is made twice, none is orphaned.
+func TestAccReliability_lostCreateWithServerClockApart(t *testing.T) {
+	for _, offset := range []time.Duration{-4 * time.Minute, -40 * time.Second, 40 * time.Second, 4 * time.Minute} {
+		t.Run(offset.String(), func(t *testing.T) {
+			env := acctest.NewEnv(t, emulator.Config{})
+			env.NeedsEmulator(t)
+			env.Emulator.SetFaults(emulator.Faults{
+				ClockOffset: offset,
+				Faults: []emulator.Fault{
+					{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 2},
+					{Route: emulator.RouteCreate, Kind: emulator.FaultReset, Count: 2},
+				},
+			})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(env),
+				CheckDestroy:             env.CheckDestroyed,
+				Steps: []resource.TestStep{{
+					Config: env.Config(`
+resource "ncp_apigw_api_key" "skewed" {
+  count = 6
+  name  = "skewed-${count.index}"
+}
+`),
+					ConfigPlanChecks: acctest.EmptyPlanAfterApply,
+					Check: func(s *terraform.State) error {
+						orphans, duplicates := env.OrphansAndDuplicates(s)
+						faults := env.Emulator.Stats().Faults
+						t.Logf("server clock %s from ours: %d creates lost after commit, %d before; %d orphans, %d duplicates",
+							offset, faults[emulator.FaultDrop], faults[emulator.FaultReset], orphans, duplicates)
+						if faults[emulator.FaultDrop] != 2 || faults[emulator.FaultReset] != 2 {
+							return fmt.Errorf("faults injected %v, want 2 drops and 2 resets", faults)
+						}
+						return env.StateMatchesEmulator(s)
+					},
+				}},
+			})
+		})
+	}
+}
