@@ -216,14 +216,14 @@ func (c *client) as(accessKey, secretKey string) *client {
 	return &other
 }
 
-// unanswered sends a signed request that must get no answer before ctx is
-// done, and returns the client's error.
-func (c *client) unanswered(ctx context.Context, method, uri, body string) error {
+// createUnanswered sends a signed create that must get no answer before
+// ctx is done, and returns the client's error.
+func (c *client) createUnanswered(ctx context.Context, name string) error {
 	c.t.Helper()
-	resp, err := c.hc.Do(c.newRequest(ctx, method, uri, body))
+	resp, err := c.hc.Do(c.newRequest(ctx, "POST", "/api/v1/api-keys", fmt.Sprintf(`{"apiKeyName":%q}`, name)))
 	if err == nil {
 		resp.Body.Close()
-		c.t.Fatalf("%s %s: the client got an answer, status %d; want none", method, uri, resp.StatusCode)
+		c.t.Fatalf("create %s: the client got an answer, status %d; want none", name, resp.StatusCode)
 	}
 	return err
 }

@@ -187,7 +187,7 @@ func hangUp(w http.ResponseWriter, reset bool) {
 		panic(http.ErrAbortHandler)
 	}
 	if tcp, ok := conn.(*net.TCPConn); ok && reset {
-		tcp.SetLinger(0) // an error leaves an orderly close, which still loses the request
+		_ = tcp.SetLinger(0) // an error leaves an orderly close, which still loses the request
 	}
 	conn.Close()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -132,7 +133,7 @@ func TestHTMLNotFoundForEverything(t *testing.T) {
 func TestResetFaultLosesTheRequestBeforeItCommits(t *testing.T) {
 	emu, c := newAPI(t, Config{})
 	emu.SetFaults(Faults{Faults: []Fault{{Route: RouteCreate, Kind: FaultReset, Count: 1}}})
-	if err := c.unanswered(context.Background(), "POST", "/api/v1/api-keys", `{"apiKeyName":"web"}`); !errors.Is(err, syscall.ECONNRESET) {
+	if err := c.createUnanswered(context.Background(), "web"); !errors.Is(err, syscall.ECONNRESET) {
 		t.Fatalf("error %v, want a connection reset", err)
 	}
 	if keys := emu.Keys(); len(keys) != 0 {
@@ -164,7 +165,9 @@ func TestStallFault(t *testing.T) {
 		emu.SetFaults(Faults{Faults: []Fault{{Route: RouteCreate, Kind: FaultStall}}})
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
-		c.unanswered(ctx, "POST", "/api/v1/api-keys", `{"apiKeyName":"web"}`)
+		if err := c.createUnanswered(ctx, "web"); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("error %v, want the client's own timeout", err)
+		}
 		waitFor(t, func() bool { return emu.Stats().Responses[0] == 1 }, "the abandoned request to end")
 		if keys := emu.Keys(); len(keys) != 0 {
 			t.Fatalf("an abandoned stalled create committed %+v", keys)
@@ -208,7 +211,9 @@ func TestTwinThenDrop(t *testing.T) {
 		{Route: RouteCreate, Kind: FaultTwin, Count: 1},
 		{Route: RouteCreate, Kind: FaultDrop, Count: 1},
 	}})
-	c.unanswered(context.Background(), "POST", "/api/v1/api-keys", `{"apiKeyName":"web"}`)
+	if err := c.createUnanswered(context.Background(), "web"); !errors.Is(err, io.EOF) {
+		t.Fatalf("error %v, want the connection closed without an answer", err)
+	}
 	keys := emu.Keys()
 	if len(keys) != 2 || keys[0].Name != "web" || keys[1].Name != "web" || keys[0].Modifier != emu.OtherModifier() || keys[1].Modifier != emu.Modifier() {
 		t.Fatalf("keys %+v, want the twin then ours", keys)
@@ -246,7 +251,9 @@ func TestTruncatedFaultCommits(t *testing.T) {
 func TestDropFaultCommitsAndClosesTheConnection(t *testing.T) {
 	emu, c := newAPI(t, Config{})
 	emu.SetFaults(Faults{Faults: []Fault{{Route: RouteCreate, Kind: FaultDrop}}})
-	c.unanswered(context.Background(), "POST", "/api/v1/api-keys", `{"apiKeyName":"web"}`)
+	if err := c.createUnanswered(context.Background(), "web"); !errors.Is(err, io.EOF) {
+		t.Fatalf("error %v, want the connection closed without an answer", err)
+	}
 	if keys := emu.Keys(); len(keys) != 1 || keys[0].Name != "web" {
 		t.Fatalf("keys %+v, want the dropped create committed", keys)
 	}
@@ -335,7 +342,9 @@ func TestLateFault(t *testing.T) {
 		emu.SetFaults(Faults{Faults: []Fault{{Route: RouteCreate, Kind: FaultLate}}})
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
-		c.unanswered(ctx, "POST", "/api/v1/api-keys", `{"apiKeyName":"web"}`)
+		if err := c.createUnanswered(ctx, "web"); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("error %v, want the client's own timeout", err)
+		}
 		waitFor(t, func() bool { return emu.Stats().Responses[0] == 1 }, "the held answer to be given up")
 		if keys := emu.Keys(); len(keys) != 1 {
 			t.Fatalf("%d keys, want the create committed", len(keys))
@@ -396,7 +405,9 @@ func TestLatencyEndsWhenTheClientLeaves(t *testing.T) {
 	emu.SetFaults(Faults{Latency: time.Minute})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	c.unanswered(ctx, "POST", "/api/v1/api-keys", `{"apiKeyName":"a"}`)
+	if err := c.createUnanswered(ctx, "a"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("error %v, want the client's own timeout", err)
+	}
 	waitFor(t, func() bool { return emu.Stats().Responses[0] == 1 }, "the abandoned request to end")
 	if len(emu.Keys()) != 0 {
 		t.Fatal("an abandoned create was committed")
