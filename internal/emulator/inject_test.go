@@ -133,7 +133,7 @@ func TestHTMLNotFoundForEverything(t *testing.T) {
 func TestResetFaultLosesTheRequestBeforeItCommits(t *testing.T) {
 	emu, c := newAPI(t, Config{})
 	emu.SetFaults(Faults{Faults: []Fault{{Route: RouteCreate, Kind: FaultReset, Count: 1}}})
-	if err := c.createUnanswered(context.Background(), "web"); !errors.Is(err, syscall.ECONNRESET) {
+	if err := c.createUnanswered(context.Background()); !errors.Is(err, syscall.ECONNRESET) {
 		t.Fatalf("error %v, want a connection reset", err)
 	}
 	if keys := emu.Keys(); len(keys) != 0 {
@@ -147,32 +147,17 @@ func TestResetFaultLosesTheRequestBeforeItCommits(t *testing.T) {
 }
 
 func TestStallFault(t *testing.T) {
-	t.Run("delay", func(t *testing.T) {
-		emu, c := newAPI(t, Config{})
-		const delay = 100 * time.Millisecond
-		emu.SetFaults(Faults{Faults: []Fault{{Route: RouteCreate, Kind: FaultStall, Delay: delay}}})
-		start := time.Now()
-		k := c.create("web", "")
-		if elapsed := time.Since(start); elapsed < delay {
-			t.Fatalf("answered in %v, before the stall of %v", elapsed, delay)
-		}
-		if _, ok := emu.Key(k.ID); !ok {
-			t.Fatal("the stalled create was not committed")
-		}
-	})
-	t.Run("until the client leaves", func(t *testing.T) {
-		emu, c := newAPI(t, Config{})
-		emu.SetFaults(Faults{Faults: []Fault{{Route: RouteCreate, Kind: FaultStall}}})
-		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-		defer cancel()
-		if err := c.createUnanswered(ctx, "web"); !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("error %v, want the client's own timeout", err)
-		}
-		waitFor(t, func() bool { return emu.Stats().Responses[0] == 1 }, "the abandoned request to end")
-		if keys := emu.Keys(); len(keys) != 0 {
-			t.Fatalf("an abandoned stalled create committed %+v", keys)
-		}
-	})
+	emu, c := newAPI(t, Config{})
+	const delay = 100 * time.Millisecond
+	emu.SetFaults(Faults{Faults: []Fault{{Route: RouteCreate, Kind: FaultStall, Delay: delay}}})
+	start := time.Now()
+	k := c.create("web", "")
+	if elapsed := time.Since(start); elapsed < delay {
+		t.Fatalf("answered in %v, before the stall of %v", elapsed, delay)
+	}
+	if _, ok := emu.Key(k.ID); !ok {
+		t.Fatal("the stalled create was not committed")
+	}
 }
 
 func TestTwinFault(t *testing.T) {
@@ -211,7 +196,7 @@ func TestTwinThenDrop(t *testing.T) {
 		{Route: RouteCreate, Kind: FaultTwin, Count: 1},
 		{Route: RouteCreate, Kind: FaultDrop, Count: 1},
 	}})
-	if err := c.createUnanswered(context.Background(), "web"); !errors.Is(err, io.EOF) {
+	if err := c.createUnanswered(context.Background()); !errors.Is(err, io.EOF) {
 		t.Fatalf("error %v, want the connection closed without an answer", err)
 	}
 	keys := emu.Keys()
@@ -251,7 +236,7 @@ func TestTruncatedFaultCommits(t *testing.T) {
 func TestDropFaultCommitsAndClosesTheConnection(t *testing.T) {
 	emu, c := newAPI(t, Config{})
 	emu.SetFaults(Faults{Faults: []Fault{{Route: RouteCreate, Kind: FaultDrop}}})
-	if err := c.createUnanswered(context.Background(), "web"); !errors.Is(err, io.EOF) {
+	if err := c.createUnanswered(context.Background()); !errors.Is(err, io.EOF) {
 		t.Fatalf("error %v, want the connection closed without an answer", err)
 	}
 	if keys := emu.Keys(); len(keys) != 1 || keys[0].Name != "web" {
@@ -300,56 +285,41 @@ func TestReplaceFaultCommitsAndGarblesTheAnswer(t *testing.T) {
 }
 
 func TestLateFault(t *testing.T) {
-	t.Run("delay", func(t *testing.T) {
-		emu, c := newAPI(t, Config{})
-		c.skew = serverOffset
-		const delay = 1500 * time.Millisecond
-		emu.SetFaults(Faults{ClockOffset: serverOffset, Faults: []Fault{{Route: RouteCreate, Kind: FaultLate, Delay: delay}}})
-		type answer struct {
-			resp *http.Response
-			err  error
-			at   time.Time
-		}
-		answers := make(chan answer, 1)
-		start := time.Now()
-		go func() {
-			resp, err := c.hc.Do(c.newRequest(context.Background(), "POST", "/api/v1/api-keys", `{"apiKeyName":"web"}`))
-			answers <- answer{resp, err, time.Now()}
-		}()
-		waitFor(t, func() bool { return len(emu.Keys()) == 1 }, "the create to commit while its answer is held")
-		a := <-answers
-		if a.err != nil {
-			t.Fatal(a.err)
-		}
-		defer a.resp.Body.Close()
-		if elapsed := a.at.Sub(start); elapsed < delay {
-			t.Fatalf("answered in %v, before the delay of %v", elapsed, delay)
-		}
-		var env wireEnvelope
-		if err := json.NewDecoder(a.resp.Body).Decode(&env); err != nil || a.resp.StatusCode != http.StatusOK || env.APIKey == nil || env.APIKey.Name != "web" {
-			t.Fatalf("%d %v, want the create's own answer", a.resp.StatusCode, err)
-		}
-		// Date is the server clock when NCP answered, held back with the
-		// answer: over a second before it arrived, with Date's whole seconds.
-		wantDate(t, a.resp.Header, serverOffset)
-		date, _ := http.ParseTime(a.resp.Header.Get("Date"))
-		if lag := a.at.Add(serverOffset).Sub(date); lag < time.Second {
-			t.Fatalf("Date %v is %v before the answer arrived, want the time of the commit", date, lag)
-		}
-	})
-	t.Run("until the client leaves", func(t *testing.T) {
-		emu, c := newAPI(t, Config{})
-		emu.SetFaults(Faults{Faults: []Fault{{Route: RouteCreate, Kind: FaultLate}}})
-		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-		defer cancel()
-		if err := c.createUnanswered(ctx, "web"); !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("error %v, want the client's own timeout", err)
-		}
-		waitFor(t, func() bool { return emu.Stats().Responses[0] == 1 }, "the held answer to be given up")
-		if keys := emu.Keys(); len(keys) != 1 {
-			t.Fatalf("%d keys, want the create committed", len(keys))
-		}
-	})
+	emu, c := newAPI(t, Config{})
+	c.skew = serverOffset
+	const delay = 1500 * time.Millisecond
+	emu.SetFaults(Faults{ClockOffset: serverOffset, Faults: []Fault{{Route: RouteCreate, Kind: FaultLate, Delay: delay}}})
+	type answer struct {
+		resp *http.Response
+		err  error
+		at   time.Time
+	}
+	answers := make(chan answer, 1)
+	start := time.Now()
+	go func() {
+		resp, err := c.hc.Do(c.newRequest(context.Background(), "POST", "/api/v1/api-keys", `{"apiKeyName":"web"}`))
+		answers <- answer{resp, err, time.Now()}
+	}()
+	waitFor(t, func() bool { return len(emu.Keys()) == 1 }, "the create to commit while its answer is held")
+	a := <-answers
+	if a.err != nil {
+		t.Fatal(a.err)
+	}
+	defer a.resp.Body.Close()
+	if elapsed := a.at.Sub(start); elapsed < delay {
+		t.Fatalf("answered in %v, before the delay of %v", elapsed, delay)
+	}
+	var env wireEnvelope
+	if err := json.NewDecoder(a.resp.Body).Decode(&env); err != nil || a.resp.StatusCode != http.StatusOK || env.APIKey == nil || env.APIKey.Name != "web" {
+		t.Fatalf("%d %v, want the create's own answer", a.resp.StatusCode, err)
+	}
+	// Date is the server clock when NCP answered, held back with the
+	// answer: over a second before it arrived, with Date's whole seconds.
+	wantDate(t, a.resp.Header, serverOffset)
+	date, _ := http.ParseTime(a.resp.Header.Get("Date"))
+	if lag := a.at.Add(serverOffset).Sub(date); lag < time.Second {
+		t.Fatalf("Date %v is %v before the answer arrived, want the time of the commit", date, lag)
+	}
 }
 
 func TestFaultCountRateAndRoute(t *testing.T) {
@@ -400,16 +370,31 @@ func TestFaultsSpareRefusedRequests(t *testing.T) {
 	}
 }
 
-func TestLatencyEndsWhenTheClientLeaves(t *testing.T) {
-	emu, c := newAPI(t, Config{})
-	emu.SetFaults(Faults{Latency: time.Minute})
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	if err := c.createUnanswered(ctx, "a"); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("error %v, want the client's own timeout", err)
-	}
-	waitFor(t, func() bool { return emu.Stats().Responses[0] == 1 }, "the abandoned request to end")
-	if len(emu.Keys()) != 0 {
-		t.Fatal("an abandoned create was committed")
+// TestAbandonedRequests has the client give up on a request held by the
+// latency, a stall or a late answer: it gets nothing, the request counts as
+// status 0, and only the late answer's operation was committed.
+func TestAbandonedRequests(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		faults    Faults
+		committed int
+	}{
+		{"latency", Faults{Latency: time.Minute}, 0},
+		{"stall", Faults{Faults: []Fault{{Route: RouteCreate, Kind: FaultStall}}}, 0},
+		{"late", Faults{Faults: []Fault{{Route: RouteCreate, Kind: FaultLate}}}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			emu, c := newAPI(t, Config{})
+			emu.SetFaults(tc.faults)
+			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+			defer cancel()
+			if err := c.createUnanswered(ctx); !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("error %v, want the client's own timeout", err)
+			}
+			waitFor(t, func() bool { return emu.Stats().Responses[0] == 1 }, "the abandoned request to end")
+			if keys := emu.Keys(); len(keys) != tc.committed {
+				t.Fatalf("%d keys committed, want %d", len(keys), tc.committed)
+			}
+		})
 	}
 }
