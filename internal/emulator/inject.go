@@ -74,7 +74,8 @@ func (e *Emulator) refuse(w http.ResponseWriter, r *http.Request, f Fault) {
 	case FaultRaw:
 		proxyAnswer(statusOr(f.Status, http.StatusOK), f.ContentType, []byte(f.Body)).with(f.Header).write(w)
 	case FaultEcho:
-		proxyAnswer(statusOr(f.Status, http.StatusBadGateway), "text/html", echoPage(statusOr(f.Status, http.StatusBadGateway), r)).with(f.Header).write(w)
+		status := statusOr(f.Status, http.StatusBadGateway)
+		proxyAnswer(status, "text/html", echoPage(status, r)).with(f.Header).write(w)
 	case FaultHTML:
 		htmlPage(statusOr(f.Status, http.StatusServiceUnavailable)).with(f.Header).write(w)
 	default: // FaultError
