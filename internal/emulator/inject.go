@@ -26,6 +26,7 @@ func (e *Emulator) SetFaults(f Faults) {
 	defer e.mu.Unlock()
 	e.faults = f
 	e.remaining = remaining
+	e.passed = make([]int, len(f.Faults))
 	e.limiters = map[string]*rate.Limiter{}
 }
 
@@ -38,9 +39,10 @@ func (e *Emulator) Faults() Faults {
 	return f
 }
 
-// pickFault returns the first fault of phase p that matches route, has
-// injections left and wins its dice roll, uses up one of its Count and
-// counts it in Stats. A fault that loses its roll lets the next one try. A
+// pickFault returns the first fault of phase p that matches route, has let
+// its After requests through, has injections left and wins its dice roll,
+// uses up one of its Count and counts it in Stats. A fault that lets a
+// request through or loses its roll lets the next one try. A
 // request to a path the API does not have (route "") matches only the faults
 // of every route.
 func (e *Emulator) pickFault(route Route, p phase) (Fault, bool) {
@@ -48,6 +50,10 @@ func (e *Emulator) pickFault(route Route, p phase) (Fault, bool) {
 	defer e.mu.Unlock()
 	for i, f := range e.faults.Faults {
 		if f.Kind.phase() != p || (f.Route != "" && f.Route != route) {
+			continue
+		}
+		if e.passed[i] < f.After {
+			e.passed[i]++
 			continue
 		}
 		if f.Count > 0 && e.remaining[i] == 0 {

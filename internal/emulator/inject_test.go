@@ -359,6 +359,23 @@ func TestFaultCountRateAndRoute(t *testing.T) {
 	c.expect(http.StatusOK, "GET", "/api/v1/api-keys", "")
 }
 
+// TestFaultAfter lets the first requests through: the second regenerate of
+// a rotation of both keys fails, the first succeeds.
+func TestFaultAfter(t *testing.T) {
+	emu, c := newAPI(t, Config{})
+	k := c.create("a", "")
+	emu.SetFaults(Faults{Faults: []Fault{{Route: RouteRegenerate, Kind: FaultError, Status: 500, After: 1, Count: 1}}})
+	c.expect(http.StatusOK, "PATCH", "/api/v1/api-keys/"+k.ID, `{"keyType":"PRIMARY"}`)
+	c.expectError(http.StatusInternalServerError, "900", "PATCH", "/api/v1/api-keys/"+k.ID, `{"keyType":"SECONDARY"}`)
+	c.expect(http.StatusOK, "PATCH", "/api/v1/api-keys/"+k.ID, `{"keyType":"SECONDARY"}`)
+	if got := emu.Stats().Faults[FaultError]; got != 1 {
+		t.Fatalf("Stats.Faults[error] = %d, want 1", got)
+	}
+	if err := (Fault{Kind: FaultError, After: -1}).validate(); err == nil {
+		t.Error("a negative After passed validation")
+	}
+}
+
 func TestFaultsSpareRefusedRequests(t *testing.T) {
 	emu, c := newAPI(t, Config{})
 	emu.SetFaults(Faults{Faults: []Fault{{Kind: FaultHTML, Count: 1}}})
