@@ -74,7 +74,8 @@ func (e *Emulator) refuse(w http.ResponseWriter, r *http.Request, f Fault) {
 	case FaultRaw:
 		proxyAnswer(statusOr(f.Status, http.StatusOK), f.ContentType, []byte(f.Body)).with(f.Header).write(w)
 	case FaultEcho:
-		proxyAnswer(statusOr(f.Status, http.StatusBadGateway), "text/html", echoPage(statusOr(f.Status, http.StatusBadGateway), r)).with(f.Header).write(w)
+		status := statusOr(f.Status, http.StatusBadGateway)
+		proxyAnswer(status, "text/html", echoPage(status, r)).with(f.Header).write(w)
 	case FaultHTML:
 		htmlPage(statusOr(f.Status, http.StatusServiceUnavailable)).with(f.Header).write(w)
 	default: // FaultError
@@ -187,7 +188,7 @@ func hangUp(w http.ResponseWriter, reset bool) {
 		panic(http.ErrAbortHandler)
 	}
 	if tcp, ok := conn.(*net.TCPConn); ok && reset {
-		tcp.SetLinger(0) // an error leaves an orderly close, which still loses the request
+		_ = tcp.SetLinger(0) // an error leaves an orderly close, which still loses the request
 	}
 	conn.Close()
 }
