@@ -114,12 +114,10 @@ func (e *Emulator) subscribe(keyID string, body []byte) response {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	k, p := e.byID[keyID], e.catalog[productID]
+	k, p, missing := e.keyAndProductLocked(keyID, productID)
 	switch {
-	case k == nil:
-		return e.keyNotFound()
-	case p == nil:
-		return e.fail(errProductNotFound)
+	case missing != nil:
+		return *missing
 	case p.Unpublished && !e.cfg.AllowUnpublished:
 		return e.fail(badRequest(errors.New("the product is not published")))
 	case e.subscriptionLocked(keyID, productID) != nil:
@@ -130,6 +128,22 @@ func (e *Emulator) subscribe(keyID string, body []byte) response {
 	}
 	e.subscribeLocked(k, p).hiddenReads = e.cfg.SubscriptionLag
 	return emptyAnswer(e.cfg.SubscriptionAnswer)
+}
+
+// keyAndProductLocked finds a key and a product, or returns the answer for
+// the first that does not exist.
+func (e *Emulator) keyAndProductLocked(keyID, productID string) (*Key, *Product, *response) {
+	k, p := e.byID[keyID], e.catalog[productID]
+	var missing response
+	switch {
+	case k == nil:
+		missing = e.keyNotFound()
+	case p == nil:
+		missing = e.fail(errProductNotFound)
+	default:
+		return k, p, nil
+	}
+	return nil, nil, &missing
 }
 
 // unsubscribe removes a key's subscription, whatever its status unless
@@ -225,12 +239,9 @@ func (e *Emulator) subscriptionDetail(keyID string, q url.Values) response {
 	apiID, stageID := q.Get("apiId"), q.Get("stageId")
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	k, p := e.byID[keyID], e.catalog[productID]
-	switch {
-	case k == nil:
-		return e.keyNotFound()
-	case p == nil:
-		return e.fail(errProductNotFound)
+	k, p, missing := e.keyAndProductLocked(keyID, productID)
+	if missing != nil {
+		return *missing
 	}
 	var rows []stageRelation
 	if s := e.subscriptionLocked(keyID, productID); s != nil && s.Status == StatusAccepted {
@@ -268,12 +279,10 @@ func (e *Emulator) approve(productID, keyID string, body []byte) response {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	p := e.catalog[productID]
+	p, refused := e.ownProductLocked(productID)
 	switch {
-	case p == nil:
-		return e.fail(errProductNotFound)
-	case p.PublisherID != e.cfg.TenantID:
-		return e.fail(errNotPublisher)
+	case refused != nil:
+		return *refused
 	case !p.RequiresApproval():
 		if e.cfg.LenientApproval {
 			return emptyAnswer(e.cfg.SubscriptionAnswer)
@@ -321,12 +330,8 @@ func (e *Emulator) productKeys(productID string, body []byte) response {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	p := e.catalog[productID]
-	switch {
-	case p == nil:
-		return e.fail(errProductNotFound)
-	case p.PublisherID != e.cfg.TenantID:
-		return e.fail(errNotPublisher)
+	if _, refused := e.ownProductLocked(productID); refused != nil {
+		return *refused
 	}
 	var rows []productKey
 	for _, s := range e.subs {
@@ -346,6 +351,21 @@ func (e *Emulator) productKeys(productID string, body []byte) response {
 	var page productKeyPage
 	page.Page.Content, page.Page.Total = pageOf(rows, offset, min(limit, int64(e.cfg.MaxSubscriptionPageSize))), len(rows)
 	return jsonResponse(http.StatusOK, page)
+}
+
+// ownProductLocked finds a product the emulator's tenant publishes, which
+// its accounts may decide on, or returns the refusal.
+func (e *Emulator) ownProductLocked(productID string) (*Product, *response) {
+	var refused response
+	switch p := e.catalog[productID]; {
+	case p == nil:
+		refused = e.fail(errProductNotFound)
+	case p.PublisherID != e.cfg.TenantID:
+		refused = e.fail(errNotPublisher)
+	default:
+		return p, nil
+	}
+	return nil, &refused
 }
 
 // pageQuery reads offset and limit, the latter capped silently at

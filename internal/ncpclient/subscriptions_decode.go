@@ -3,6 +3,7 @@ package ncpclient
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 )
 
 // The decoders of the answers about subscriptions. Each refuses a body
@@ -52,19 +53,7 @@ func decodeKeyProducts(body []byte) ([]KeyProduct, int64, error) {
 
 // decodeStages decodes a page of subscription-detail.
 func decodeStages(body []byte) ([]SubscribedStage, int64, error) {
-	var page struct {
-		Relations *struct {
-			Content []SubscribedStage `json:"content"`
-			Total   *int64            `json:"total"`
-		} `json:"apiKeyRelations"`
-	}
-	if err := json.Unmarshal(body, &page); err != nil {
-		return nil, 0, err
-	}
-	if page.Relations == nil || (page.Relations.Content == nil && page.Relations.Total == nil) {
-		return nil, 0, errors.New(`no "apiKeyRelations" with "content" or "total"`)
-	}
-	return page.Relations.Content, totalOr(page.Relations.Total, len(page.Relations.Content)), nil
+	return decodeContentPage[SubscribedStage](body, "apiKeyRelations")
 }
 
 // subscriber is a key subscribed to a product, as its publisher searches
@@ -76,19 +65,29 @@ type subscriber struct {
 
 // decodeSubscribers decodes a page of a product's keys.
 func decodeSubscribers(body []byte) ([]subscriber, int64, error) {
-	var page struct {
-		Page *struct {
-			Content []subscriber `json:"content"`
-			Total   *int64       `json:"total"`
-		} `json:"apiKeyPage"`
-	}
-	if err := json.Unmarshal(body, &page); err != nil {
+	return decodeContentPage[subscriber](body, "apiKeyPage")
+}
+
+// decodeContentPage decodes a page wrapped as {field: {"content": [...],
+// "total": n}}.
+func decodeContentPage[T any](body []byte, field string) ([]T, int64, error) {
+	var outer map[string]json.RawMessage
+	if err := json.Unmarshal(body, &outer); err != nil {
 		return nil, 0, err
 	}
-	if page.Page == nil || (page.Page.Content == nil && page.Page.Total == nil) {
-		return nil, 0, errors.New(`no "apiKeyPage" with "content" or "total"`)
+	var page *struct {
+		Content []T    `json:"content"`
+		Total   *int64 `json:"total"`
 	}
-	return page.Page.Content, totalOr(page.Page.Total, len(page.Page.Content)), nil
+	if raw, ok := outer[field]; ok {
+		if err := json.Unmarshal(raw, &page); err != nil {
+			return nil, 0, err
+		}
+	}
+	if page == nil || (page.Content == nil && page.Total == nil) {
+		return nil, 0, fmt.Errorf(`no %q with "content" or "total"`, field)
+	}
+	return page.Content, totalOr(page.Total, len(page.Content)), nil
 }
 
 // totalOr is the reported total or, when the answer has none, the page's

@@ -126,30 +126,26 @@ func (r *productAPIKeyApprovalResource) Configure(_ context.Context, req resourc
 func (r *productAPIKeyApprovalResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan productAPIKeyApprovalModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
 	plan.ID = types.StringValue(joinIDs(plan.ProductID.ValueString(), plan.APIKeyID.ValueString()))
-	r.decide(ctx, timeout, plan, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.decide(ctx, plan, plan.Timeouts.Create, defaultCreateTimeout, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *productAPIKeyApprovalResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan productAPIKeyApprovalModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
-	r.decide(ctx, timeout, plan, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.decide(ctx, plan, plan.Timeouts.Update, defaultUpdateTimeout, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // decide sends the planned decision, then reads it back from the product's
 // keys: NCP's answer to the decision says nothing, and a lenient API could
 // take a decision on a key that never subscribed without a word.
-func (r *productAPIKeyApprovalResource) decide(ctx context.Context, timeout time.Duration, plan productAPIKeyApprovalModel, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
-	client, d := r.data.apiClient()
-	diags.Append(d...)
-	if diags.HasError() {
+func (r *productAPIKeyApprovalResource) decide(ctx context.Context, plan productAPIKeyApprovalModel, timeout operationTimeout, defaultTimeout time.Duration,
+	state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics,
+) {
+	ctx, cancel, client, ok := r.data.startOperation(ctx, timeout, defaultTimeout, diags)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	productID, keyID, want := plan.ProductID.ValueString(), plan.APIKeyID.ValueString(), plan.Status.ValueString()
@@ -206,14 +202,10 @@ func httpStatus(err error) int {
 func (r *productAPIKeyApprovalResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state productAPIKeyApprovalModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, ok := r.data.startOperation(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	resp.Diagnostics.Append(setApprovalIdentity(ctx, resp.Identity, state)...)
@@ -240,14 +232,10 @@ func (r *productAPIKeyApprovalResource) Read(ctx context.Context, req resource.R
 func (r *productAPIKeyApprovalResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state productAPIKeyApprovalModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
-	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, ok := r.data.startOperation(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	productID, keyID := state.ProductID.ValueString(), state.APIKeyID.ValueString()
