@@ -2,7 +2,7 @@ package provider
 
 // The tests in reliability_test.go and the *_reliability_test.go files
 // inject faults between the provider and the emulator and prove that state
-// stays equal to what the API holds. docs/reliability.md summarises them;
+// stays equal to what the API holds. contributing/reliability.md summarises them;
 // the figures it quotes are the t.Logf lines of a `go test -v` run.
 
 import (
