@@ -1,0 +1,47 @@
+# Sourced by the scripts that run Terraform against the bundled emulator
+# (demo.sh, test-install.sh); expects `make build` to have filled bin/.
+#
+# start_emulator DIR: starts bin/ncp-apigw-emulator on a free loopback port
+# with fresh random credentials, logging to DIR/emulator.log, and exports
+# what the provider reads: NCLOUD_ACCESS_KEY, NCLOUD_SECRET_KEY and
+# NCP_APIGW_ENDPOINT. Sets emulator_url (for the unsigned /_emulator/
+# control endpoints) and emulator_pid. stop_emulator stops it; call it from
+# the caller's EXIT trap.
+
+emulator_pid=""
+emulator_url=""
+
+start_emulator() {
+	local dir=$1 bin
+	bin="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/bin"
+	export NCLOUD_ACCESS_KEY="emulator-access-key"
+	NCLOUD_SECRET_KEY="emulator-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+	export NCLOUD_SECRET_KEY
+
+	"$bin/ncp-apigw-emulator" -listen 127.0.0.1:0 -addr-file "$dir/addr" \
+		-access-key "$NCLOUD_ACCESS_KEY" -secret-key "$NCLOUD_SECRET_KEY" >"$dir/emulator.log" 2>&1 &
+	emulator_pid=$!
+	for _ in $(seq 100); do
+		[ -s "$dir/addr" ] && break
+		sleep 0.1
+	done
+	[ -s "$dir/addr" ] || { echo "the emulator did not start:"; cat "$dir/emulator.log"; return 1; }
+	emulator_url=$(cat "$dir/addr")
+	export NCP_APIGW_ENDPOINT="$emulator_url/api/v1"
+}
+
+stop_emulator() {
+	if [ -n "$emulator_pid" ]; then
+		kill "$emulator_pid" 2>/dev/null || true
+		wait "$emulator_pid" 2>/dev/null || true
+		emulator_pid=""
+	fi
+}
+
+# emulator_key_ids: the IDs of the keys the emulator holds, one a line. The
+# control endpoint's answer includes key values, so only the IDs are kept.
+emulator_key_ids() {
+	local body
+	body=$(curl -sf "$emulator_url/_emulator/keys") || { echo "the emulator's key list failed" >&2; return 1; }
+	printf '%s' "$body" | { grep -o '"apiKeyId":"[^"]*"' || true; } | cut -d'"' -f4
+}
