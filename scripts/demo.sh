@@ -5,22 +5,15 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin="$root/bin"
-work=$(mktemp -d)
 # shellcheck source=scripts/emulator.sh
-. "$root/scripts/emulator.sh"
-
-cleanup() {
-	stop_emulator
-	rm -rf "$work"
-}
-trap cleanup EXIT
+. "$root/scripts/emulator.sh" # $work, and the emulator, cleaned up on exit
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 export CHECKPOINT_DISABLE=1
 
 step "Starting the NCP API Gateway emulator on a free loopback port"
-start_emulator "$work"
+start_emulator
 echo "emulator: $NCP_APIGW_ENDPOINT"
 
 # Terraform runs the provider built in bin/ instead of downloading it.

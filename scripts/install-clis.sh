@@ -39,12 +39,12 @@ install() {
 }
 
 build_terraform() {
-	GOBIN="$out" GOFLAGS= go install "github.com/hashicorp/terraform@v$terraform_version"
+	GOBIN="$out" GOFLAGS='' go install "github.com/hashicorp/terraform@v$terraform_version"
 }
 
 build_tofu() {
 	# dev=no drops the "-dev" suffix, as OpenTofu's release builds do.
-	(cd "$root/tools/opentofu" && GOFLAGS= go build -trimpath \
+	(cd "$root/tools/opentofu" && GOFLAGS='' go build -trimpath \
 		-ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" \
 		-o "$out/tofu" github.com/opentofu/opentofu/cmd/tofu)
 }

@@ -19,15 +19,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 dist="$root/dist"
-work=$(mktemp -d)
 # shellcheck source=scripts/emulator.sh
-. "$root/scripts/emulator.sh"
-
-cleanup() {
-	stop_emulator
-	rm -rf "$work"
-}
-trap cleanup EXIT
+. "$root/scripts/emulator.sh" # $work, and the emulator, cleaned up on exit
 
 fail() { echo "test-install: FAIL: $*" >&2; exit 1; }
 step() { printf '\n==> %s\n' "$*"; }
@@ -38,8 +31,9 @@ unset TF_PLUGIN_CACHE_DIR TF_CLI_ARGS TF_CLI_ARGS_init TF_CLI_ARGS_apply TF_CLI_
 
 if [ $# -eq 0 ]; then
 	terraform_on_path=$(command -v terraform) || fail "terraform is not on PATH"
-	clis=$(bash "$root/scripts/install-clis.sh" terraform tofu)
-	set -- "$terraform_on_path" $clis
+	installed=$(bash "$root/scripts/install-clis.sh" terraform tofu)
+	mapfile -t clis <<<"$installed"
+	set -- "$terraform_on_path" "${clis[@]}"
 fi
 [ -f "$dist/metadata.json" ] || fail "no snapshot in $dist: run 'make release-snapshot' first"
 version=$(grep -o '"version":"[^"]*"' "$dist/metadata.json" | head -n 1 | cut -d'"' -f4)
@@ -95,6 +89,7 @@ h1_of_zip() {
 	sum=$(cd "$files" && find . -type f | sed 's|^\./||' | LC_ALL=C sort | while IFS= read -r f; do
 		printf '%s  %s\n' "$(sha256sum <"$f" | cut -d' ' -f1)" "$f"
 	done | sha256sum | cut -d' ' -f1)
+	# shellcheck disable=SC2001 # a back-reference, which ${sum//} has not
 	printf "h1:%s\n" "$(printf '%b' "$(sed 's/../\\x&/g' <<<"$sum")" | base64)"
 }
 
@@ -138,7 +133,7 @@ tf() { (cd "$dir" && "$cli" "$@" -no-color -input=false); }
 expected_all=$(for p in $platforms; do h1_of_zip "$dist/terraform-provider-ncp_${version}_$p.zip"; done | sort)
 platform_flags=$(for p in $platforms; do printf -- '-platform=%s ' "$p"; done)
 
-start_emulator "$work"
+start_emulator
 tested=""
 for cli in "$@"; do
 	cli_version=$("$cli" version)
@@ -159,8 +154,8 @@ for cli in "$@"; do
 		fail "init did not install ncp-community/ncp v$version"
 	}
 	! grep -qi "development overrides" "$dir/init.log" || fail "init reports provider development overrides"
-	installed="$dir/.terraform/providers/$host/ncp-community/ncp/$version/$platform/terraform-provider-ncp_v$version"
-	[ -x "$installed" ] || fail "$installed is not installed"
+	binary="$dir/.terraform/providers/$host/ncp-community/ncp/$version/$platform/terraform-provider-ncp_v$version"
+	[ -x "$binary" ] || fail "$binary is not installed"
 
 	step "$cli_version: lock file"
 	hashes=$(lock_hashes "$dir" "$host")

@@ -16,7 +16,7 @@ export CHECKPOINT_DISABLE=1
 
 if [ ! -x "$time_dir/terraform-provider-time" ]; then
 	echo "validate-examples: installing hashicorp/time $time_version into $time_dir" >&2
-	GOBIN="$time_dir" GOFLAGS= go install "github.com/hashicorp/terraform-provider-time@$time_version"
+	GOBIN="$time_dir" GOFLAGS='' go install "github.com/hashicorp/terraform-provider-time@$time_version"
 fi
 (cd "$root" && go build -o "$work/ncp/terraform-provider-ncp" .)
 
