@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
@@ -219,19 +216,6 @@ func TestListResource_invalidRegex(t *testing.T) {
 	}
 }
 
-// queryCLIs run `terraform query` and actions: Terraform 1.14 and later.
-// OpenTofu has neither (1.12), and its version numbers follow Terraform's,
-// so a tofu binary is skipped by name whatever its version.
-var queryCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0), skipOpenTofu{}}
-
-type skipOpenTofu struct{}
-
-func (skipOpenTofu) CheckTerraformVersion(_ context.Context, _ tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
-	if strings.HasPrefix(filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")), "tofu") {
-		resp.Skip = "OpenTofu has neither terraform query nor actions"
-	}
-}
-
 // TestAccAPIKeyListResource_query runs `terraform query` over keys made by
 // Terraform and by hand.
 func TestAccAPIKeyListResource_query(t *testing.T) {
@@ -241,7 +225,7 @@ func TestAccAPIKeyListResource_query(t *testing.T) {
 	byHandIdentity := map[string]knownvalue.Check{"id": knownvalue.StringExact(handMade.ID)}
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		TerraformVersionChecks:   queryCLIs,
+		TerraformVersionChecks:   queryAndActionCLIs,
 		CheckDestroy:             env.CheckDestroyedExcept(1),
 		Steps: []tfresource.TestStep{
 			{

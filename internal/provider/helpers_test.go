@@ -2,11 +2,15 @@ package provider
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 )
@@ -17,6 +21,27 @@ import (
 func factories(env *acctest.Env) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"ncp": providerserver.NewProtocol6WithError(New("test", WithClientConfig(env.AdjustClientConfig))()),
+	}
+}
+
+// The CLIs that have what a test needs; the others skip it. OpenTofu
+// reports the Terraform version it matches (1.12.6 reports 1.12.6).
+var (
+	// Ephemeral resources: Terraform 1.10 and later.
+	ephemeralCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+	// Resource identities: Terraform 1.12 and later; older CLIs neither
+	// send nor store them.
+	identityCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
+	// `terraform query` and actions: Terraform 1.14 and later. OpenTofu has
+	// neither, so a tofu binary is skipped by name whatever its version.
+	queryAndActionCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0), skipOpenTofu{}}
+)
+
+type skipOpenTofu struct{}
+
+func (skipOpenTofu) CheckTerraformVersion(_ context.Context, _ tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	if strings.HasPrefix(filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")), "tofu") {
+		resp.Skip = "OpenTofu has neither terraform query nor actions"
 	}
 }
 

@@ -1,0 +1,148 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
+)
+
+// TestAccAPIKeyEphemeral_valuesStayOut opens the ephemeral resource by id
+// and by name, next to a key whose values state does not keep: no key
+// value reaches a plan or the state, though the resource was opened.
+func TestAccAPIKeyEphemeral_valuesStayOut(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	env.NeedsEmulator(t)
+	env.Emulator.PutKey("by-hand", "")
+	apply := &applyRequests{env: env}
+	opened := func(*terraform.State) error {
+		// The apply creates the managed key (no read), then opens both
+		// ephemeral resources: one read each.
+		if got := env.Emulator.Stats().Requests[emulator.RouteGet] - apply.before.Requests[emulator.RouteGet]; got < 2 {
+			return fmt.Errorf("%d reads during the apply: the ephemeral resources were not opened", got)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		TerraformVersionChecks:   ephemeralCLIs,
+		CheckDestroy:             env.CheckDestroyedExcept(1),
+		Steps: []resource.TestStep{{
+			Config: env.Config(acctest.KeyConfig(`
+  name             = "acc-ephemeral"
+  store_key_values = false
+`) + `
+ephemeral "ncp_apigw_api_key" "managed" {
+  id = ncp_apigw_api_key.test.id
+}
+
+ephemeral "ncp_apigw_api_key" "by_hand" {
+  name = "by-hand"
+}
+`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{apply.Snapshot(), env.ExpectNoKeyValuesInPlan()},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), env.ExpectNoKeyValuesInPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{env.ExpectNoKeyValuesInState()},
+			Check:             opened,
+		}},
+	})
+}
+
+// TestAccAPIKeyEphemeral_values passes what the ephemeral resource opens to
+// the echo provider, which keeps it in state on purpose, to check it.
+func TestAccAPIKeyEphemeral_values(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	env.NeedsEmulator(t)
+	key := env.Emulator.PutKey("by-hand", "made in the console")
+	echoed := func(name, attr string, check knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("echo."+name, tfjsonpath.New("data").AtMapKey(attr), check)
+	}
+	var checks []statecheck.StateCheck
+	for _, name := range []string{"by_id", "by_name"} {
+		checks = append(checks,
+			echoed(name, "id", knownvalue.StringExact(key.ID)),
+			echoed(name, "name", knownvalue.StringExact("by-hand")),
+			echoed(name, "description", knownvalue.StringExact("made in the console")),
+			echoed(name, "enabled", knownvalue.Bool(true)),
+			echoed(name, "tenant_id", knownvalue.StringExact(key.TenantID)),
+			echoed(name, "primary_key", knownvalue.StringExact(key.PrimaryKey)),
+			echoed(name, "secondary_key", knownvalue.StringExact(key.SecondaryKey)),
+		)
+	}
+	withEcho := factories(env)
+	withEcho["echo"] = echoprovider.NewProviderServer()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: withEcho,
+		TerraformVersionChecks:   ephemeralCLIs,
+		Steps: []resource.TestStep{{
+			Config: env.Config(fmt.Sprintf(`
+ephemeral "ncp_apigw_api_key" "by_id" {
+  id = %q
+}
+
+ephemeral "ncp_apigw_api_key" "by_name" {
+  name = "by-hand"
+}
+
+provider "echo" {
+  alias = "by_id"
+  data  = ephemeral.ncp_apigw_api_key.by_id
+}
+
+provider "echo" {
+  alias = "by_name"
+  data  = ephemeral.ncp_apigw_api_key.by_name
+}
+
+resource "echo" "by_id" {
+  provider = echo.by_id
+}
+
+resource "echo" "by_name" {
+  provider = echo.by_name
+}
+`, key.ID)),
+			ConfigStateChecks: checks,
+		}},
+	})
+}
+
+// TestAccAPIKeyEphemeral_errors: a name must match exactly one key, and
+// exactly one of id and name is set. Errors name keys by ID only.
+func TestAccAPIKeyEphemeral_errors(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	env.NeedsEmulator(t)
+	first, second := env.Emulator.PutKey("twin", ""), env.Emulator.PutKey("twin", "")
+	env.Emulator.PutKey("twins", "") // the API's partial match finds it too
+	step := func(args string, want *regexp.Regexp) resource.TestStep {
+		return resource.TestStep{
+			Config:      env.Config(fmt.Sprintf("ephemeral \"ncp_apigw_api_key\" \"k\" {\n%s\n}\n", args)),
+			ExpectError: want,
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		TerraformVersionChecks:   ephemeralCLIs,
+		Steps: []resource.TestStep{
+			step(`name = "twin"`, regexp.MustCompile(acctest.Wrapped(fmt.Sprintf(`2 API keys are named "twin" (ids: %s, %s)`, first.ID, second.ID)))),
+			step(`name = "nobody"`, regexp.MustCompile(acctest.Wrapped(`No API key is named "nobody"`))),
+			step(`id = "missing"`, regexp.MustCompile(`Error reading API key missing`)),
+			step(`
+  id   = "`+first.ID+`"
+  name = "twin"`, regexp.MustCompile(`Invalid Attribute Combination`)),
+			step(``, regexp.MustCompile(`Missing Attribute Configuration`)),
+		},
+	})
+}
