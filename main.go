@@ -12,7 +12,10 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/provider"
 )
 
-//go:generate go tool -modfile=tools/go.mod tfplugindocs generate --provider-name ncp
+// The docs are generated from the schemas the provider itself describes:
+// the Terraform on PATH may not know every kind (see internal/providerschema).
+//go:generate go run ./internal/cmd/providerschema -out bin/providers-schema.json
+//go:generate go tool -modfile=tools/go.mod tfplugindocs generate --provider-name ncp --providers-schema bin/providers-schema.json
 
 // version is set by the linker at build time (-X main.version=...).
 var version = "dev"

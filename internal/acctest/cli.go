@@ -63,9 +63,9 @@ func TerraformBinary() string {
 	return "terraform"
 }
 
-// SkipBelow skips the test when the terraform the CLI runner runs is
-// older than minVersion. OpenTofu reports the Terraform version it matches.
-func SkipBelow(t *testing.T, minVersion string) {
+// TerraformAtLeast reports whether the terraform the CLI runner runs is
+// minVersion or later. OpenTofu reports the Terraform version it matches.
+func TerraformAtLeast(t *testing.T, minVersion string) bool {
 	t.Helper()
 	bin := TerraformBinary()
 	out, err := exec.Command(bin, "version", "-json").Output()
@@ -82,8 +82,15 @@ func SkipBelow(t *testing.T, minVersion string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if have.LessThan(version.Must(version.NewVersion(minVersion))) {
-		t.Skipf("%s is version %s; this test needs %s or later", bin, have, minVersion)
+	return !have.LessThan(version.Must(version.NewVersion(minVersion)))
+}
+
+// SkipBelow skips the test when the terraform the CLI runner runs is older
+// than minVersion.
+func SkipBelow(t *testing.T, minVersion string) {
+	t.Helper()
+	if !TerraformAtLeast(t, minVersion) {
+		t.Skipf("%s is older than %s, which this test needs", TerraformBinary(), minVersion)
 	}
 }
 

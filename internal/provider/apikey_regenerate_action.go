@@ -40,13 +40,9 @@ func (a *regenerateAction) Metadata(_ context.Context, req action.MetadataReques
 
 func (a *regenerateAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Regenerates the primary key, the secondary key or both of an API Gateway API key, on demand: " +
-			"`terraform apply -invoke=action.ncp_apigw_api_key_regenerate.<name>`, or from a resource's `action_trigger` " +
-			"(Terraform 1.14 and later). The key's ID stays; its values change. " +
-			"An action cannot change state: an `ncp_apigw_api_key` resource managing the key records the new values at its next refresh " +
-			"(the next plan or apply, or `terraform apply -refresh-only`). " +
-			"Prefer the resource's `rotate_trigger` when other resources use the key values: it regenerates within the apply " +
-			"that updates the resource, so that what depends on the values gets the new ones in the same apply.",
+		MarkdownDescription: "Regenerates the primary key, the secondary key or both of an API Gateway API key, on demand " +
+			"(Terraform 1.14 and later). The key keeps its ID; its values change. " +
+			"An action cannot change state: resources that manage the key record the new values at their next refresh.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The ID of the key to regenerate.",
