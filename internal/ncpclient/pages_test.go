@@ -6,7 +6,8 @@ import (
 	"net/http"
 	"slices"
 	"testing"
-	"time"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
 // pageIDs collects the IDs of each page APIKeyPages yields, stopping after
@@ -30,15 +31,13 @@ func pageIDs(c *Client, name string, stopAfter int) ([][]string, error) {
 }
 
 func TestAPIKeyPagesYieldsEachPageAsTheServerCapsIt(t *testing.T) {
-	f, srv := newFake(t)
-	f.maxPage = 7
+	env := newEnv(t, emulator.Config{MaxPageSize: 7}, nil)
 	for i := range 23 {
-		f.seed(fmt.Sprintf("key-%02d", i), time.Now())
+		env.emu.PutKey(fmt.Sprintf("key-%02d", i), "")
 	}
-	f.seed("other", time.Now())
-	c := newTestClient(t, testConfig(srv))
+	env.emu.PutKey("other", "")
 
-	pages, err := pageIDs(c, "key-", 0)
+	pages, err := pageIDs(env.c, "key-", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,31 +48,29 @@ func TestAPIKeyPagesYieldsEachPageAsTheServerCapsIt(t *testing.T) {
 	if !slices.Equal(sizes, []int{7, 7, 7, 2}) {
 		t.Errorf("page sizes %v, want [7 7 7 2]", sizes)
 	}
-	if n := f.count("list"); n != 4 {
+	if n := env.count(emulator.RouteList); n != 4 {
 		t.Errorf("%d list requests, want 4", n)
 	}
 }
 
 func TestAPIKeyPagesFetchesNoPageAfterTheCallerStops(t *testing.T) {
-	f, srv := newFake(t)
-	f.maxPage = 5
+	env := newEnv(t, emulator.Config{MaxPageSize: 5}, nil)
 	for i := range 20 {
-		f.seed(fmt.Sprintf("key-%02d", i), time.Now())
+		env.emu.PutKey(fmt.Sprintf("key-%02d", i), "")
 	}
-	c := newTestClient(t, testConfig(srv))
 
-	pages, err := pageIDs(c, "", 2)
+	pages, err := pageIDs(env.c, "", 2)
 	if err != nil || len(pages) != 2 {
 		t.Fatalf("%d pages, %v; want 2", len(pages), err)
 	}
-	if n := f.count("list"); n != 2 {
+	if n := env.count(emulator.RouteList); n != 2 {
 		t.Errorf("%d list requests after the caller stopped at page 2, want 2", n)
 	}
 }
 
-// A key that moves to a later page while listing (keys before it were
-// deleted, or the order changed) is yielded once, and a page holding only
-// keys already yielded is skipped without ending the listing.
+// A key that moves to a later page while listing (keys were created before
+// it, or the order changed) is yielded once, and a page holding only keys
+// already yielded is skipped without ending the listing.
 func TestAPIKeyPagesYieldsAMovedKeyOnce(t *testing.T) {
 	answers := []string{
 		`{"apiKeys":[{"apiKeyId":"a"},{"apiKeyId":"b"}],"total":5}`,
@@ -82,10 +79,11 @@ func TestAPIKeyPagesYieldsAMovedKeyOnce(t *testing.T) {
 	}
 	calls := 0
 	srv := newRawServer(t, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, answers[min(calls, len(answers)-1)])
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(answers[min(calls, len(answers)-1)]))
 		calls++
 	})
-	pages, err := pageIDs(newTestClient(t, testConfig(srv)), "", 0)
+	pages, err := pageIDs(newTestClient(t, testConfig(srv.URL+"/api/v1")), "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,17 +93,14 @@ func TestAPIKeyPagesYieldsAMovedKeyOnce(t *testing.T) {
 }
 
 func TestAPIKeyPagesEndsWithTheError(t *testing.T) {
-	calls := 0
-	srv := newRawServer(t, func(w http.ResponseWriter, r *http.Request) {
-		calls++
-		if calls == 1 {
-			writeJSON(w, 200, `{"apiKeys":[{"apiKeyId":"a"}],"total":3}`)
-			return
-		}
-		writeJSON(w, 403, `{"error":{"errorCode":"230","message":"Forbidden"}}`)
-	})
-	pages, err := pageIDs(newTestClient(t, testConfig(srv)), "", 0)
-	if err == nil || !IsAuth(err) {
+	env := newEnv(t, emulator.Config{MaxPageSize: 2}, nil)
+	for i := range 5 {
+		env.emu.PutKey(fmt.Sprintf("key-%d", i), "")
+	}
+	env.inject(emulator.Fault{Route: emulator.RouteList, Kind: emulator.FaultError, Status: http.StatusForbidden, After: 1})
+
+	pages, err := pageIDs(env.c, "", 0)
+	if !IsAuth(err) {
 		t.Fatalf("error %v, want the API's 403", err)
 	}
 	if len(pages) != 1 {
