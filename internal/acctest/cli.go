@@ -63,6 +63,13 @@ func TerraformBinary() string {
 	return "terraform"
 }
 
+// OpenTofu reports whether the CLI runner runs OpenTofu, which has neither
+// `terraform query` nor actions whatever its version: its versions follow
+// Terraform's.
+func OpenTofu() bool {
+	return strings.HasPrefix(filepath.Base(TerraformBinary()), "tofu")
+}
+
 // TerraformAtLeast reports whether the terraform the CLI runner runs is
 // minVersion or later. OpenTofu reports the Terraform version it matches.
 func TerraformAtLeast(t *testing.T, minVersion string) bool {
@@ -75,7 +82,8 @@ func TerraformAtLeast(t *testing.T, minVersion string) bool {
 	var v struct {
 		Version string `json:"terraform_version"`
 	}
-	if err := json.Unmarshal(out, &v); err != nil {
+	// OpenTofu may print warnings before the JSON, on stdout too.
+	if err := json.NewDecoder(bytes.NewReader(out[max(0, bytes.IndexByte(out, '{')):])).Decode(&v); err != nil {
 		t.Fatalf("%s version -json: %v", bin, err)
 	}
 	have, err := version.NewVersion(v.Version)
@@ -92,6 +100,16 @@ func SkipBelow(t *testing.T, minVersion string) {
 	if !TerraformAtLeast(t, minVersion) {
 		t.Skipf("%s is older than %s, which this test needs", TerraformBinary(), minVersion)
 	}
+}
+
+// SkipWithoutQueryAndActions skips the test unless the CLI has `terraform
+// query` and actions: Terraform 1.14 and later.
+func SkipWithoutQueryAndActions(t *testing.T) {
+	t.Helper()
+	if OpenTofu() {
+		t.Skip("OpenTofu has neither terraform query nor actions")
+	}
+	SkipBelow(t, "1.14.0")
 }
 
 // CLI runs terraform in one working directory with a provider built from

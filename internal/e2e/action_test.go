@@ -26,7 +26,7 @@ action "ncp_apigw_api_key_regenerate" "secondary" {
 // the key's secondary value changes, and state records it at the next
 // refresh.
 func TestRegenerateActionThroughTheCLI(t *testing.T) {
-	acctest.SkipBelow(t, "1.14.0")
+	acctest.SkipWithoutQueryAndActions(t)
 	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, emulator.Config{})
 	tf := acctest.NewCLI(t, acctest.BuildProvider(t, repoRoot), endpoint)
 	tf.Apply(actionConfig)

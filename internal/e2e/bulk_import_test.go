@@ -31,7 +31,7 @@ provider "ncp" {}
 // `terraform query -generate-config-out`, the generated import blocks and
 // resources apply with no change to any key, and the next plan is empty.
 func TestBulkImportThroughTerraformQuery(t *testing.T) {
-	acctest.SkipBelow(t, "1.14.0")
+	acctest.SkipWithoutQueryAndActions(t)
 	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, emulator.Config{MaxPageSize: 20})
 	tf := acctest.NewCLI(t, acctest.BuildProvider(t, repoRoot), endpoint)
 

@@ -16,25 +16,28 @@ import (
 // it cannot be installed offline.
 func TestExamplesValidate(t *testing.T) {
 	examples := filepath.Join(repoRoot, "examples")
+	from := func(version string) func(*testing.T) {
+		return func(t *testing.T) { acctest.SkipBelow(t, version) }
+	}
 	for _, tt := range []struct {
-		name       string
-		minVersion string // of the CLI
-		files      []string
+		name  string
+		skip  func(*testing.T) // unless the CLI has what the example uses
+		files []string
 	}{
-		{"provider", "1.0.0", []string{"provider/provider.tf"}},
-		{"quickstart", "1.0.0", []string{"quickstart/main.tf"}},
-		{"resource", "1.0.0", []string{"resources/ncp_apigw_api_key/resource.tf"}},
-		{"import by id", "1.5.0", []string{"resources/ncp_apigw_api_key/resource.tf", "resources/ncp_apigw_api_key/import-by-string-id.tf"}},
-		{"import by identity", "1.12.0", []string{"resources/ncp_apigw_api_key/resource.tf", "resources/ncp_apigw_api_key/import-by-identity.tf"}},
-		{"data source", "1.0.0", []string{"data-sources/ncp_apigw_api_key/data-source.tf"}},
-		{"list data source", "1.0.0", []string{"data-sources/ncp_apigw_api_keys/data-source.tf"}},
-		{"ephemeral resource", "1.10.0", []string{"ephemeral-resources/ncp_apigw_api_key/ephemeral-resource.tf"}},
-		{"action", "1.14.0", []string{"actions/ncp_apigw_api_key_regenerate/action.tf"}},
-		{"list resource", "1.14.0", []string{"list-resources/ncp_apigw_api_key/list-resource.tfquery.hcl"}},
-		{"bulk import", "1.14.0", []string{"bulk-import/main.tf", "bulk-import/keys.tfquery.hcl"}},
+		{"provider", from("1.0.0"), []string{"provider/provider.tf"}},
+		{"quickstart", from("1.0.0"), []string{"quickstart/main.tf"}},
+		{"resource", from("1.0.0"), []string{"resources/ncp_apigw_api_key/resource.tf"}},
+		{"import by id", from("1.5.0"), []string{"resources/ncp_apigw_api_key/resource.tf", "resources/ncp_apigw_api_key/import-by-string-id.tf"}},
+		{"import by identity", from("1.12.0"), []string{"resources/ncp_apigw_api_key/resource.tf", "resources/ncp_apigw_api_key/import-by-identity.tf"}},
+		{"data source", from("1.0.0"), []string{"data-sources/ncp_apigw_api_key/data-source.tf"}},
+		{"list data source", from("1.0.0"), []string{"data-sources/ncp_apigw_api_keys/data-source.tf"}},
+		{"ephemeral resource", from("1.10.0"), []string{"ephemeral-resources/ncp_apigw_api_key/ephemeral-resource.tf"}},
+		{"action", acctest.SkipWithoutQueryAndActions, []string{"actions/ncp_apigw_api_key_regenerate/action.tf"}},
+		{"list resource", acctest.SkipWithoutQueryAndActions, []string{"list-resources/ncp_apigw_api_key/list-resource.tfquery.hcl"}},
+		{"bulk import", acctest.SkipWithoutQueryAndActions, []string{"bulk-import/main.tf", "bulk-import/keys.tfquery.hcl"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			acctest.SkipBelow(t, tt.minVersion)
+			tt.skip(t)
 			_, _, endpoint := acctest.StartRecordedEmulator(t, emulator.Config{})
 			tf := acctest.NewCLI(t, acctest.BuildProvider(t, repoRoot), endpoint)
 			declared := false
@@ -50,7 +53,7 @@ func TestExamplesValidate(t *testing.T) {
 				tf.WriteConfig(requiredProviders)
 			}
 			args := []string{"validate"}
-			if acctest.TerraformAtLeast(t, "1.14.0") {
+			if acctest.TerraformAtLeast(t, "1.14.0") && !acctest.OpenTofu() {
 				args = append(args, "-query")
 			}
 			if code, out := tf.Run(args...); code != 0 {

@@ -24,12 +24,18 @@ func TestAccAPIKeyEphemeral_valuesStayOut(t *testing.T) {
 	env := acctest.NewEnv(t, emulator.Config{})
 	env.NeedsEmulator(t)
 	env.Emulator.PutKey("by-hand", "")
-	apply := &applyRequests{env: env}
+	var readsBefore int
 	opened := func(*terraform.State) error {
-		// The apply creates the managed key (no read), then opens both
-		// ephemeral resources: one read each.
-		if got := env.Emulator.Stats().Requests[emulator.RouteGet] - apply.before.Requests[emulator.RouteGet]; got < 2 {
-			return fmt.Errorf("%d reads during the apply: the ephemeral resources were not opened", got)
+		// Creating the managed key reads nothing: every read of the plan
+		// and the apply opened an ephemeral resource. Terraform opens both
+		// in the apply; OpenTofu 1.12, which opens fewer of those nothing
+		// uses, opens the one by name in the plan.
+		want := 2
+		if acctest.OpenTofu() {
+			want = 1
+		}
+		if got := env.Emulator.Stats().Requests[emulator.RouteGet] - readsBefore; got < want {
+			return fmt.Errorf("%d reads in the plan and the apply, want %d: the ephemeral resources were not opened", got, want)
 		}
 		return nil
 	}
@@ -38,6 +44,7 @@ func TestAccAPIKeyEphemeral_valuesStayOut(t *testing.T) {
 		TerraformVersionChecks:   ephemeralCLIs,
 		CheckDestroy:             env.CheckDestroyedExcept(1),
 		Steps: []resource.TestStep{{
+			PreConfig: func() { readsBefore = env.Emulator.Stats().Requests[emulator.RouteGet] },
 			Config: env.Config(acctest.KeyConfig(`
   name             = "acc-ephemeral"
   store_key_values = false
@@ -51,7 +58,7 @@ ephemeral "ncp_apigw_api_key" "by_hand" {
 }
 `),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply:             []plancheck.PlanCheck{apply.Snapshot(), env.ExpectNoKeyValuesInPlan()},
+				PreApply:             []plancheck.PlanCheck{env.ExpectNoKeyValuesInPlan()},
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), env.ExpectNoKeyValuesInPlan()},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{env.ExpectNoKeyValuesInState()},

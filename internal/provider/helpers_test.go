@@ -2,9 +2,6 @@ package provider
 
 import (
 	"context"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -40,7 +37,7 @@ var (
 type skipOpenTofu struct{}
 
 func (skipOpenTofu) CheckTerraformVersion(_ context.Context, _ tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
-	if strings.HasPrefix(filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")), "tofu") {
+	if acctest.OpenTofu() {
 		resp.Skip = "OpenTofu has neither terraform query nor actions"
 	}
 }
