@@ -83,6 +83,22 @@ func TestAccAPIKey_storeKeyValues(t *testing.T) {
 		}
 		return nil
 	}
+	// An update in place to store_key_values = false and trigger: null key
+	// values in its plan and state, and none in either's JSON.
+	unstoredUpdate := func(trigger string, check resource.TestCheckFunc) resource.TestStep {
+		return resource.TestStep{
+			Config: config(false, trigger),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: append([]plancheck.PlanCheck{
+					apply.Snapshot(),
+					plancheck.ExpectResourceAction(acctest.KeyAddr, plancheck.ResourceActionUpdate),
+				}, plannedNullKeyValues...),
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), env.ExpectNoKeyValuesInPlan()},
+			},
+			ConfigStateChecks: append([]statecheck.StateCheck{env.ExpectNoKeyValuesInState()}, nullKeyValues...),
+			Check:             resource.ComposeAggregateTestCheckFunc(check, env.CheckKeyMatchesAPI(acctest.KeyAddr)),
+		}
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		CheckDestroy:             env.CheckDestroyed,
@@ -102,24 +118,11 @@ func TestAccAPIKey_storeKeyValues(t *testing.T) {
 					env.CheckKeyMatchesAPI(acctest.KeyAddr),
 				),
 			},
-			{
-				// Rotation regenerates both keys; state still keeps neither.
-				Config: config(false, "t1"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: append([]plancheck.PlanCheck{
-						apply.Snapshot(),
-						plancheck.ExpectResourceAction(acctest.KeyAddr, plancheck.ResourceActionUpdate),
-						env.ExpectNoKeyValuesInPlan(),
-					}, plannedNullKeyValues...),
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: append([]statecheck.StateCheck{env.ExpectNoKeyValuesInState()}, nullKeyValues...),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					apply.Expect(map[emulator.Route]int{emulator.RouteRegenerate: 2}),
-					keyValuesChanged,
-					env.CheckKeyMatchesAPI(acctest.KeyAddr),
-				),
-			},
+			// Rotation regenerates both keys; state still keeps neither.
+			unstoredUpdate("t1", resource.ComposeAggregateTestCheckFunc(
+				apply.Expect(map[emulator.Route]int{emulator.RouteRegenerate: 2}),
+				keyValuesChanged,
+			)),
 			{
 				// false → true: one read fetches the values.
 				Config: config(true, "t1"),
@@ -141,22 +144,8 @@ func TestAccAPIKey_storeKeyValues(t *testing.T) {
 					env.CheckKeyMatchesAPI(acctest.KeyAddr),
 				),
 			},
-			{
-				// true → false: the values leave state; nothing is sent.
-				Config: config(false, "t1"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: append([]plancheck.PlanCheck{
-						apply.Snapshot(),
-						plancheck.ExpectResourceAction(acctest.KeyAddr, plancheck.ResourceActionUpdate),
-					}, plannedNullKeyValues...),
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), env.ExpectNoKeyValuesInPlan()},
-				},
-				ConfigStateChecks: append([]statecheck.StateCheck{env.ExpectNoKeyValuesInState()}, nullKeyValues...),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					apply.Expect(nil),
-					env.CheckKeyMatchesAPI(acctest.KeyAddr),
-				),
-			},
+			// true → false: the values leave state; nothing is sent.
+			unstoredUpdate("t1", apply.Expect(nil)),
 		},
 	})
 }
