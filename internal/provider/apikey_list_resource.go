@@ -41,7 +41,7 @@ func (l *apiKeyListResource) Metadata(_ context.Context, req resource.MetadataRe
 
 func (l *apiKeyListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists API Gateway API keys for `terraform query`, optionally filtered, as the `ncp_apigw_api_keys` data source does. " +
+		MarkdownDescription: "Lists API Gateway API keys for `terraform query` (Terraform 1.14 and later), optionally filtered, as the `ncp_apigw_api_keys` data source does. " +
 			"Each result is named `<name> (<id>)` and has the key's identity. " +
 			"With `include_resource = true` it also has the key's attributes, without the key values (`primary_key` and `secondary_key` are null): " +
 			"listing does not read them, as that would take one request per key. Importing a key reads them.",
