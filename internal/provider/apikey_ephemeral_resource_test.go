@@ -74,7 +74,7 @@ func TestAccAPIKeyEphemeral_values(t *testing.T) {
 	env.NeedsEmulator(t)
 	key := env.Emulator.PutKey("by-hand", "made in the console")
 	echoed := func(name, attr string, check knownvalue.Check) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("echo."+name, tfjsonpath.New("data").AtMapKey(attr), check)
+		return statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey(name).AtMapKey(attr), check)
 	}
 	var checks []statecheck.StateCheck
 	for _, name := range []string{"by_id", "by_name"} {
@@ -103,23 +103,16 @@ ephemeral "ncp_apigw_api_key" "by_name" {
   name = "by-hand"
 }
 
+# One echo provider configuration: the echo provider's server is not safe
+# for several configured at once.
 provider "echo" {
-  alias = "by_id"
-  data  = ephemeral.ncp_apigw_api_key.by_id
+  data = {
+    by_id   = ephemeral.ncp_apigw_api_key.by_id
+    by_name = ephemeral.ncp_apigw_api_key.by_name
+  }
 }
 
-provider "echo" {
-  alias = "by_name"
-  data  = ephemeral.ncp_apigw_api_key.by_name
-}
-
-resource "echo" "by_id" {
-  provider = echo.by_id
-}
-
-resource "echo" "by_name" {
-  provider = echo.by_name
-}
+resource "echo" "test" {}
 `, key.ID)),
 			ConfigStateChecks: checks,
 		}},
