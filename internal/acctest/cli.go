@@ -2,6 +2,7 @@ package acctest
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/hashicorp/go-version"
 )
 
 // providerBuild is the provider binary, built once per test binary.
@@ -50,10 +53,70 @@ func RemoveProviderBuild() {
 	}
 }
 
+// TerraformBinary is the terraform the CLI runner runs: the one
+// TF_ACC_TERRAFORM_PATH names, as for the acceptance tests, else terraform
+// on PATH.
+func TerraformBinary() string {
+	if path := os.Getenv("TF_ACC_TERRAFORM_PATH"); path != "" {
+		return path
+	}
+	return "terraform"
+}
+
+// OpenTofu reports whether the CLI runner runs OpenTofu, which has neither
+// `terraform query` nor actions whatever its version: its versions follow
+// Terraform's.
+func OpenTofu() bool {
+	return strings.HasPrefix(filepath.Base(TerraformBinary()), "tofu")
+}
+
+// TerraformAtLeast reports whether the terraform the CLI runner runs is
+// minVersion or later. OpenTofu reports the Terraform version it matches.
+func TerraformAtLeast(t *testing.T, minVersion string) bool {
+	t.Helper()
+	bin := TerraformBinary()
+	out, err := exec.Command(bin, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", bin, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	// OpenTofu may print warnings before the JSON, on stdout too.
+	if err := json.NewDecoder(bytes.NewReader(out[max(0, bytes.IndexByte(out, '{')):])).Decode(&v); err != nil {
+		t.Fatalf("%s version -json: %v", bin, err)
+	}
+	have, err := version.NewVersion(v.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return !have.LessThan(version.Must(version.NewVersion(minVersion)))
+}
+
+// SkipBelow skips the test when the terraform the CLI runner runs is older
+// than minVersion.
+func SkipBelow(t *testing.T, minVersion string) {
+	t.Helper()
+	if !TerraformAtLeast(t, minVersion) {
+		t.Skipf("%s is older than %s, which this test needs", TerraformBinary(), minVersion)
+	}
+}
+
+// SkipWithoutQueryAndActions skips the test unless the CLI has `terraform
+// query` and actions: Terraform 1.14 and later.
+func SkipWithoutQueryAndActions(t *testing.T) {
+	t.Helper()
+	if OpenTofu() {
+		t.Skip("OpenTofu has neither terraform query nor actions")
+	}
+	SkipBelow(t, "1.14.0")
+}
+
 // CLI runs terraform in one working directory with a provider built from
 // this tree, with TF_LOG=trace, and keeps everything the commands print.
 type CLI struct {
 	t       *testing.T
+	bin     string // see TerraformBinary
 	Dir     string // the configuration's directory
 	LogPath string // the trace log
 	env     []string
@@ -65,8 +128,9 @@ type CLI struct {
 // credentials in the environment.
 func NewCLI(t *testing.T, pluginDir, endpoint string) *CLI {
 	t.Helper()
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Fatalf("terraform is not on PATH: %v", err)
+	bin := TerraformBinary()
+	if _, err := exec.LookPath(bin); err != nil {
+		t.Fatalf("cannot run %s: %v", bin, err)
 	}
 	work := t.TempDir()
 	rc := filepath.Join(work, "terraformrc")
@@ -84,6 +148,7 @@ func NewCLI(t *testing.T, pluginDir, endpoint string) *CLI {
 	logPath := filepath.Join(work, "terraform.log")
 	return &CLI{
 		t:       t,
+		bin:     bin,
 		Dir:     dir,
 		LogPath: logPath,
 		env: append(os.Environ(),
@@ -109,7 +174,7 @@ func (c *CLI) Run(args ...string) (int, string) {
 // CLI's own (os/exec uses the last value of a duplicated variable).
 func (c *CLI) RunWith(env []string, args ...string) (int, string) {
 	c.t.Helper()
-	cmd := exec.Command("terraform", append(args, "-no-color")...)
+	cmd := exec.Command(c.bin, append(args, "-no-color")...)
 	cmd.Dir, cmd.Env = c.Dir, append(slices.Clone(c.env), env...)
 	out, err := cmd.CombinedOutput()
 	c.output.Write(out)

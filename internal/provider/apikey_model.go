@@ -51,16 +51,29 @@ var apiKeyDescriptions = map[string]string{
 	"domain_code": "The NCP domain of the key, for example `PUB`.",
 }
 
-// apiKeyDataSourceAttributes are apiKeyModel's attributes as read-only
-// data source attributes.
-func apiKeyDataSourceAttributes() map[string]schema.Attribute {
-	attributes := map[string]schema.Attribute{}
+// readOnlyAttributes are apiKeyModel's attributes as the read-only
+// attributes of a schema package, made by its constructors of string and
+// bool attributes from a description.
+func readOnlyAttributes[A any](stringAttribute, boolAttribute func(description string) A) map[string]A {
+	attributes := map[string]A{}
 	for name, typ := range apiKeyObjects.attrTypes {
 		if typ.Equal(types.BoolType) {
-			attributes[name] = schema.BoolAttribute{MarkdownDescription: apiKeyDescriptions[name], Computed: true}
+			attributes[name] = boolAttribute(apiKeyDescriptions[name])
 		} else {
-			attributes[name] = schema.StringAttribute{MarkdownDescription: apiKeyDescriptions[name], Computed: true}
+			attributes[name] = stringAttribute(apiKeyDescriptions[name])
 		}
 	}
 	return attributes
+}
+
+// apiKeyDataSourceAttributes are apiKeyModel's attributes as read-only
+// data source attributes.
+func apiKeyDataSourceAttributes() map[string]schema.Attribute {
+	return readOnlyAttributes(
+		func(description string) schema.Attribute {
+			return schema.StringAttribute{MarkdownDescription: description, Computed: true}
+		},
+		func(description string) schema.Attribute {
+			return schema.BoolAttribute{MarkdownDescription: description, Computed: true}
+		})
 }

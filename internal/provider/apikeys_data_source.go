@@ -2,14 +2,12 @@ package provider
 
 import (
 	"context"
-	"regexp"
+	"maps"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
@@ -27,12 +25,12 @@ type apiKeysDataSource struct {
 	data *providerData
 }
 
+// apiKeysDataSourceModel is the configuration; Read builds the state as a
+// raw value.
 type apiKeysDataSourceModel struct {
-	Name      types.String `tfsdk:"name"`
-	NameRegex types.String `tfsdk:"name_regex"`
-	Enabled   types.Bool   `tfsdk:"enabled"`
-	APIKeys   types.List   `tfsdk:"api_keys"`
-	IDs       types.List   `tfsdk:"ids"`
+	apiKeyFilter
+	APIKeys types.List `tfsdk:"api_keys"`
+	IDs     types.List `tfsdk:"ids"`
 }
 
 func (d *apiKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -45,18 +43,17 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"look a key up with the `ncp_apigw_api_key` data source to read them.",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Passed to the API's own name filter (`apiKeyName`), which NCP may apply as a partial match. " +
-					"Combine with `name_regex` such as `^exact$` for an exact match.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, 20)},
+				MarkdownDescription: apiKeyFilterDescriptions["name"],
+				Optional:            true,
+				Validators:          apiKeyFilterValidators["name"],
 			},
 			"name_regex": schema.StringAttribute{
-				MarkdownDescription: "An RE2 regular expression the key's name must match, applied by the provider.",
+				MarkdownDescription: apiKeyFilterDescriptions["name_regex"],
 				Optional:            true,
-				Validators:          []validator.String{regexValidator{}},
+				Validators:          apiKeyFilterValidators["name_regex"],
 			},
 			"enabled": schema.BoolAttribute{
-				MarkdownDescription: "Only keys that are enabled (`true`) or disabled (`false`).",
+				MarkdownDescription: apiKeyFilterDescriptions["enabled"],
 				Optional:            true,
 			},
 			"api_keys": schema.ListNestedAttribute{
@@ -77,6 +74,8 @@ func (d *apiKeysDataSource) Configure(_ context.Context, req datasource.Configur
 	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
+// Read builds the state as a raw value, without the framework's reflection,
+// key by key as the pages arrive: see objectConverter.
 func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config apiKeysDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -85,32 +84,31 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	nameRegex, err := regexp.Compile(config.NameRegex.ValueString())
-	if err != nil { // the validator has already rejected it; kept for safety
-		resp.Diagnostics.AddError("Invalid name_regex", err.Error())
-		return
-	}
 
-	keys, err := client.ListAllAPIKeys(ctx, config.Name.ValueString())
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error listing API keys", err)
-		return
-	}
-
-	// The lists are built as values: converting thousands of structs by
-	// reflection took most of the time of a large read.
-	var keyValues, idValues []attr.Value
-	for i := range keys {
-		k := &keys[i]
-		if !nameRegex.MatchString(k.Name) || (!config.Enabled.IsNull() && k.Enabled != config.Enabled.ValueBool()) {
-			continue
+	keyValues, idValues := []tftypes.Value{}, []tftypes.Value{}
+	for key, err := range config.keys(ctx, client) {
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Error listing API keys", err)
+			return
 		}
-		model := apiKeyModelFromAPI(k)
-		keyValues = append(keyValues, apiKeyObjects.objectValue(&model))
-		idValues = append(idValues, types.StringValue(k.ID))
+		model := apiKeyModelFromAPI(key)
+		value, err := apiKeyObjects.terraformValue(ctx, &model)
+		if err != nil {
+			resp.Diagnostics.AddError("Error converting API key "+key.ID, err.Error())
+			return
+		}
+		keyValues = append(keyValues, value)
+		idValues = append(idValues, tftypes.NewValue(tftypes.String, key.ID))
 	}
-	config.APIKeys = types.ListValueMust(apiKeyObjects.objectType(), keyValues)
-	config.IDs = types.ListValueMust(types.StringType, idValues)
-	tflog.Debug(ctx, "listed API keys", map[string]any{"listed": len(keys), "matched": len(idValues)})
-	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
+
+	var configValues map[string]tftypes.Value
+	if err := req.Config.Raw.As(&configValues); err != nil {
+		resp.Diagnostics.AddError("Error reading the configuration", err.Error())
+		return
+	}
+	state := maps.Clone(configValues) // As shares the configuration's map
+	state["api_keys"] = tftypes.NewValue(tftypes.List{ElementType: apiKeyObjects.tfType}, keyValues)
+	state["ids"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, idValues)
+	resp.State.Raw = tftypes.NewValue(req.Config.Raw.Type(), state)
+	tflog.Debug(ctx, "listed API keys", map[string]any{"matched": len(idValues)})
 }

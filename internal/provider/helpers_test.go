@@ -1,8 +1,13 @@
 package provider
 
 import (
+	"context"
+	"testing"
+
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 )
@@ -14,4 +19,98 @@ func factories(env *acctest.Env) map[string]func() (tfprotov6.ProviderServer, er
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"ncp": providerserver.NewProtocol6WithError(New("test", WithClientConfig(env.AdjustClientConfig))()),
 	}
+}
+
+// The CLIs that have what a test needs; the others skip it. OpenTofu
+// reports the Terraform version it matches (1.12.6 reports 1.12.6).
+var (
+	// Ephemeral resources: Terraform 1.10 and later.
+	ephemeralCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+	// Resource identities: Terraform 1.12 and later; older CLIs neither
+	// send nor store them.
+	identityCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
+	// `terraform query` and actions: Terraform 1.14 and later. OpenTofu has
+	// neither, so a tofu binary is skipped by name whatever its version.
+	queryAndActionCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0), skipOpenTofu{}}
+)
+
+type skipOpenTofu struct{}
+
+func (skipOpenTofu) CheckTerraformVersion(_ context.Context, _ tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	if acctest.OpenTofu() {
+		resp.Skip = "OpenTofu has neither terraform query nor actions"
+	}
+}
+
+// protocolServer is the provider as Terraform's gRPC calls see it,
+// configured for env's emulator, for tests of what a CLI cannot run (older
+// CLIs have no `terraform query` and no actions) or cannot show (when a
+// stream stops fetching pages).
+type protocolServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+}
+
+func newProtocolServer(t *testing.T, env *acctest.Env) protocolServer {
+	t.Helper()
+	env.NeedsEmulator(t)
+	server, err := providerserver.NewProtocol6WithError(New("test", WithClientConfig(env.AdjustClientConfig))())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, ok := server.(protocolServer)
+	if !ok {
+		t.Fatal("the provider server serves neither list resources nor actions")
+	}
+	resp, err := ps.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{
+		Config: dynamicValue(t, map[string]tftypes.Value{
+			"endpoint":   tftypes.NewValue(tftypes.String, env.Endpoint),
+			"access_key": tftypes.NewValue(tftypes.String, acctest.AccessKey),
+			"secret_key": tftypes.NewValue(tftypes.String, acctest.SecretKey),
+			"site":       tftypes.NewValue(tftypes.String, nil),
+		}),
+	})
+	if err != nil || len(resp.Diagnostics) > 0 {
+		t.Fatalf("configuring the provider: %v %v", err, resp.Diagnostics)
+	}
+	return ps
+}
+
+// dynamicValue is an object of the given attributes, as Terraform sends
+// configurations.
+func dynamicValue(t *testing.T, attributes map[string]tftypes.Value) *tfprotov6.DynamicValue {
+	t.Helper()
+	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{}}
+	for name, v := range attributes {
+		typ.AttributeTypes[name] = v.Type()
+	}
+	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, attributes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dv
+}
+
+// objectAttributes decodes a dynamic value of type typ into its attributes.
+func objectAttributes(t *testing.T, dv *tfprotov6.DynamicValue, typ tftypes.Type) map[string]tftypes.Value {
+	t.Helper()
+	v, err := dv.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attributes map[string]tftypes.Value
+	if err := v.As(&attributes); err != nil {
+		t.Fatal(err)
+	}
+	return attributes
+}
+
+// diagnosticSummaries lists the summaries of diags, for test failures.
+func diagnosticSummaries(diags []*tfprotov6.Diagnostic) []string {
+	var out []string
+	for _, d := range diags {
+		out = append(out, d.Summary+": "+d.Detail)
+	}
+	return out
 }

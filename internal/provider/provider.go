@@ -6,8 +6,11 @@ import (
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -18,7 +21,12 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/ncpclient"
 )
 
-var _ provider.Provider = (*ncpProvider)(nil)
+var (
+	_ provider.Provider                       = (*ncpProvider)(nil)
+	_ provider.ProviderWithListResources      = (*ncpProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*ncpProvider)(nil)
+	_ provider.ProviderWithActions            = (*ncpProvider)(nil)
+)
 
 // New returns a constructor of the provider at the given version. The
 // released binary passes no options; tests pass theirs.
@@ -103,6 +111,9 @@ func (p *ncpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	data := &providerData{}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
+	resp.EphemeralResourceData = data
+	resp.ActionData = data
 
 	if config.AccessKey.IsUnknown() || config.SecretKey.IsUnknown() || config.Site.IsUnknown() || config.Endpoint.IsUnknown() {
 		data.err = diagUnknownProviderConfig()
@@ -154,6 +165,27 @@ func (p *ncpProvider) DataSources(context.Context) []func() datasource.DataSourc
 		newAPIKeyDataSource,
 		newAPIKeysDataSource,
 		newAPIKeyProductsDataSource,
+	}
+}
+
+// ListResources serve `terraform query` (Terraform 1.14 and later).
+func (p *ncpProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		newAPIKeyListResource,
+	}
+}
+
+// EphemeralResources need Terraform 1.10 or later.
+func (p *ncpProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		newAPIKeyEphemeralResource,
+	}
+}
+
+// Actions need Terraform 1.14 or later.
+func (p *ncpProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		newRegenerateAction,
 	}
 }
 

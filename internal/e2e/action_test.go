@@ -1,0 +1,67 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
+)
+
+const actionConfig = providerConfig + `
+resource "ncp_apigw_api_key" "svc" {
+  name = "svc"
+}
+
+action "ncp_apigw_api_key_regenerate" "secondary" {
+  config {
+    id       = ncp_apigw_api_key.svc.id
+    key_type = "SECONDARY"
+  }
+}
+`
+
+// TestRegenerateActionThroughTheCLI invokes the action with `terraform
+// apply -invoke`, as the action's docs show: the CLI prints its progress,
+// the key's secondary value changes, and state records it at the next
+// refresh.
+func TestRegenerateActionThroughTheCLI(t *testing.T) {
+	acctest.SkipWithoutQueryAndActions(t)
+	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, emulator.Config{})
+	tf := acctest.NewCLI(t, acctest.BuildProvider(t, repoRoot), endpoint)
+	tf.Apply(actionConfig)
+	before := acctest.KeyByName(t, emu, "svc")
+
+	emu.ResetStats()
+	code, out := tf.Run("apply", "-auto-approve", "-input=false", "-invoke=action.ncp_apigw_api_key_regenerate.secondary")
+	if code != 0 {
+		t.Fatalf("terraform apply -invoke failed (exit %d):\n%s", code, out)
+	}
+	for _, want := range []string{
+		"Regenerating the SECONDARY key of API key " + before.ID,
+		`Regenerated the SECONDARY key of API key "svc" (id ` + before.ID + ")",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the apply does not print %q:\n%s", want, out)
+		}
+	}
+	after := acctest.KeyByName(t, emu, "svc")
+	if got := emu.Stats().Requests; got[emulator.RouteRegenerate] != 1 || after.SecondaryKey == before.SecondaryKey || after.PrimaryKey != before.PrimaryKey {
+		t.Fatalf("requests %v: want one regenerate, of the secondary key only", got)
+	}
+
+	// State has the old value until a refresh records the new one.
+	state := stateFile(t, tf.Dir)
+	if !strings.Contains(state, before.SecondaryKey) || strings.Contains(state, after.SecondaryKey) {
+		t.Error("the action changed state; actions cannot")
+	}
+	tf.ExpectPlanExit(0)
+	if code, out := tf.Run("apply", "-refresh-only", "-auto-approve", "-input=false"); code != 0 {
+		t.Fatalf("terraform apply -refresh-only failed:\n%s", out)
+	}
+	state = stateFile(t, tf.Dir)
+	if !strings.Contains(state, after.SecondaryKey) || strings.Contains(state, before.SecondaryKey) {
+		t.Error("the refresh did not record the new secondary value")
+	}
+	acctest.LeakedSecrets(t, tf.Printed(), recorder, 10)
+}

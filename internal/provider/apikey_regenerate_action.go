@@ -1,0 +1,92 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+var (
+	_ action.Action              = (*regenerateAction)(nil)
+	_ action.ActionWithConfigure = (*regenerateAction)(nil)
+)
+
+func newRegenerateAction() action.Action {
+	return &regenerateAction{}
+}
+
+// regenerateAction regenerates key values on demand (Terraform 1.14 and
+// later), outside any resource's lifecycle. Actions cannot write state:
+// resources that manage the key record the new values at their next
+// refresh.
+type regenerateAction struct {
+	data *providerData
+}
+
+type regenerateActionModel struct {
+	ID      types.String `tfsdk:"id"`
+	KeyType types.String `tfsdk:"key_type"`
+}
+
+func (a *regenerateAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_apigw_api_key_regenerate"
+}
+
+func (a *regenerateAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Regenerates the primary key, the secondary key or both of an API Gateway API key, on demand " +
+			"(Terraform 1.14 and later). The key keeps its ID; its values change. " +
+			"An action cannot change state: resources that manage the key record the new values at their next refresh.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The ID of the key to regenerate.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"key_type": schema.StringAttribute{
+				MarkdownDescription: "Which key to regenerate: `PRIMARY` (default), `SECONDARY` or `BOTH` (primary first, then secondary).",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(rotateKeyTypePrimary, rotateKeyTypeSecondary, rotateKeyTypeBoth)},
+			},
+		},
+	}
+}
+
+func (a *regenerateAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+	a.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// Invoke sends one regenerate per key, and a progress message before and
+// after each; the messages never hold a key value.
+func (a *regenerateAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	var config regenerateActionModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	client, diags := a.data.apiClient()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, defaultUpdateTimeout)
+	defer cancel()
+
+	id, keyType := config.ID.ValueString(), config.KeyType.ValueString()
+	r := rotation{primary: keyType != rotateKeyTypeSecondary, secondary: keyType == rotateKeyTypeSecondary || keyType == rotateKeyTypeBoth}
+	for _, kt := range r.keyTypes() {
+		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Regenerating the %s key of API key %s", kt, id)})
+		key, err := client.RegenerateAPIKey(ctx, id, kt)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Error regenerating the %s key of API key %s", kt, id), err)
+			return
+		}
+		tflog.Info(ctx, "regenerated API key", map[string]any{"id": id, "key_type": string(kt)})
+		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Regenerated the %s key of API key %s", kt, keyLabel(key.Name, key.ID))})
+	}
+	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf(
+		"API key %s: resources that manage it record the new key values at their next refresh", id)})
+}

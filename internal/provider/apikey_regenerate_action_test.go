@@ -1,0 +1,201 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
+)
+
+// regenerateConfig is the action's configuration; an empty keyType is null.
+func regenerateConfig(t *testing.T, id, keyType string) *tfprotov6.DynamicValue {
+	t.Helper()
+	kt := tftypes.NewValue(tftypes.String, nil)
+	if keyType != "" {
+		kt = tftypes.NewValue(tftypes.String, keyType)
+	}
+	return dynamicValue(t, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id), "key_type": kt})
+}
+
+// invokeRegenerate invokes the action and returns its progress messages
+// and the diagnostics it completed with.
+func invokeRegenerate(t *testing.T, server protocolServer, id, keyType string) ([]string, []*tfprotov6.Diagnostic) {
+	t.Helper()
+	stream, err := server.InvokeAction(context.Background(), &tfprotov6.InvokeActionRequest{
+		ActionType: "ncp_apigw_api_key_regenerate",
+		Config:     regenerateConfig(t, id, keyType),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var messages []string
+	var diags []*tfprotov6.Diagnostic
+	completed := 0
+	for event := range stream.Events {
+		switch e := event.Type.(type) {
+		case tfprotov6.ProgressInvokeActionEventType:
+			messages = append(messages, e.Message)
+		case tfprotov6.CompletedInvokeActionEventType:
+			diags = e.Diagnostics
+			completed++
+		}
+	}
+	if completed != 1 {
+		t.Fatalf("%d completed events, want 1", completed)
+	}
+	return messages, diags
+}
+
+// TestRegenerateAction_invoke regenerates each key type through the
+// protocol, as `terraform apply -invoke` would: one regenerate per key,
+// progress before and after each, and no key value in any message.
+func TestRegenerateAction_invoke(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	server := newProtocolServer(t, env)
+	key := env.Emulator.PutKey("on-demand", "")
+
+	for _, tt := range []struct {
+		keyType            string // "" is unset
+		primary, secondary bool   // which values change
+	}{
+		{"", true, false},
+		{"PRIMARY", true, false},
+		{"SECONDARY", false, true},
+		{"BOTH", true, true},
+	} {
+		before, _ := env.Emulator.Key(key.ID)
+		env.Emulator.ResetStats()
+		messages, diags := invokeRegenerate(t, server, key.ID, tt.keyType)
+		if len(diags) > 0 {
+			t.Fatalf("key_type %q: %v", tt.keyType, diagnosticSummaries(diags))
+		}
+		after, _ := env.Emulator.Key(key.ID)
+
+		var regenerated []string
+		if tt.primary {
+			regenerated = append(regenerated, "PRIMARY")
+		}
+		if tt.secondary {
+			regenerated = append(regenerated, "SECONDARY")
+		}
+		if got := env.Emulator.Stats().Requests; got[emulator.RouteRegenerate] != len(regenerated) || acctest.Total(got) != len(regenerated) {
+			t.Errorf("key_type %q: requests %v, want %d regenerates only", tt.keyType, got, len(regenerated))
+		}
+		if (after.PrimaryKey != before.PrimaryKey) != tt.primary || (after.SecondaryKey != before.SecondaryKey) != tt.secondary {
+			t.Errorf("key_type %q: primary changed %t, secondary changed %t; want %t, %t", tt.keyType,
+				after.PrimaryKey != before.PrimaryKey, after.SecondaryKey != before.SecondaryKey, tt.primary, tt.secondary)
+		}
+		var want []string
+		for _, kt := range regenerated {
+			want = append(want,
+				fmt.Sprintf("Regenerating the %s key of API key %s", kt, key.ID),
+				fmt.Sprintf(`Regenerated the %s key of API key "on-demand" (id %s)`, kt, key.ID))
+		}
+		want = append(want, fmt.Sprintf("API key %s: resources that manage it record the new key values at their next refresh", key.ID))
+		if strings.Join(messages, "\n") != strings.Join(want, "\n") {
+			t.Errorf("key_type %q: progress\n%s\nwant\n%s", tt.keyType, strings.Join(messages, "\n"), strings.Join(want, "\n"))
+		}
+		if found, err := acctest.KeyValuesIn([]emulator.Key{before, after}, strings.Join(messages, "\n")); err != nil || found > 0 {
+			t.Errorf("key_type %q: %d key values in the progress messages (%v)", tt.keyType, found, err)
+		}
+	}
+}
+
+// TestRegenerateAction_errors: an unknown key fails with the API's error;
+// a key type other than PRIMARY, SECONDARY and BOTH fails validation, at
+// plan time.
+func TestRegenerateAction_errors(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	server := newProtocolServer(t, env)
+
+	_, diags := invokeRegenerate(t, server, "missing", "PRIMARY")
+	if len(diags) != 1 || diags[0].Summary != "Error regenerating the PRIMARY key of API key missing" {
+		t.Errorf("diagnostics %v, want the regenerate's error", diagnosticSummaries(diags))
+	}
+
+	resp, err := server.ValidateActionConfig(context.Background(), &tfprotov6.ValidateActionConfigRequest{
+		ActionType: "ncp_apigw_api_key_regenerate",
+		Config:     regenerateConfig(t, "k", "TERTIARY"),
+	})
+	if err != nil || len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail, `value must be one of: ["PRIMARY" "SECONDARY" "BOTH"]`) {
+		t.Errorf("diagnostics %v, %v; want key_type rejected", diagnosticSummaries(resp.Diagnostics), err)
+	}
+}
+
+// TestAccAPIKeyRegenerateAction_trigger regenerates from a terraform_data's
+// action_trigger: the apply that updates it regenerates both keys, state
+// keeps the old values until the next refresh, which records the new ones.
+func TestAccAPIKeyRegenerateAction_trigger(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	env.NeedsEmulator(t)
+	apply := &applyRequests{env: env}
+	config := func(epoch string) string {
+		return env.Config(acctest.KeyConfig(`name = "acc-action"`) + fmt.Sprintf(`
+action "ncp_apigw_api_key_regenerate" "both" {
+  config {
+    id       = ncp_apigw_api_key.test.id
+    key_type = "BOTH"
+  }
+}
+
+resource "terraform_data" "rotation" {
+  input = %q
+  lifecycle {
+    action_trigger {
+      events  = [after_update]
+      actions = [action.ncp_apigw_api_key_regenerate.both]
+    }
+  }
+}
+`, epoch))
+	}
+	staleUntilRefresh := func(s *terraform.State) error {
+		inState := s.RootModule().Resources[acctest.KeyAddr].Primary.Attributes
+		live := acctest.KeyByName(t, env.Emulator, "acc-action")
+		if live.PrimaryKey == apply.key.PrimaryKey || live.SecondaryKey == apply.key.SecondaryKey {
+			return fmt.Errorf("the action did not change the emulator's key values")
+		}
+		if inState["primary_key"] != apply.key.PrimaryKey || inState["secondary_key"] != apply.key.SecondaryKey {
+			return fmt.Errorf("state changed before a refresh: an action cannot write state")
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		TerraformVersionChecks:   queryAndActionCLIs,
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{
+				// Created, not updated: the trigger does not fire.
+				Config: config("2026-01"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{apply.Snapshot()},
+				},
+				Check: apply.Expect(map[emulator.Route]int{emulator.RouteCreate: 1}),
+			},
+			{
+				Config: config("2026-02"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{apply.Snapshot()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					apply.Expect(map[emulator.Route]int{emulator.RouteRegenerate: 2}),
+					staleUntilRefresh,
+				),
+			},
+			{
+				RefreshState: true,
+				Check:        env.CheckKeyMatchesAPI(acctest.KeyAddr),
+			},
+		},
+	})
+}
