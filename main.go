@@ -32,19 +32,17 @@ var version = "dev"
 // collections.
 const memoryLimit = 56 << 20
 
-func limitMemory() { debug.SetMemoryLimit(memoryLimit) }
-
 func main() {
-	var debug bool
-	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	var debugMode bool
+	flag.BoolVar(&debugMode, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 	if os.Getenv("GOMEMLIMIT") == "" {
-		limitMemory()
+		debug.SetMemoryLimit(memoryLimit)
 	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/ncp-community/ncp",
-		Debug:   debug,
+		Debug:   debugMode,
 	})
 	if err != nil {
 		log.Fatal(err)
