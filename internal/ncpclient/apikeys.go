@@ -210,20 +210,32 @@ func (c *Client) writeKey(ctx context.Context, method, id string, payload any) (
 	return key, nil
 }
 
-// DeleteAPIKey deletes a key. A key that NCP says is gone is not an error,
-// which also makes a retry after a lost answer succeed; a 404 page that did
-// not come from NCP is.
+// DeleteAPIKey deletes a key and reads it back: the delete is done when NCP
+// says the key is not found (see removeConfirmed). A key that NCP says is
+// gone is not an error, which also makes a retry after a lost answer
+// succeed; a 404 page that did not come from NCP is. A delete costs two
+// requests: the delete and the read that confirms it.
 func (c *Client) DeleteAPIKey(ctx context.Context, id string) error {
 	if id == "" {
 		return errEmptyID
 	}
-	err := c.do(ctx, &call{
-		method: http.MethodDelete,
-		url:    c.target(nil, apiKeysPath, id),
-		decode: decodeDeleted,
-	})
-	if IsNotFound(err) {
-		return nil
-	}
-	return err
+	return c.removeConfirmed(ctx, "deleting API key "+id,
+		func(ctx context.Context) (bool, error) {
+			err := c.do(ctx, &call{
+				method: http.MethodDelete,
+				url:    c.target(nil, apiKeysPath, id),
+				decode: decodeDeleted,
+			})
+			if IsNotFound(err) {
+				return true, nil
+			}
+			return false, err
+		},
+		func(ctx context.Context) (bool, error) {
+			_, err := c.GetAPIKey(ctx, id)
+			if IsNotFound(err) {
+				return true, nil
+			}
+			return false, err
+		})
 }

@@ -63,10 +63,11 @@ func decodePage(body []byte) (*APIKeyPage, error) {
 }
 
 // decodeDeleted checks the answer of a delete, or of a write of
-// subscriptions, whose body is not documented: none, or any JSON, means done. Anything else, such as a
-// proxy's HTML page or cut-off JSON, did not come from the API, which may
-// never have seen the request; the delete is then retried, and a retry of a
-// delete that did happen finds the key gone.
+// subscriptions, whose body is not documented: none, or any JSON, may be
+// NCP's (removals are then confirmed by a read: see removeConfirmed).
+// Anything else, such as a proxy's HTML page or cut-off JSON, did not come
+// from the API, which may never have seen the request; the request is then
+// retried, and a retry of a delete that did happen finds the key gone.
 func decodeDeleted(body []byte) error {
 	if len(bytes.TrimSpace(body)) == 0 || json.Valid(body) {
 		return nil

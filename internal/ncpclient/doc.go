@@ -7,8 +7,9 @@
 //
 // # NCP's documentation mistakes
 //
-// NCP's documentation of this API contradicts itself in places; the client
-// is strict in what it sends and liberal in what it accepts:
+// NCP's documentation of this API contradicts itself in places (see
+// contributing/ncp-api-notes.md); the client is strict in what it sends and
+// liberal in what it accepts:
 //
 //   - the create and edit field tables call the name "apiName", but the API
 //     takes "apiKeyName", which is what is sent;
@@ -33,6 +34,11 @@
 // NCP's: only such answers teach the client the server's clock (their Date
 // header), and only such a 404 means a key is gone. Any other page is an
 // error naming the endpoint.
+//
+// NCP documents no body for a delete or an unsubscribe, so their success
+// answers cannot be told from a proxy's or a mock's: each is confirmed by a
+// read in which NCP says the key, or the subscription, is not there, and
+// sent again (a few times at most) while it still is.
 //
 // # The server's clock
 //

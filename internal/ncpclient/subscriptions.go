@@ -103,30 +103,44 @@ func (c *Client) Subscribe(ctx context.Context, keyID, productID string) error {
 // status. A subscription that is gone is not an error: NCP's 404 envelope
 // (the key, the product or the subscription is missing) means done, and
 // after any other refusal from NCP (HTTP 4xx) one read of the key's
-// products tells whether the product is still listed.
+// products tells whether the product is still listed. A success is
+// confirmed by that read too (see removeConfirmed).
 func (c *Client) Unsubscribe(ctx context.Context, keyID, productID string) error {
 	body, err := subscriptionBody(keyID, productID)
 	if err != nil {
 		return err
 	}
-	err = c.do(ctx, &call{
-		method: http.MethodPost,
-		url:    c.target(nil, apiKeysPath, keyID, "unsubscribe"),
-		body:   body,
-		decode: decodeDeleted,
-	})
-	var apiErr *Error
-	switch {
-	case err == nil || IsNotFound(err):
-		return nil
-	case !errors.As(err, &apiErr) || !apiErr.fromNCP() || apiErr.StatusCode < 400 || apiErr.StatusCode >= 500 || IsAuth(err) || IsThrottled(err):
-		return err
+	gone := func(ctx context.Context) (bool, error) {
+		p, err := c.KeyProduct(ctx, keyID, productID)
+		if IsNotFound(err) {
+			return true, nil
+		}
+		return err == nil && p == nil, err
 	}
-	p, lookErr := c.KeyProduct(ctx, keyID, productID)
-	if (lookErr == nil && p == nil) || IsNotFound(lookErr) {
-		return nil
-	}
-	return err
+	return c.removeConfirmed(ctx, fmt.Sprintf("unsubscribing API key %s from product %s", keyID, productID),
+		func(ctx context.Context) (bool, error) {
+			err := c.do(ctx, &call{
+				method: http.MethodPost,
+				url:    c.target(nil, apiKeysPath, keyID, "unsubscribe"),
+				body:   body,
+				decode: decodeDeleted,
+			})
+			var apiErr *Error
+			switch {
+			case err == nil:
+				return false, nil
+			case IsNotFound(err):
+				return true, nil
+			case !errors.As(err, &apiErr) || !apiErr.fromNCP() || apiErr.StatusCode < 400 || apiErr.StatusCode >= 500 || IsAuth(err) || IsThrottled(err):
+				return false, err
+			}
+			// NCP refused it: perhaps because the subscription is gone.
+			if isGone, lookErr := gone(ctx); lookErr == nil && isGone {
+				return true, nil
+			}
+			return false, err
+		},
+		gone)
 }
 
 // refusedByNCP reports whether err is NCP refusing a request as a bad one

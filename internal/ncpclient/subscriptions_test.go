@@ -103,11 +103,13 @@ func TestSubscriptionRoundTrip(t *testing.T) {
 	if _, found, err := env.c.SubscriberStatus(ctx, env.protectID, env.key.ID); err != nil || found {
 		t.Fatalf("the publisher still sees the key: %v %v", found, err)
 	}
-	env.wantRequests(t, "subscribe 1, unsubscribe 1, products 2, detail 2, approval 1, search 2")
+	// The unsubscribe is confirmed by one read of the key's products.
+	env.wantRequests(t, "subscribe 1, unsubscribe 1, products 3, detail 2, approval 1, search 2")
 }
 
 // TestSubscriptionWritesAcceptEveryEmptyAnswer: NCP documents no answer;
-// none is read.
+// none is read, and an unsubscribe is confirmed by one read of the key's
+// products.
 func TestSubscriptionWritesAcceptEveryEmptyAnswer(t *testing.T) {
 	for _, answer := range []emulator.DeleteAnswer{emulator.DeleteEmptyBody, emulator.DeleteNoContent, emulator.DeleteEmptyObject} {
 		t.Run(string(answer), func(t *testing.T) {
@@ -122,7 +124,7 @@ func TestSubscriptionWritesAcceptEveryEmptyAnswer(t *testing.T) {
 			if err := env.c.Unsubscribe(ctx, env.key.ID, env.protectID); err != nil {
 				t.Fatal(err)
 			}
-			env.wantRequests(t, "subscribe 1, unsubscribe 1, products 0, detail 0, approval 1, search 0")
+			env.wantRequests(t, "subscribe 1, unsubscribe 1, products 1, detail 0, approval 1, search 0")
 		})
 	}
 }
@@ -251,7 +253,8 @@ func TestUnsubscribeOfWhatIsGone(t *testing.T) {
 	}{
 		{"404 envelope", emulator.SubscriptionSwitches{}, "subscribe 0, unsubscribe 1, products 0"},
 		{"400 not subscribed", emulator.SubscriptionSwitches{NotSubscribedStatus: http.StatusBadRequest}, "subscribe 0, unsubscribe 1, products 1"},
-		{"idempotent", emulator.SubscriptionSwitches{NotSubscribedStatus: http.StatusOK}, "subscribe 0, unsubscribe 1, products 0"},
+		// A success is confirmed by a read.
+		{"idempotent", emulator.SubscriptionSwitches{NotSubscribedStatus: http.StatusOK}, "subscribe 0, unsubscribe 1, products 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newSubscriptionEnv(t, emulator.Config{SubscriptionSwitches: tc.switches}, nil)
