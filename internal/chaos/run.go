@@ -1,0 +1,219 @@
+package chaos
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
+)
+
+// minRecordedSecrets is how many secrets the recorder must hold before a
+// step's output is checked: the two accounts' secret keys and at least one
+// signature.
+const minRecordedSecrets = 3
+
+// seedResult is what one seed did and found.
+type seedResult struct {
+	Seed            int64
+	Steps           int
+	FaultyFailed    int // faulty applies (or destroys) that failed
+	FaultySucceeded int
+	Faults          map[emulator.FaultKind]int
+	Throttled       int // 429s from the rate limit
+	Violations      []violation
+}
+
+// seedRun drives one seed's plan through the terraform CLI.
+type seedRun struct {
+	t        *testing.T
+	plan     plan
+	emu      *emulator.Emulator
+	recorder *acctest.SecretRecorder
+	tf       *acctest.CLI
+
+	ids        map[string]string // resource address to key ID, after the last step
+	bystanders []emulator.Key
+	logRead    int64 // how much of the trace log earlier steps checked
+	result     seedResult
+}
+
+// runSeed runs the plan of seed with the provider in pluginDir, and
+// returns what it found. It stops at the first step that breaks an
+// invariant: what follows would only repeat it.
+func runSeed(t *testing.T, seed int64, pluginDir string) seedResult {
+	p := generate(seed)
+	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, p.Emulator)
+	r := &seedRun{
+		t: t, plan: p, emu: emu, recorder: recorder,
+		tf:     acctest.NewCLI(t, pluginDir, endpoint),
+		ids:    map[string]string{},
+		result: seedResult{Seed: seed},
+	}
+	for _, name := range p.Bystanders {
+		r.bystanders = append(r.bystanders, emu.PutKey(name, "not managed by terraform"))
+	}
+	for _, s := range p.Steps {
+		r.result.Steps++
+		found := r.runStep(s)
+		for _, v := range found {
+			v.Seed, v.Step = seed, s.Number
+			r.result.Violations = append(r.result.Violations, v)
+		}
+		if len(found) > 0 {
+			break
+		}
+	}
+	stats := emu.Stats()
+	r.result.Faults, r.result.Throttled = stats.Faults, stats.Throttled
+	return r.result
+}
+
+// runStep runs one step and returns the invariants it breaks.
+func (r *seedRun) runStep(s step) []violation {
+	var out strings.Builder // everything terraform printed in this step
+	run := func(args ...string) int {
+		code, printed := r.tf.Run(args...)
+		out.WriteString(printed)
+		return code
+	}
+	before := r.keysBefore()
+	for _, a := range s.Acts {
+		if a.Kind == actConsoleKey || s.Window == actsBeforeApply {
+			r.act(a)
+		}
+	}
+	r.tf.WriteConfig(s.Config.hcl(r.ids))
+
+	command := []string{"apply", "-auto-approve", "-input=false"}
+	if s.Destroy {
+		command[0] = "destroy"
+	}
+	r.emu.SetFaults(s.Faults)
+	var code int
+	if s.Window == actsAfterPlan {
+		code = run("plan", "-input=false", "-out=step.tfplan")
+		for _, a := range s.Acts {
+			if a.Kind != actConsoleKey {
+				r.act(a)
+			}
+		}
+		if code == 0 {
+			code = run("apply", "-input=false", "step.tfplan")
+		}
+	} else {
+		code = run(command...)
+	}
+	// The server's clock stays apart: it is the world, not a fault.
+	r.emu.SetFaults(emulator.Faults{ClockOffset: s.Faults.ClockOffset})
+	if code == 0 {
+		r.result.FaultySucceeded++
+	} else {
+		r.result.FaultyFailed++
+	}
+
+	var found []violation
+	if code != 0 || s.Window == actsAfterPlan {
+		if code := run(command...); code != 0 {
+			found = append(found, violation{Invariant: invFaultFreeApply, Detail: fmt.Sprintf("terraform %s exited %d:\n%s", command[0], code, lastLines(out.String(), 30))})
+		}
+	}
+	if len(found) == 0 {
+		found = append(found, r.observe(s, before)...)
+	}
+	if len(found) == 0 && !s.Destroy {
+		if code := run("plan", "-input=false", "-detailed-exitcode"); code != 0 {
+			found = append(found, violation{Invariant: invEmptyPlan, Detail: fmt.Sprintf("terraform plan exited %d:\n%s", code, lastLines(out.String(), 40))})
+		}
+	}
+	if leaked := acctest.LeakedSecrets(r.t, out.String()+r.newLog(), r.recorder, minRecordedSecrets); leaked > 0 {
+		found = append(found, violation{Invariant: invNoSecrets, Detail: fmt.Sprintf("%d secrets appear in terraform's output or trace log", leaked)})
+	}
+	return found
+}
+
+// keysBefore returns the key of every resource, by address, before the
+// step's acts.
+func (r *seedRun) keysBefore() map[string]emulator.Key {
+	keys := map[string]emulator.Key{}
+	for addr, id := range r.ids {
+		if k, ok := r.emu.Key(id); ok {
+			keys[addr] = k
+		}
+	}
+	return keys
+}
+
+// act does an out-of-band act. An act the harness cannot do is a bug of
+// the harness, not of the provider.
+func (r *seedRun) act(a act) {
+	if err := a.apply(r.emu, r.ids); err != nil {
+		r.t.Fatalf("seed %d: %v", r.plan.Seed, err)
+	}
+}
+
+// observe reads state and the server after a step, checks the invariants,
+// and remembers the keys' IDs for the next step.
+func (r *seedRun) observe(s step, before map[string]emulator.Key) []violation {
+	state, err := readState(r.tf.Dir)
+	if err != nil {
+		r.t.Fatalf("seed %d step %d: %v", r.plan.Seed, s.Number, err)
+	}
+	config := s.Config
+	if s.Destroy {
+		config = nil
+	}
+	o := observation{
+		Prefix:     r.plan.Prefix,
+		Config:     config,
+		State:      state,
+		Server:     r.emu.Keys(),
+		Bystanders: r.bystanders,
+		Before:     before,
+		Values:     s.Values,
+	}
+	for addr, k := range before {
+		if config.find(addr) < 0 {
+			o.Removed = append(o.Removed, k.ID)
+		}
+	}
+	r.ids = map[string]string{}
+	for _, in := range state {
+		r.ids[in.Addr] = in.Attrs["id"]
+	}
+	found := o.check()
+	if len(found) > 0 {
+		r.t.Logf("seed %d step %d: %s", r.plan.Seed, s.Number, o)
+	}
+	return found
+}
+
+// newLog returns what the trace log gained since the last call.
+func (r *seedRun) newLog() string {
+	f, err := os.Open(r.tf.LogPath)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Seek(r.logRead, io.SeekStart); err != nil {
+		r.t.Fatal(err)
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.logRead += int64(len(data))
+	return string(data)
+}
+
+// lastLines returns the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
