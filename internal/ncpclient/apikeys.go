@@ -1,7 +1,6 @@
 package ncpclient
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,18 +13,27 @@ import (
 
 const apiKeysPath = "api-keys"
 
+var errEmptyID = errors.New("the API key ID is empty")
+
 // CreateAPIKey creates a key; the result holds both key values.
 //
 // A create is retried blindly only when the request certainly did not reach
 // the server (HTTP 429, or no connection). When the outcome is unknown
 // (HTTP 502/503/504, a connection lost after the request was sent, an
-// undecodable success body, an attempt timeout) the client looks for the key
-// by name before trying again; see AmbiguousCreateError.
+// undecodable success body, a timeout, the caller's context ending) the
+// client looks for the key by name before trying again; see
+// AmbiguousCreateError. Creates of one name run one at a time.
 func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKey, error) {
 	body, err := json.Marshal(in)
 	if err != nil {
 		return nil, err
 	}
+	unlock, err := c.creating.lock(ctx, in.Name)
+	if err != nil {
+		return nil, fmt.Errorf("creating API key %q: waiting for another create of that name: %w", in.Name, err)
+	}
+	defer unlock()
+
 	var key *APIKey
 	rec := reconciler{c: c, name: in.Name}
 	cl := &call{
@@ -33,7 +41,9 @@ func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKe
 		url:    c.target(nil, apiKeysPath),
 		body:   body,
 		decode: func(b []byte) (err error) {
-			key, err = decodeWrappedKey(b)
+			if key, err = decodeWrappedKey(b); err == nil {
+				c.modifier.learn(key.Modifier)
+			}
 			return err
 		},
 		onAmbiguous: func(ctx context.Context, started time.Time, cause error) (bool, error) {
@@ -77,8 +87,15 @@ func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 // for the client's page size; the server may return fewer keys than asked.
 // The Name filter is the server's, which may match partially.
 func (c *Client) ListAPIKeys(ctx context.Context, in ListAPIKeysInput) (*APIKeyPage, error) {
+	page, _, err := c.listPage(ctx, in)
+	return page, err
+}
+
+// listPage is ListAPIKeys, also returning the server's clock as the answer
+// told it.
+func (c *Client) listPage(ctx context.Context, in ListAPIKeysInput) (*APIKeyPage, clockReading, error) {
 	if in.Offset < 0 || in.Limit < 0 {
-		return nil, fmt.Errorf("listing API keys: offset %d and limit %d must not be negative", in.Offset, in.Limit)
+		return nil, clockReading{}, fmt.Errorf("listing API keys: offset %d and limit %d must not be negative", in.Offset, in.Limit)
 	}
 	if in.Limit == 0 {
 		in.Limit = c.pageSize
@@ -99,9 +116,9 @@ func (c *Client) ListAPIKeys(ctx context.Context, in ListAPIKeysInput) (*APIKeyP
 		},
 	}
 	if err := c.do(ctx, cl); err != nil {
-		return nil, err
+		return nil, clockReading{}, err
 	}
-	return page, nil
+	return page, cl.answered, nil
 }
 
 // ListAllAPIKeys reads every key whose name passes the server's filter (all
@@ -110,15 +127,22 @@ func (c *Client) ListAPIKeys(ctx context.Context, in ListAPIKeysInput) (*APIKeyP
 // page's length, until total keys were read or a page is empty. A key that
 // moves between pages while listing is returned once.
 func (c *Client) ListAllAPIKeys(ctx context.Context, name string) ([]APIKey, error) {
+	keys, _, err := c.listAll(ctx, name)
+	return keys, err
+}
+
+// listAll is ListAllAPIKeys, also returning the server's clock as the last
+// page's answer told it.
+func (c *Client) listAll(ctx context.Context, name string) ([]APIKey, clockReading, error) {
 	var (
 		keys   []APIKey
 		ids    = map[string]bool{}
 		offset int64
 	)
 	for {
-		page, err := c.ListAPIKeys(ctx, ListAPIKeysInput{Name: name, Offset: offset, Limit: c.pageSize})
+		page, reading, err := c.listPage(ctx, ListAPIKeysInput{Name: name, Offset: offset, Limit: c.pageSize})
 		if err != nil {
-			return nil, err
+			return nil, clockReading{}, err
 		}
 		for _, k := range page.APIKeys {
 			if !ids[k.ID] {
@@ -128,7 +152,7 @@ func (c *Client) ListAllAPIKeys(ctx context.Context, name string) ([]APIKey, err
 		}
 		offset += int64(len(page.APIKeys))
 		if len(page.APIKeys) == 0 || offset >= page.Total {
-			return keys, nil
+			return keys, reading, nil
 		}
 	}
 }
@@ -186,8 +210,9 @@ func (c *Client) writeKey(ctx context.Context, method, id string, payload any) (
 	return key, nil
 }
 
-// DeleteAPIKey deletes a key. A key that is already gone is not an error,
-// which also makes a retry after a lost answer succeed.
+// DeleteAPIKey deletes a key. A key that NCP says is gone is not an error,
+// which also makes a retry after a lost answer succeed; a 404 page that did
+// not come from NCP is.
 func (c *Client) DeleteAPIKey(ctx context.Context, id string) error {
 	if id == "" {
 		return errEmptyID
@@ -201,74 +226,4 @@ func (c *Client) DeleteAPIKey(ctx context.Context, id string) error {
 		return nil
 	}
 	return err
-}
-
-var errEmptyID = errors.New("the API key ID is empty")
-
-// decodeWrappedKey decodes the {"apiKey": {...}} answer of create, edit and
-// regenerate.
-func decodeWrappedKey(body []byte) (*APIKey, error) {
-	var w struct {
-		APIKey *APIKey `json:"apiKey"`
-	}
-	if err := json.Unmarshal(body, &w); err != nil {
-		return nil, err
-	}
-	if w.APIKey == nil || w.APIKey.ID == "" {
-		return nil, errors.New(`no "apiKey" object with an "apiKeyId"`)
-	}
-	return w.APIKey, nil
-}
-
-// decodeKey decodes the answer of a view-one: the key unwrapped, as
-// documented, or wrapped like the other answers.
-func decodeKey(body []byte) (*APIKey, error) {
-	var v struct {
-		APIKey
-		Wrapped *APIKey `json:"apiKey"`
-	}
-	if err := json.Unmarshal(body, &v); err != nil {
-		return nil, err
-	}
-	key := &v.APIKey
-	if v.Wrapped != nil {
-		key = v.Wrapped
-	}
-	if key.ID == "" {
-		return nil, errors.New(`no "apiKeyId"`)
-	}
-	return key, nil
-}
-
-// decodePage decodes a list answer. A body with neither "apiKeys" nor
-// "total" (null, {}, another object) is not a page: taken for an empty one,
-// it would hide keys, and make a lost create's reconciliation create a
-// duplicate.
-func decodePage(body []byte) (*APIKeyPage, error) {
-	var p struct {
-		APIKeyPage
-		Total *int64 `json:"total"`
-	}
-	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, err
-	}
-	if p.APIKeys == nil && p.Total == nil {
-		return nil, errors.New(`neither "apiKeys" nor "total"`)
-	}
-	if p.Total != nil {
-		p.APIKeyPage.Total = *p.Total
-	}
-	return &p.APIKeyPage, nil
-}
-
-// decodeDeleted checks the answer of a delete, whose body is not
-// documented: none, or any JSON, means done. Anything else, such as a
-// proxy's HTML page or cut-off JSON, did not come from the API, which may
-// never have seen the request; the delete is then retried, and a retry of a
-// delete that did happen finds the key gone.
-func decodeDeleted(body []byte) error {
-	if len(bytes.TrimSpace(body)) == 0 || json.Valid(body) {
-		return nil
-	}
-	return errors.New("the body is neither empty nor JSON")
 }

@@ -2,101 +2,121 @@ package ncpclient
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
 func TestOperationsRoundTrip(t *testing.T) {
-	f, srv := newFake(t)
-	c := newTestClient(t, testConfig(srv))
+	env := newEnv(t, emulator.Config{}, nil)
 	ctx := context.Background()
 
-	created, err := c.CreateAPIKey(ctx, CreateAPIKeyInput{Name: "web", Description: "for the web"})
+	created, err := env.c.CreateAPIKey(ctx, CreateAPIKeyInput{Name: "web", Description: "for the web"})
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}
-	if created.PrimaryKey == "" || *created != f.key(created.ID) {
-		t.Errorf("create returned %+v, server has %+v", *created, f.key(created.ID))
+	if want := env.key(t, created.ID); created.PrimaryKey == "" || *created != want {
+		t.Errorf("create returned %+v, the emulator has %+v", *created, want)
 	}
-
-	got, err := c.GetAPIKey(ctx, created.ID)
+	got, err := env.c.GetAPIKey(ctx, created.ID)
 	if err != nil || *got != *created {
 		t.Errorf("get = %+v, %v; want %+v", got, err, *created)
 	}
-
-	page, err := c.ListAPIKeys(ctx, ListAPIKeysInput{Name: "web"})
-	if err != nil || page.Total != 1 || len(page.APIKeys) != 1 || page.APIKeys[0].ID != created.ID || page.APIKeys[0].PrimaryKey != "" {
+	env.emu.PutKey("webhook", "") // the name filter matches it partially
+	page, err := env.c.ListAPIKeys(ctx, ListAPIKeysInput{Name: "web", Limit: 1})
+	if err != nil || page.Total != 2 || len(page.APIKeys) != 1 || page.APIKeys[0].ID != created.ID || page.APIKeys[0].PrimaryKey != "" {
 		t.Errorf("list = %+v, %v", page, err)
 	}
 
-	updated, err := c.UpdateAPIKey(ctx, created.ID, UpdateAPIKeyInput{Name: "web2", Enabled: false})
-	if err != nil || updated.Name != "web2" || updated.Enabled || updated.Description != "" {
+	updated, err := env.c.UpdateAPIKey(ctx, created.ID, UpdateAPIKeyInput{Name: "web2", Enabled: false})
+	if err != nil || updated.Name != "web2" || updated.Enabled || updated.Description != "" || *updated != env.key(t, created.ID) {
 		t.Errorf("update = %+v, %v", updated, err)
 	}
-	reqs := f.recordedRequests()
+	reqs := env.recordedRequests()
 	if body := reqs[len(reqs)-1].body; body != `{"isEnabled":false,"apiKeyName":"web2","apiKeyDescription":""}` {
 		t.Errorf("update sent %s, want the whole object", body)
 	}
 
-	regenerated, err := c.RegenerateAPIKey(ctx, created.ID, KeyTypeSecondary)
-	if err != nil || regenerated.SecondaryKey == created.SecondaryKey || regenerated.PrimaryKey != created.PrimaryKey {
+	regenerated, err := env.c.RegenerateAPIKey(ctx, created.ID, KeyTypeSecondary)
+	if err != nil || regenerated.SecondaryKey == created.SecondaryKey || regenerated.PrimaryKey != created.PrimaryKey ||
+		*regenerated != env.key(t, created.ID) {
 		t.Errorf("regenerate = %+v, %v", regenerated, err)
 	}
-	reqs = f.recordedRequests()
+	reqs = env.recordedRequests()
 	if r := reqs[len(reqs)-1]; r.method != "PATCH" || r.body != `{"keyType":"SECONDARY"}` {
 		t.Errorf("regenerate sent %v %s", r, r.body)
 	}
 
-	if err := c.DeleteAPIKey(ctx, created.ID); err != nil {
+	if err := env.c.DeleteAPIKey(ctx, created.ID); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
-	if f.numKeys() != 0 {
-		t.Error("the key was not deleted")
+	if _, ok := env.emu.Key(created.ID); ok {
+		t.Error("the key survived its deletion")
 	}
-	if err := c.DeleteAPIKey(ctx, created.ID); err != nil {
+	if err := env.c.DeleteAPIKey(ctx, created.ID); err != nil {
 		t.Errorf("deleting a deleted key: %v, want nil", err)
 	}
-	if _, err := c.GetAPIKey(ctx, created.ID); !IsNotFound(err) {
+	if _, err := env.c.GetAPIKey(ctx, created.ID); !IsNotFound(err) {
 		t.Errorf("get of a deleted key: %v, want not found", err)
 	}
 }
 
-func TestGetAcceptsWrappedKey(t *testing.T) {
-	f, srv := newFake(t)
-	f.wrapGet = true
-	want := f.seed("web", time.Now())
-	c := newTestClient(t, testConfig(srv))
-	got, err := c.GetAPIKey(context.Background(), want.ID)
-	if err != nil || *got != want {
-		t.Errorf("get = %+v, %v; want %+v", got, err, want)
+// TestAnswerVariants runs the operations against each alternative the
+// docs leave open.
+func TestAnswerVariants(t *testing.T) {
+	for _, ecfg := range []emulator.Config{
+		{WrappedGet: true},
+		{NotFoundStatus: 400},
+		{NumericErrorCodes: true},
+		{ExactNameFilter: true},
+		{DeleteAnswer: emulator.DeleteEmptyObject},
+		{DeleteAnswer: emulator.DeleteEmptyBody},
+	} {
+		t.Run(fmt.Sprintf("%+v", ecfg), func(t *testing.T) {
+			env := newEnv(t, ecfg, nil)
+			ctx := context.Background()
+			seeded := asAPIKey(env.emu.PutKey("web", ""))
+			env.emu.PutKey("webhook", "")
+			if got, err := env.c.GetAPIKey(ctx, seeded.ID); err != nil || *got != seeded {
+				t.Errorf("get = %+v, %v; want %+v", got, err, seeded)
+			}
+			if keys, err := env.c.ListAllAPIKeys(ctx, "web"); err != nil || len(keys) == 0 || keys[0].ID != seeded.ID {
+				t.Errorf("list = %+v, %v", keys, err)
+			}
+			if err := env.c.DeleteAPIKey(ctx, seeded.ID); err != nil {
+				t.Errorf("delete: %v", err)
+			}
+			if err := env.c.DeleteAPIKey(ctx, seeded.ID); err != nil {
+				t.Errorf("delete of a deleted key: %v", err)
+			}
+			if _, err := env.c.GetAPIKey(ctx, seeded.ID); !IsNotFound(err) {
+				t.Errorf("get of a deleted key: %v, want not found", err)
+			}
+		})
 	}
 }
 
 func TestListQuery(t *testing.T) {
-	f, srv := newFake(t)
-	cfg := testConfig(srv)
-	cfg.PageSize = 50
-	c := newTestClient(t, cfg)
+	env := newEnv(t, emulator.Config{}, func(cfg *Config) { cfg.PageSize = 50 })
 	ctx := context.Background()
-	if _, err := c.ListAPIKeys(ctx, ListAPIKeysInput{Name: "키-테스트"}); err != nil {
+	if _, err := env.c.ListAPIKeys(ctx, ListAPIKeysInput{Name: "키-테스트"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ListAPIKeys(ctx, ListAPIKeysInput{Offset: 3, Limit: 2}); err != nil {
+	if _, err := env.c.ListAPIKeys(ctx, ListAPIKeysInput{Offset: 3, Limit: 2}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ListAPIKeys(ctx, ListAPIKeysInput{Limit: -1}); err == nil {
+	if _, err := env.c.ListAPIKeys(ctx, ListAPIKeysInput{Limit: -1}); err == nil {
 		t.Error("a negative limit was sent")
 	}
-	reqs := f.recordedRequests()
 	want := []string{
 		"/api/v1/api-keys?apiKeyName=%ED%82%A4-%ED%85%8C%EC%8A%A4%ED%8A%B8&limit=50&offset=0",
 		"/api/v1/api-keys?limit=2&offset=3",
 	}
+	reqs := env.recordedRequests()
 	if len(reqs) != len(want) {
 		t.Fatalf("requests %v, want %q", reqs, want)
 	}
@@ -108,70 +128,77 @@ func TestListQuery(t *testing.T) {
 }
 
 func TestListAllPagesByWhatTheServerReturns(t *testing.T) {
-	f, srv := newFake(t)
-	f.maxPage = 7
+	env := newEnv(t, emulator.Config{MaxPageSize: 7}, nil)
 	for i := range 23 {
-		f.seed(fmt.Sprintf("key-%02d", i), time.Now())
+		env.emu.PutKey(fmt.Sprintf("key-%02d", i), "")
 	}
-	f.seed("other", time.Now())
-	c := newTestClient(t, testConfig(srv))
-	keys, err := c.ListAllAPIKeys(context.Background(), "key-")
-	if err != nil {
-		t.Fatal(err)
+	for i := range 5 {
+		env.emu.PutKey(fmt.Sprintf("other-%d", i), "")
 	}
-	if len(keys) != 23 {
-		t.Errorf("got %d keys, want 23", len(keys))
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name              string
+		wantKeys, wantReq int
+	}{
+		{"key-", 23, 4}, // ceil(23/7)
+		{"", 28, 4},     // ceil(28/7)
+		{"other", 5, 1},
+		{"none", 0, 1},
+	} {
+		env.emu.ResetStats()
+		keys, err := env.c.ListAllAPIKeys(ctx, tt.name)
+		if err != nil {
+			t.Fatalf("list all %q: %v", tt.name, err)
+		}
+		if len(keys) != tt.wantKeys {
+			t.Errorf("list all %q: %d keys, want %d", tt.name, len(keys), tt.wantKeys)
+		}
+		if n := env.count(emulator.RouteList); n != tt.wantReq {
+			t.Errorf("list all %q: %d requests, want %d", tt.name, n, tt.wantReq)
+		}
 	}
-	var uris []string
-	for _, r := range f.recordedRequests() {
-		uris = append(uris, r.requestURI)
+	var offsets []string
+	for _, r := range env.recordedRequests()[:4] {
+		offsets = append(offsets, r.requestURI[strings.LastIndex(r.requestURI, "=")+1:])
 	}
-	want := []string{
-		"/api/v1/api-keys?apiKeyName=key-&limit=1000&offset=0",
-		"/api/v1/api-keys?apiKeyName=key-&limit=1000&offset=7",
-		"/api/v1/api-keys?apiKeyName=key-&limit=1000&offset=14",
-		"/api/v1/api-keys?apiKeyName=key-&limit=1000&offset=21",
-	}
-	if strings.Join(uris, " ") != strings.Join(want, " ") {
-		t.Errorf("requests %q, want %q (ceil(23/7) = 4)", uris, want)
+	if got := strings.Join(offsets, " "); got != "0 7 14 21" {
+		t.Errorf("offsets %s, want the next offset to follow what the server returned", got)
 	}
 }
 
 func TestListAllStopsAtAnEmptyPage(t *testing.T) {
-	calls := 0
-	srv := newRawServer(t, func(w http.ResponseWriter, r *http.Request) {
-		calls++
-		if calls == 1 {
-			writeJSON(w, 200, `{"apiKeys":[{"apiKeyId":"a"},{"apiKeyId":"b"}],"total":100}`)
-			return
-		}
-		writeJSON(w, 200, `{"apiKeys":[],"total":100}`)
-	})
-	c := newTestClient(t, testConfig(srv))
-	keys, err := c.ListAllAPIKeys(context.Background(), "")
-	if err != nil || len(keys) != 2 || calls != 2 {
-		t.Errorf("got %d keys, %v after %d requests; want 2 keys after 2", len(keys), err, calls)
+	env := newEnv(t, emulator.Config{}, nil)
+	env.inject(
+		emulator.Fault{Route: emulator.RouteList, Kind: emulator.FaultRaw, ContentType: "application/json", Count: 1,
+			Body: `{"apiKeys":[{"apiKeyId":"a"},{"apiKeyId":"b"}],"total":100}`},
+		emulator.Fault{Route: emulator.RouteList, Kind: emulator.FaultRaw, ContentType: "application/json",
+			Body: `{"apiKeys":[],"total":100}`},
+	)
+	keys, err := env.c.ListAllAPIKeys(context.Background(), "")
+	if n := env.count(emulator.RouteList); err != nil || len(keys) != 2 || n != 2 {
+		t.Errorf("got %d keys, %v after %d requests; want 2 keys after 2", len(keys), err, n)
 	}
 }
 
-func TestDeleteTreatsGoneAsDone(t *testing.T) {
-	tests := []struct {
-		status  int
-		body    string
+func TestDeleteTreatsOnlyNCPsGoneAsDone(t *testing.T) {
+	for _, tt := range []struct {
+		fault   emulator.Fault
 		wantErr bool
 	}{
-		{204, "", false},
-		{200, "{}", false},
-		{404, notFoundBody, false},
-		{400, `{"error":{"errorCode":"100","message":"ApiKey Not Found"}}`, false},
-		{400, `{"error":{"errorCode":"100","message":"Bad Request Exception"}}`, true},
-		{403, `{"error":{"errorCode":"230","message":"Forbidden"}}`, true},
-	}
-	for _, tt := range tests {
-		srv := newRawServer(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, tt.status, tt.body) })
-		c := newTestClient(t, testConfig(srv))
-		if err := c.DeleteAPIKey(context.Background(), "k"); (err != nil) != tt.wantErr {
-			t.Errorf("HTTP %d %s: error %v, want error %v", tt.status, tt.body, err, tt.wantErr)
+		{emulator.Fault{Kind: emulator.FaultRaw, Status: 204}, false},
+		{emulator.Fault{Kind: emulator.FaultRaw, Status: 200, ContentType: "application/json", Body: "{}"}, false},
+		{emulator.Fault{Kind: emulator.FaultError, Status: 404}, false},
+		{emulator.Fault{Kind: emulator.FaultRaw, Status: 400, ContentType: "application/json",
+			Body: `{"error":{"errorCode":"100","message":"ApiKey Not Found"}}`}, false},
+		{emulator.Fault{Kind: emulator.FaultError, Status: 400}, true},
+		{emulator.Fault{Kind: emulator.FaultError, Status: 403}, true},
+		{emulator.Fault{Kind: emulator.FaultHTML, Status: 404}, true},
+	} {
+		env := newEnv(t, emulator.Config{}, nil)
+		tt.fault.Route = emulator.RouteDelete
+		env.inject(tt.fault)
+		if err := env.c.DeleteAPIKey(context.Background(), "k"); (err != nil) != tt.wantErr {
+			t.Errorf("%+v: error %v, want error %t", tt.fault, err, tt.wantErr)
 		}
 	}
 }
@@ -196,131 +223,57 @@ func TestRejectsBadArguments(t *testing.T) {
 	}
 }
 
-func TestUndecodableSuccessIsAnError(t *testing.T) {
-	tests := []struct {
-		name string
-		body string
-	}{
-		{"truncated", `{"apiKey":{"apiKeyId":"k1","primaryKey":"TOPSECRETKEYVALUE`},
-		{"not JSON", `<html>OK</html>`},
-		{"no apiKeyId", `{"apiKey":{"apiKeyName":"web","primaryKey":"TOPSECRETKEYVALUE"}}`},
-		{"no apiKey", `{"apiKeys":[]}`},
-		{"empty", ``},
+func TestCreateWaitsForAnotherCreateOfTheName(t *testing.T) {
+	env := newEnv(t, emulator.Config{}, nil)
+	unlock, err := env.c.creating.lock(context.Background(), "web")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := newRawServer(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, tt.body) })
-			cfg := testConfig(srv)
-			cfg.MaxRetries = 1
-			c := newTestClient(t, cfg)
-			_, err := c.UpdateAPIKey(context.Background(), "k1", UpdateAPIKeyInput{Name: "web"})
-			if err == nil {
-				t.Fatal("no error")
-			}
-			msg := err.Error()
-			if !strings.Contains(msg, "could not be decoded") || !strings.Contains(msg, "HTTP 200") || strings.Contains(msg, "TOPSECRET") {
-				t.Errorf("error %q: want a decode error with the status and no key value", msg)
-			}
-		})
+	defer unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = env.c.CreateAPIKey(ctx, CreateAPIKeyInput{Name: "web"})
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "waiting for another create") {
+		t.Errorf("error %v, want one saying it waited for another create", err)
+	}
+	if n := env.count(emulator.RouteCreate); n != 0 {
+		t.Errorf("%d creates sent, want none", n)
 	}
 }
 
-func newPageBody(n int) []byte {
-	page := APIKeyPage{Total: int64(n), InitialCount: int64(n)}
-	for i := range n {
-		page.APIKeys = append(page.APIKeys, APIKey{
-			ID: fmt.Sprintf("key%07d", i), TenantID: "0f4c1b2a3d4e5f60718293a4b5c6d7e8", Name: fmt.Sprintf("key-%d", i),
-			Description: "a key for benchmarking", Modifier: "d12c9fd0-0000-0000-0000-246e96591a38",
-			Enabled: true, ModTime: "2024-05-07T07:08:12Z", DomainCode: "PUB",
-		})
-	}
-	b, _ := json.Marshal(page)
-	return b
-}
-
-func BenchmarkDecodeAPIKeyPage(b *testing.B) {
-	body := newPageBody(100)
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := decodePage(body); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// FuzzDecodeAPIKey feeds arbitrary bodies to the view-one and wrapped
-// decoders: they must not panic, and whatever they accept has an ID.
-func FuzzDecodeAPIKey(f *testing.F) {
-	f.Add(`{"apiKeyId":"k1","apiKeyName":"web","primaryKey":"p","isEnabled":true}`)
-	f.Add(`{"apiKey":{"apiKeyId":"k1","apiKeyName":"web","primaryKey":"p"}}`)
-	f.Add(`{"error":{"errorCode":300,"message":"Not Found Exception"}}`)
-	f.Add(`<html><body>502 Bad Gateway</body></html>`)
-	f.Add(``)
-	f.Add(`{"apiKey":{"apiKeyId":"k1","primaryKey":"abc`)
-	f.Add(`{"apiKey":null,"apiKeyId":"k2"}`)
-	f.Fuzz(func(t *testing.T, body string) {
-		for _, decode := range []func([]byte) (*APIKey, error){decodeKey, decodeWrappedKey} {
-			key, err := decode([]byte(body))
-			if (err == nil) != (key != nil) || (key != nil && key.ID == "") {
-				t.Fatalf("decode(%q) = %+v, %v", body, key, err)
-			}
-		}
-		if _, err := decodePage([]byte(body)); err == nil && !json.Valid([]byte(body)) {
-			t.Fatalf("decodePage accepted invalid JSON %q", body)
-		}
-	})
-}
-
-func TestDecodePage(t *testing.T) {
-	cases := []struct {
-		body      string
-		wantKeys  int
-		wantTotal int64
-		wantErr   bool
-	}{
-		{body: `{"apiKeys":[{"apiKeyId":"a"}],"total":3,"initialCount":1}`, wantKeys: 1, wantTotal: 3},
-		{body: `{"apiKeys":[],"total":0}`, wantKeys: 0, wantTotal: 0},
-		{body: `{"total":0}`, wantKeys: 0, wantTotal: 0},
-		{body: `{"apiKeys":[{"apiKeyId":"a"}]}`, wantKeys: 1, wantTotal: 0},
-		// Answers that are not a list: never an empty page, which would hide keys.
-		{body: `null`, wantErr: true},
-		{body: `{}`, wantErr: true},
-		{body: `{"apiKey":5}`, wantErr: true},
-		{body: `[]`, wantErr: true},
-		{body: `{"apiKeys":5,"total":1}`, wantErr: true},
-		{body: `{"apiKeys":[{"apiKeyId":"a"}`, wantErr: true},
-	}
-	for _, c := range cases {
-		page, err := decodePage([]byte(c.body))
-		if c.wantErr {
-			if err == nil {
-				t.Errorf("decodePage(%s) = %+v, want an error", c.body, page)
-			}
-			continue
-		}
+func TestLostRegenerateReturnsTheLiveKey(t *testing.T) {
+	for _, kind := range []emulator.FaultKind{emulator.FaultDrop, emulator.FaultTruncated} {
+		env := newEnv(t, emulator.Config{}, nil)
+		seeded := env.emu.PutKey("web", "")
+		env.inject(emulator.Fault{Route: emulator.RouteRegenerate, Kind: kind, Count: 1})
+		key, err := env.c.RegenerateAPIKey(context.Background(), seeded.ID, KeyTypePrimary)
 		if err != nil {
-			t.Errorf("decodePage(%s): %v", c.body, err)
-			continue
+			t.Fatalf("%s: %v", kind, err)
 		}
-		if len(page.APIKeys) != c.wantKeys || page.Total != c.wantTotal {
-			t.Errorf("decodePage(%s) = %d keys, total %d; want %d and %d", c.body, len(page.APIKeys), page.Total, c.wantKeys, c.wantTotal)
+		if live := env.key(t, seeded.ID); *key != live || key.PrimaryKey == seeded.PrimaryKey || key.SecondaryKey != seeded.SecondaryKey {
+			t.Errorf("%s: got %+v, want the live, regenerated key %+v", kind, *key, live)
+		}
+		if r, g := env.count(emulator.RouteRegenerate), env.count(emulator.RouteGet); r != 2 || g != 0 {
+			t.Errorf("%s: %d regenerates and %d gets, want 2 and 0", kind, r, g)
 		}
 	}
 }
 
-func TestDecodeDeleted(t *testing.T) {
-	for body, wantErr := range map[string]bool{
-		"":                    false,
-		"  \n":                false,
-		"{}":                  false,
-		`{"result":"ok"}`:     false,
-		"<html>Bad Gateway":   true,
-		`{"apiKey":{"apiKeyI`: true,
-		"OK, deleted (maybe)": true,
-	} {
-		if err := decodeDeleted([]byte(body)); (err != nil) != wantErr {
-			t.Errorf("decodeDeleted(%q) = %v, want error %t", body, err, wantErr)
-		}
+func TestRegenerateThatKeepsFailingUncertainlyIsAnError(t *testing.T) {
+	env := newEnv(t, emulator.Config{}, func(cfg *Config) { cfg.MaxRetries = 1 })
+	seeded := env.emu.PutKey("web", "")
+	env.inject(emulator.Fault{Route: emulator.RouteRegenerate, Kind: emulator.FaultDrop})
+	if _, err := env.c.RegenerateAPIKey(context.Background(), seeded.ID, KeyTypeSecondary); err == nil {
+		t.Fatal("a regenerate whose every answer was lost reported success")
+	}
+}
+
+func TestRegenerateFailureIsReported(t *testing.T) {
+	env := newEnv(t, emulator.Config{}, nil)
+	if _, err := env.c.RegenerateAPIKey(context.Background(), "gone", KeyTypePrimary); !IsNotFound(err) {
+		t.Errorf("error %v, want not found", err)
+	}
+	if n := env.count(emulator.RouteGet); n != 0 {
+		t.Error("a certain failure was followed by a read")
 	}
 }

@@ -10,8 +10,9 @@ import (
 	"unicode/utf8"
 )
 
-// Error is an unsuccessful answer of the API: an NCP error body, a proxy's
-// HTML or empty page, or a success status whose body could not be decoded.
+// Error is an unsuccessful answer: an NCP error envelope, a page that did
+// not come from NCP (HTML, empty, foreign JSON), or a success status whose
+// body could not be decoded.
 type Error struct {
 	StatusCode int
 	Code       string // NCP errorCode; the API sends it as a JSON string or number
@@ -21,7 +22,7 @@ type Error struct {
 	Excerpt    string // short, redacted excerpt of a body that was not an NCP error
 
 	// hint is advice for the user, such as the likely causes of an
-	// authentication failure.
+	// authentication failure, or that the answer did not come from NCP.
 	hint string
 }
 
@@ -48,21 +49,34 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// IsNotFound reports whether err says the requested API key does not exist:
-// HTTP 404, or HTTP 400 whose code or message says "not found", as some NCP
-// APIs answer lookups of missing items.
+// IsNotFound reports whether err is NCP saying that the requested API key
+// does not exist: an answer with NCP's error envelope, either HTTP 404 with
+// errorCode 300 or HTTP 400 whose code or message says "not found", as some
+// NCP APIs answer lookups of missing items. A 404 page without the envelope
+// comes from something else (a wrong endpoint, a proxy, an outage page) and
+// says nothing about the key.
 func IsNotFound(err error) bool {
 	var e *Error
-	if !errors.As(err, &e) {
+	if !errors.As(err, &e) || !e.fromNCP() {
 		return false
 	}
 	switch e.StatusCode {
 	case http.StatusNotFound:
-		return true
+		return e.Code == codeNotFound || saysNotFound(e.Code) || saysNotFound(e.Message)
 	case http.StatusBadRequest:
 		return saysNotFound(e.Code) || saysNotFound(e.Message)
 	}
 	return false
+}
+
+// codeNotFound is NCP's errorCode for a missing resource.
+const codeNotFound = "300"
+
+// fromNCP reports whether the answer carried NCP's error envelope, whose
+// code and message are the only source of Code and Message on an
+// unsuccessful status.
+func (e *Error) fromNCP() bool {
+	return e.Code != "" || e.Message != ""
 }
 
 // saysNotFound matches "not found", "NotFound", "NOT_FOUND" and the like.
@@ -144,7 +158,7 @@ func newError(method, path string, status int, body []byte, secrets ...string) *
 		if d := env.Error.Details; d != "" && d != e.Message {
 			e.Message = strings.TrimSpace(e.Message + " (" + d + ")")
 		}
-		if e.Code != "" || e.Message != "" {
+		if e.fromNCP() {
 			return e
 		}
 	}

@@ -93,6 +93,10 @@ func TestErrorClassifiers(t *testing.T) {
 		notFound, throttled, auth bool
 	}{
 		{"404", apiErr(404, "300", "Not Found Exception"), true, false, false},
+		{"404 message only", apiErr(404, "", "Not Found Exception"), true, false, false},
+		{"404 other NCP code", apiErr(404, "100", "Bad Request Exception"), false, false, false},
+		{"404 page not from NCP", fmt.Errorf("wrapped: %w", &Error{StatusCode: 404, Excerpt: "404 Not Found"}), false, false, false},
+		{"404 empty page", fmt.Errorf("wrapped: %w", &Error{StatusCode: 404}), false, false, false},
 		{"400 message not found", apiErr(400, "100", "API key not found"), true, false, false},
 		{"400 code NOT_FOUND", apiErr(400, "API_KEY_NOT_FOUND", ""), true, false, false},
 		{"400 NotFound", apiErr(400, "", "ApiKeyNotFoundException"), true, false, false},
@@ -187,4 +191,20 @@ func containsPart(s, secret string) bool {
 		}
 	}
 	return false
+}
+
+func TestTruncateCutsOnARuneBoundary(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"abcdefgh", 6, "abc..."},
+		{"키키키", 8, "키..."}, // 3-byte runes: the cut at 5 backs up to 3
+	} {
+		if got := truncate(tt.s, tt.n); got != tt.want {
+			t.Errorf("truncate(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
+		}
+	}
 }

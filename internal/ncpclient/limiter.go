@@ -5,6 +5,8 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Limiter is an adaptive client-side rate limiter shared by every request of
@@ -19,8 +21,10 @@ import (
 // margin, not a guess at the limit, and at 0.5 requests/s alone a rate halved
 // from 20/s would take 20 seconds to come back. Near that rate the additive
 // increase takes over again, so the limit is probed gently.
-// While limited, requests are spaced evenly by a token
-// bucket with a burst of one, so concurrent callers do not stampede.
+//
+// The policy sets the rate of a token bucket (golang.org/x/time/rate) with a
+// burst of one, which spaces requests evenly so that concurrent callers do
+// not stampede.
 //
 // A Limiter is safe for concurrent use. The zero value is an unlimited
 // Limiter, like NewLimiter's.
@@ -28,11 +32,9 @@ type Limiter struct {
 	mu  sync.Mutex
 	now func() time.Time // for tests; nil means time.Now
 
-	limited      bool    // a throttle was seen: rate applies
-	rate         float64 // requests per second
-	ceiling      float64 // requests/s the server accepted in the observeWindow before the last throttle
-	tokens       float64 // may go negative: reservations of waiting callers
-	refilled     time.Time
+	bucket       *rate.Limiter // nil until the first throttle: unlimited
+	rate         float64       // requests per second, once limited
+	ceiling      float64       // requests/s the server accepted in the observeWindow before the last throttle
 	lastDecrease time.Time
 	lastIncrease time.Time
 	sent         []time.Time // send times within observeWindow, oldest first
@@ -61,37 +63,40 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := sleep(ctx, l.reserve()); err != nil {
-		l.cancel()
+	r, delay := l.reserve()
+	if delay == 0 {
+		return nil
+	}
+	if err := sleep(ctx, delay); err != nil {
+		l.cancel(r)
 		return err
 	}
 	return nil
 }
 
-// reserve takes a token and returns how long to wait before using it.
-func (l *Limiter) reserve() time.Duration {
+// reserve takes a turn and returns it with how long to wait before using
+// it; while unlimited, the reservation is nil and the wait 0.
+func (l *Limiter) reserve() (*rate.Reservation, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.clock()
-	var delay time.Duration
-	if l.limited {
-		l.refill(now)
-		l.tokens--
-		if l.tokens < 0 {
-			delay = time.Duration(-l.tokens / l.rate * float64(time.Second))
-		}
+	var (
+		r     *rate.Reservation
+		delay time.Duration
+	)
+	if l.bucket != nil {
+		r = l.bucket.ReserveN(now, 1) // always ok: one token is within the burst
+		delay = r.DelayFrom(now)
 	}
 	l.sent = append(forget(l.sent, now), now.Add(delay))
-	return delay
+	return r, delay
 }
 
-// cancel returns the token of a caller that gave up waiting.
-func (l *Limiter) cancel() {
+// cancel gives back the turn of a caller that stopped waiting.
+func (l *Limiter) cancel(r *rate.Reservation) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.limited {
-		l.tokens++
-	}
+	r.CancelAt(l.clock())
 }
 
 // OnThrottle lowers the rate after an HTTP 429.
@@ -101,16 +106,15 @@ func (l *Limiter) OnThrottle() {
 	now := l.clock()
 	observed := math.Max(1, l.observedRate(now))
 	switch {
-	case !l.limited:
-		l.limited = true
+	case l.bucket == nil:
 		l.rate = observed * firstDecreaseFactor
-		l.tokens = 0
-		l.refilled = now
+		l.bucket = rate.NewLimiter(rate.Limit(l.rate), limiterBurst)
+		// Start empty, as the server's bucket evidently is.
+		l.bucket.AllowN(now, limiterBurst)
 	case now.Sub(l.lastDecrease) >= decreaseInterval:
-		l.refill(now)
 		// The observed rate caps the base, so a rate that grew during a long
 		// quiet period falls back to what the server accepts in one step.
-		l.rate = math.Max(minRate, math.Min(l.rate, observed)*decreaseFactor)
+		l.setRate(now, math.Max(minRate, math.Min(l.rate, observed)*decreaseFactor))
 	default:
 		return
 	}
@@ -127,23 +131,29 @@ func (l *Limiter) OnSuccess() {
 	defer l.mu.Unlock()
 	now := l.clock()
 	l.accepted = append(forget(l.accepted, now), now)
-	if !l.limited {
+	if l.bucket == nil {
 		return
 	}
 	if elapsed := now.Sub(l.lastIncrease); elapsed > 0 {
-		l.refill(now)
 		additive := l.rate + increasePerSecond*elapsed.Seconds()
 		recovered := l.ceiling - (l.ceiling-l.rate)*math.Exp(-recoveryPerSecond*elapsed.Seconds())
-		l.rate = math.Max(additive, recovered)
+		l.setRate(now, math.Max(additive, recovered))
 		l.lastIncrease = now
 	}
+}
+
+// setRate changes the bucket's rate from now on; tokens earned until now
+// were earned at the old rate.
+func (l *Limiter) setRate(now time.Time, r float64) {
+	l.rate = r
+	l.bucket.SetLimitAt(now, rate.Limit(r))
 }
 
 // Rate is the current limit in requests per second, +Inf while unlimited.
 func (l *Limiter) Rate() float64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !l.limited {
+	if l.bucket == nil {
 		return math.Inf(1)
 	}
 	return l.rate
@@ -154,13 +164,6 @@ func (l *Limiter) clock() time.Time {
 		return time.Now()
 	}
 	return l.now()
-}
-
-func (l *Limiter) refill(now time.Time) {
-	if elapsed := now.Sub(l.refilled); elapsed > 0 {
-		l.tokens = math.Min(limiterBurst, l.tokens+elapsed.Seconds()*l.rate)
-		l.refilled = now
-	}
 }
 
 // observedRate is the number of requests sent (or scheduled) in the last

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"math"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
 // clockedLimiter returns a limiter reading the clock *now.
@@ -25,7 +26,7 @@ func TestLimiterAIMD(t *testing.T) {
 		t.Fatalf("new limiter rate %v, want +Inf", l.Rate())
 	}
 	for range 10 {
-		if d := l.reserve(); d != 0 {
+		if _, d := l.reserve(); d != 0 {
 			t.Fatalf("unlimited limiter made a caller wait %v", d)
 		}
 	}
@@ -62,17 +63,26 @@ func TestLimiterPacesEvenly(t *testing.T) {
 	now := time.Unix(1700000000, 0)
 	l := clockedLimiter(&now)
 	for range 8 {
-		l.reserve()
+		_, _ = l.reserve()
 	}
 	l.OnThrottle() // 8/s observed: 4/s
 	var delays []time.Duration
 	for range 4 {
-		delays = append(delays, l.reserve())
+		_, d := l.reserve()
+		delays = append(delays, d)
 	}
 	for i, d := range delays {
 		if want := time.Duration(i+1) * 250 * time.Millisecond; (d - want).Abs() > time.Millisecond {
 			t.Errorf("caller %d waits %v, want %v", i, d, want)
 		}
+	}
+}
+
+func TestLimiterWaitFailsOnAnEndedContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := NewLimiter().Wait(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Wait = %v, want context.Canceled", err)
 	}
 }
 
@@ -87,55 +97,21 @@ func TestLimiterWaitGivesUpBeforeTheDeadline(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 500*time.Millisecond {
 		t.Errorf("Wait = %v after %v, want DeadlineExceeded at once", err, time.Since(start))
 	}
-	if d := l.reserve(); d > 2100*time.Millisecond {
+	if _, d := l.reserve(); d > 2100*time.Millisecond {
 		t.Errorf("the abandoned token was not returned: next wait %v", d)
 	}
 }
 
-// tokenBucket is a server-side rate limit: rate tokens per second, up to burst.
-type tokenBucket struct {
-	mu     sync.Mutex
-	rate   float64
-	tokens float64
-	burst  float64
-	last   time.Time
-}
-
-func (b *tokenBucket) allow() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	now := time.Now()
-	b.tokens = math.Min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
-}
-
-// TestLimiterAgainstATokenBucketServer runs 10 callers × 20 requests against
-// a server allowing 20 requests/s with a burst of 20: the limiter must learn
-// the rate with few throttled requests and no failures.
-func TestLimiterAgainstATokenBucketServer(t *testing.T) {
+// TestLimiterAgainstARateLimitedServer runs 10 callers × 20 requests
+// against an emulator allowing 20 requests/s with a burst of 20: the limiter
+// must learn the rate with few throttled requests and no failures.
+func TestLimiterAgainstARateLimitedServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("takes about 10s")
 	}
 	const callers, perCaller = 10, 20
-	bucket := &tokenBucket{rate: 20, burst: 20, tokens: 20, last: time.Now()}
-	var throttled, served atomic.Int32
-	srv := newConcurrentServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if !bucket.allow() {
-			throttled.Add(1)
-			writeJSON(w, http.StatusTooManyRequests, `{"error":{"errorCode":"420","message":"Rate Limited"}}`)
-			return
-		}
-		served.Add(1)
-		writeJSON(w, http.StatusOK, `{"apiKeys":[],"total":0}`)
-	})
-	cfg := testConfig(srv)
-	cfg.Limiter = NewLimiter()
-	c := newTestClient(t, cfg)
+	env := newEnv(t, emulator.Config{}, func(cfg *Config) { cfg.Limiter = NewLimiter() })
+	env.emu.SetFaults(emulator.Faults{RateLimit: 20, RateBurst: 20})
 
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -143,7 +119,7 @@ func TestLimiterAgainstATokenBucketServer(t *testing.T) {
 	for range callers {
 		wg.Go(func() {
 			for range perCaller {
-				if _, err := c.ListAPIKeys(context.Background(), ListAPIKeysInput{}); err != nil {
+				if _, err := env.c.ListAPIKeys(context.Background(), ListAPIKeysInput{}); err != nil {
 					failed.Add(1)
 					t.Errorf("list: %v", err)
 				}
@@ -151,17 +127,18 @@ func TestLimiterAgainstATokenBucketServer(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	st := env.emu.Stats()
+	served := st.Responses[200]
 	t.Logf("%d requests served, %d throttled (%.1f%%), in %v; final rate %.1f/s",
-		served.Load(), throttled.Load(), 100*float64(throttled.Load())/callers/perCaller, elapsed, c.limiter.Rate())
-	if failed.Load() != 0 || served.Load() != callers*perCaller {
-		t.Errorf("%d calls failed, %d served; want 0 and %d", failed.Load(), served.Load(), callers*perCaller)
+		served, st.Throttled, 100*float64(st.Throttled)/callers/perCaller, time.Since(start), env.c.limiter.Rate())
+	if failed.Load() != 0 || served != callers*perCaller {
+		t.Errorf("%d calls failed, %d served; want 0 and %d", failed.Load(), served, callers*perCaller)
 	}
 	// The 5% target is measured by make bench against the real CLI; here,
 	// with the race detector on a shared machine, the first wave of requests
 	// in flight alone can be up to 5%, so the bound is twice that: a limiter
 	// that did not adapt would see most requests throttled.
-	if n := throttled.Load(); n > callers*perCaller/10 {
+	if n := st.Throttled; n > callers*perCaller/10 {
 		t.Errorf("%d requests throttled, want at most 10%% (%d)", n, callers*perCaller/10)
 	}
 }

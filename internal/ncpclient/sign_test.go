@@ -2,8 +2,9 @@ package ncpclient
 
 import (
 	"context"
-	"net/http"
 	"testing"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
 // The expected signatures were computed independently with openssl:
@@ -35,35 +36,17 @@ func TestSignKnownAnswers(t *testing.T) {
 }
 
 // TestRequestSignsWireURI checks that what is signed is what is sent: the
-// server recomputes the signature from r.RequestURI.
+// emulator checks every signature against the request URI as received.
 func TestRequestSignsWireURI(t *testing.T) {
-	var uris []string
-	srv := newRawServer(t, func(w http.ResponseWriter, r *http.Request) {
-		uris = append(uris, r.RequestURI)
-		ts := r.Header.Get(headerTimestamp)
-		if want := Sign(r.Method, r.RequestURI, ts, testAccessKey, testSecretKey); r.Header.Get(headerSignature) != want {
-			t.Errorf("%s %s: signature does not match the wire URI", r.Method, r.RequestURI)
-		}
-		switch r.Method {
-		case http.MethodGet:
-			if r.URL.Path == "/api/v1/api-keys" {
-				writeJSON(w, 200, `{"apiKeys":[],"total":0}`)
-				return
-			}
-			writeJSON(w, 200, `{"apiKeyId":"x"}`)
-		default:
-			w.WriteHeader(http.StatusNoContent)
-		}
-	})
-	c := newTestClient(t, testConfig(srv))
+	env := newEnv(t, emulator.Config{}, nil)
 	ctx := context.Background()
-	if _, err := c.ListAPIKeys(ctx, ListAPIKeysInput{Name: "키-테스트 +&=", Offset: 5, Limit: 7}); err != nil {
+	if _, err := env.c.ListAPIKeys(ctx, ListAPIKeysInput{Name: "키-테스트 +&=", Offset: 5, Limit: 7}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetAPIKey(ctx, "a/b c?d"); err != nil {
-		t.Fatal(err)
+	if _, err := env.c.GetAPIKey(ctx, "a/b c?d"); !IsNotFound(err) {
+		t.Fatalf("get: %v, want not found", err)
 	}
-	if err := c.DeleteAPIKey(ctx, "x"); err != nil {
+	if err := env.c.DeleteAPIKey(ctx, "x"); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{
@@ -71,13 +54,17 @@ func TestRequestSignsWireURI(t *testing.T) {
 		"/api/v1/api-keys/a%2Fb%20c%3Fd",
 		"/api/v1/api-keys/x",
 	}
-	if len(uris) != len(want) {
-		t.Fatalf("request URIs = %q, want %q", uris, want)
+	reqs := env.recordedRequests()
+	if len(reqs) != len(want) {
+		t.Fatalf("requests %v, want %q", reqs, want)
 	}
 	for i := range want {
-		if uris[i] != want[i] {
-			t.Errorf("request URI %d = %q, want %q", i, uris[i], want[i])
+		if reqs[i].requestURI != want[i] {
+			t.Errorf("request URI %d = %q, want %q", i, reqs[i].requestURI, want[i])
 		}
+	}
+	if n := env.emu.Stats().Responses[401]; n != 0 {
+		t.Errorf("%d signatures were refused", n)
 	}
 }
 

@@ -1,0 +1,62 @@
+// Package ncpclient is a client for the API-key API of NAVER Cloud Platform's
+// API Gateway. It signs requests (signature v2) on the server's clock,
+// retries what is safe to retry, paces requests with an adaptive rate limiter
+// shared across clients, and reconciles creates whose answer was lost so that
+// a retry never leaves a second key behind.
+//
+// # NCP's documentation mistakes
+//
+// NCP's documentation of this API contradicts itself in places; the client
+// is strict in what it sends and liberal in what it accepts:
+//
+//   - the create and edit field tables call the name "apiName", but the API
+//     takes "apiKeyName", which is what is sent;
+//   - the regenerate example has a double slash ("/api/v1//api-keys"): paths
+//     are built with one;
+//   - viewing one key is documented unwrapped at the top level, unlike every
+//     other answer; both that and {"apiKey": {...}} are accepted;
+//   - errorCode is documented as an integer but shown as a string: both are
+//     accepted;
+//   - create has no isEnabled field (a new key is enabled), so a key meant to
+//     start disabled needs an edit after the create;
+//   - the list's page size limit is undocumented: pages are read until the
+//     reported total is collected or a page comes back empty;
+//   - a lookup of a missing key may answer 400 rather than 404: IsNotFound
+//     treats a 400 whose NCP code or message says "not found" as gone.
+//
+// # Answers that did not come from NCP
+//
+// Proxies, captive portals and outage pages answer in NCP's place. Only an
+// answer that decodes as what the operation returns, or that carries NCP's
+// error envelope ({"error": {"errorCode": ..., "message": ...}}), counts as
+// NCP's: only such answers teach the client the server's clock (their Date
+// header), and only such a 404 means a key is gone. Any other page is an
+// error naming the endpoint.
+//
+// # The server's clock
+//
+// NCP rejects a signature whose timestamp is more than 5 minutes from its
+// clock. The client signs on its estimate of the server's clock, learnt
+// from the Date header of every NCP answer, and until the first NCP answer
+// arrives it sends one request at a time, so that a machine whose clock is
+// off costs one rejected request, not one per concurrent caller.
+//
+// # Lost creates
+//
+// The API has no idempotency token. When a create's outcome is unknown (the
+// connection failed after the request was written, a gateway error, an
+// undecodable success, a timeout), the client lists the keys of that name
+// modified since the first uncertain attempt began, on the server's clock as
+// the list's own Date tells it, leaving out the keys this client has been
+// handed and keys last written by another account. One candidate is the
+// key; none means the create may be retried; several are an
+// *AmbiguousCreateError. Creates of one name run one at a time in a client,
+// so that a reconciliation never adopts the key of a create still in flight.
+// A create cut short by the caller's context still reconciles, on a short
+// context of its own, so that a key that was made is returned, not orphaned.
+//
+// The residual risk lies across clients: another process (or another Client
+// in this one) creating a key of the same name with the same credentials
+// while a create's answer is lost cannot be told apart from the lost key,
+// and may be adopted. Give keys names unique to their configuration.
+package ncpclient
