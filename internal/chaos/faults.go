@@ -120,14 +120,16 @@ func lateCreate(timeout time.Duration) emulator.Fault {
 	return emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultLate, Delay: timeout + time.Second, Count: 1}
 }
 
-// anyRoute is one route, or every route ("").
+// anyRoute is one route, or every route (""), weighted towards those every
+// step uses: every refresh reads, and most steps create.
 func anyRoute(r *rand.Rand) emulator.Route {
-	return pick(r, "", emulator.RouteCreate, emulator.RouteGet, emulator.RouteList, emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete)
+	return pick(r, "", "", emulator.RouteGet, emulator.RouteGet, emulator.RouteCreate, emulator.RouteCreate,
+		emulator.RouteList, emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete)
 }
 
 // writeRoute is a route that changes keys, whose lost answers hurt most.
 func writeRoute(r *rand.Rand) emulator.Route {
-	return pick(r, emulator.RouteCreate, emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete)
+	return pick(r, emulator.RouteCreate, emulator.RouteCreate, emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete)
 }
 
 // rate is 0 (every matching request, until Count) half the time, or a

@@ -51,9 +51,14 @@ func invariantsOf(vs []violation) []string {
 }
 
 func TestInvariantsHoldForAFaithfulProvider(t *testing.T) {
-	o, _ := consistentObservation(t)
+	o, emu := consistentObservation(t)
 	if found := o.check(); len(found) > 0 {
 		t.Fatalf("a consistent observation breaks %v", found)
+	}
+	// The same, the rotation done by the faulty apply.
+	o.AfterFaulty = map[string]emulator.Key{"k1": o.State[0].key(emu)}
+	if found := o.check(); len(found) > 0 {
+		t.Fatalf("a rotation by the faulty apply breaks %v", found)
 	}
 }
 
@@ -99,6 +104,12 @@ func TestInvariantsCatchEachViolation(t *testing.T) {
 		{"regenerated without a rotation", func(o *observation, _ *emulator.Emulator) {
 			o.Values["k1"] = valueExpectation{}
 		}, []string{invKeyValues}},
+		{"rotated twice", func(o *observation, emu *emulator.Emulator) {
+			o.AfterFaulty = map[string]emulator.Key{"k1": o.State[0].key(emu)}
+			k1, _ := emu.RegenerateKey(o.State[0].Attrs["id"], keyTypePrimary)
+			o.State[0].Attrs = attrsOf(k1)
+			o.Server = emu.Keys()
+		}, []string{invKeyValues}},
 		{"key replaced", func(o *observation, _ *emulator.Emulator) {
 			o.Before["k2"] = o.Bystanders[0]
 		}, []string{invKeyValues}},
@@ -125,4 +136,10 @@ func TestDeletedOutOfBandExpectsAnyKey(t *testing.T) {
 	if found := o.check(); len(found) > 0 {
 		t.Fatalf("a key recreated after an out-of-band delete breaks %v", found)
 	}
+}
+
+// key is the emulator's record of the instance's key.
+func (in instance) key(emu *emulator.Emulator) emulator.Key {
+	k, _ := emu.Key(in.Attrs["id"])
+	return k
 }

@@ -116,13 +116,15 @@ func (r *seedRun) runStep(s step) []violation {
 	}
 
 	var found []violation
+	var afterFaulty map[string]emulator.Key
 	if code != 0 || s.Window == actsAfterPlan {
+		afterFaulty = r.keysNow(before)
 		if code := run(command...); code != 0 {
 			found = append(found, violation{Invariant: invFaultFreeApply, Detail: fmt.Sprintf("terraform %s exited %d:\n%s", command[0], code, lastLines(out.String(), 30))})
 		}
 	}
 	if len(found) == 0 {
-		found = append(found, r.observe(s, before)...)
+		found = append(found, r.observe(s, before, afterFaulty)...)
 	}
 	if len(found) == 0 && !s.Destroy {
 		if code := run("plan", "-input=false", "-detailed-exitcode"); code != 0 {
@@ -147,6 +149,17 @@ func (r *seedRun) keysBefore() map[string]emulator.Key {
 	return keys
 }
 
+// keysNow returns the keys of before as they are now, by address.
+func (r *seedRun) keysNow(before map[string]emulator.Key) map[string]emulator.Key {
+	keys := map[string]emulator.Key{}
+	for addr, k := range before {
+		if now, ok := r.emu.Key(k.ID); ok {
+			keys[addr] = now
+		}
+	}
+	return keys
+}
+
 // act does an out-of-band act. An act the harness cannot do is a bug of
 // the harness, not of the provider.
 func (r *seedRun) act(a act) {
@@ -157,7 +170,7 @@ func (r *seedRun) act(a act) {
 
 // observe reads state and the server after a step, checks the invariants,
 // and remembers the keys' IDs for the next step.
-func (r *seedRun) observe(s step, before map[string]emulator.Key) []violation {
+func (r *seedRun) observe(s step, before, afterFaulty map[string]emulator.Key) []violation {
 	state, err := readState(r.tf.Dir)
 	if err != nil {
 		r.t.Fatalf("seed %d step %d: %v", r.plan.Seed, s.Number, err)
@@ -167,13 +180,14 @@ func (r *seedRun) observe(s step, before map[string]emulator.Key) []violation {
 		config = nil
 	}
 	o := observation{
-		Prefix:     r.plan.Prefix,
-		Config:     config,
-		State:      state,
-		Server:     r.emu.Keys(),
-		Bystanders: r.bystanders,
-		Before:     before,
-		Values:     s.Values,
+		Prefix:      r.plan.Prefix,
+		Config:      config,
+		State:       state,
+		Server:      r.emu.Keys(),
+		Bystanders:  r.bystanders,
+		Before:      before,
+		AfterFaulty: afterFaulty,
+		Values:      s.Values,
 	}
 	for addr, k := range before {
 		if config.find(addr) < 0 {

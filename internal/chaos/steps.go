@@ -270,17 +270,21 @@ func (g *generator) acts(prev configuration) []act {
 	return acts
 }
 
-// consoleKey has the colleague make a key, and the configuration import it
-// with arguments that match it or not, a trigger included or not.
+// consoleKey has the colleague make a key, and the configuration import it:
+// half the time exactly as the console made it, so that the import's apply
+// changes nothing, else with arguments drawn at random.
 func (g *generator) consoleKey() act {
 	k := g.newKey()
 	k.Import = true
-	k.Description = pick(g.r, consoleDescription, "d"+g.next())
+	k.Description = consoleDescription
 	if g.r.IntN(2) == 0 {
-		k.Trigger = "t" + g.next()
+		k.Description = pick(g.r, consoleDescription, "d"+g.next())
+		if g.r.IntN(2) == 0 {
+			k.Trigger = "t" + g.next()
+		}
+		k.KeyType = pick(g.r, "", keyTypePrimary, keyTypeSecondary, keyTypeBoth)
+		k.NoKeyValues = g.r.IntN(3) == 0
 	}
-	k.KeyType = pick(g.r, "", keyTypePrimary, keyTypeSecondary, keyTypeBoth)
-	k.NoKeyValues = g.r.IntN(3) == 0
 	g.config = append(g.config, k)
 	return act{Kind: actConsoleKey, Addr: k.Addr, Value: k.Name}
 }
