@@ -49,6 +49,11 @@ func (c configuration) find(addr string) int {
 	return slices.IndexFunc(c, func(k keySpec) bool { return k.Addr == addr })
 }
 
+// findName returns the index of the key named name, or -1.
+func (c configuration) findName(name string) int {
+	return slices.IndexFunc(c, func(k keySpec) bool { return k.Name == name })
+}
+
 // spec returns the key at addr.
 func (c configuration) spec(addr string) (keySpec, bool) {
 	if i := c.find(addr); i >= 0 {

@@ -21,12 +21,15 @@ type report struct {
 		FaultyFailed    int `json:"faulty_failed"`
 		FaultySucceeded int `json:"faulty_succeeded"`
 	} `json:"applies"`
-	Faults      map[string]int `json:"faults_by_kind"`   // the emulator's Stats().Faults, summed
-	Throttled   int            `json:"rate_limited_429"` // 429s from the rate limit, which Faults does not count
-	Violations  []violation    `json:"violations"`
-	Wall        string         `json:"wall_time"`
-	SeedSeconds float64        `json:"seconds_per_seed"` // mean time of one seed, however many ran at once
-	Workers     int            `json:"workers"`
+	Faults    map[string]int `json:"faults_by_kind"`   // the emulator's Stats().Faults, summed
+	Throttled int            `json:"rate_limited_429"` // 429s from the rate limit, which Faults does not count
+	// LostCreatesImported counts the user's remedy after a lost create the
+	// provider could not settle: importing the key its error pointed to.
+	LostCreatesImported int         `json:"lost_creates_imported"`
+	Violations          []violation `json:"violations"`
+	Wall                string      `json:"wall_time"`
+	SeedSeconds         float64     `json:"seconds_per_seed"` // mean time of one seed, however many ran at once
+	Workers             int         `json:"workers"`
 
 	seedTime time.Duration
 }
@@ -47,6 +50,7 @@ func (r *report) add(s seedResult, took time.Duration) {
 		r.Faults[string(kind)] += n
 	}
 	r.Throttled += s.Throttled
+	r.LostCreatesImported += s.LostCreatesImported
 	r.Violations = append(r.Violations, s.Violations...)
 	r.seedTime += took
 	r.SeedSeconds = (r.seedTime / time.Duration(r.Seeds)).Seconds()
@@ -71,7 +75,8 @@ func (r *report) String() string {
 	defer r.mu.Unlock()
 	var b strings.Builder
 	fmt.Fprintf(&b, "chaos campaign: %d seeds, %d steps in %s (%.1fs per seed, %d workers)\n", r.Seeds, r.Steps, r.Wall, r.SeedSeconds, r.Workers)
-	fmt.Fprintf(&b, "faulty applies: %d failed, %d succeeded\n", r.Applies.FaultyFailed, r.Applies.FaultySucceeded)
+	fmt.Fprintf(&b, "faulty applies: %d failed, %d succeeded; lost creates imported as their error advised: %d\n",
+		r.Applies.FaultyFailed, r.Applies.FaultySucceeded, r.LostCreatesImported)
 	var faults []string
 	for _, kind := range slices.Sorted(maps.Keys(r.Faults)) {
 		faults = append(faults, fmt.Sprintf("%s %d", kind, r.Faults[kind]))

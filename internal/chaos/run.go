@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -24,7 +25,10 @@ type seedResult struct {
 	FaultySucceeded int
 	Faults          map[emulator.FaultKind]int
 	Throttled       int // 429s from the rate limit
-	Violations      []violation
+	// LostCreatesImported counts the keys of lost creates imported as the
+	// provider's error advised (see importLostCreates).
+	LostCreatesImported int
+	Violations          []violation
 }
 
 // seedRun drives one seed's plan through the terraform CLI.
@@ -119,6 +123,9 @@ func (r *seedRun) runStep(s step) []violation {
 	var afterFaulty map[string]emulator.Key
 	if code != 0 || s.Window == actsAfterPlan {
 		afterFaulty = r.keysNow(before)
+		if code != 0 && !s.Destroy {
+			r.remedy(s, out.String())
+		}
 		if code := run(command...); code != 0 {
 			found = append(found, violation{Invariant: invFaultFreeApply, Detail: fmt.Sprintf("terraform %s exited %d:\n%s", command[0], code, lastLines(out.String(), 30))})
 		}
@@ -135,6 +142,27 @@ func (r *seedRun) runStep(s step) []violation {
 		found = append(found, violation{Invariant: invNoSecrets, Detail: fmt.Sprintf("%d secrets appear in terraform's output or trace log", leaked)})
 	}
 	return found
+}
+
+// remedy follows the advice of the failed apply's errors about lost
+// creates (see importLostCreates), by adding import blocks to the
+// configuration the fault-free apply applies.
+func (r *seedRun) remedy(s step, output string) {
+	state, err := readState(r.tf.Dir)
+	if err != nil {
+		r.t.Fatalf("seed %d step %d: %v", r.plan.Seed, s.Number, err)
+	}
+	imports := importLostCreates(output, s.Config, state, r.emu.Keys())
+	if len(imports) == 0 {
+		return
+	}
+	config := slices.Clone(s.Config)
+	for addr, id := range imports {
+		config[config.find(addr)].Import = true
+		r.ids[addr] = id
+	}
+	r.tf.WriteConfig(config.hcl(r.ids))
+	r.result.LostCreatesImported += len(imports)
 }
 
 // keysBefore returns the key of every resource, by address, before the
