@@ -75,3 +75,24 @@ func TestQueryIsSignedAsSentOnTheWire(t *testing.T) {
 		t.Fatalf("total %d, want 1", page.Total)
 	}
 }
+
+func TestOtherAccountSignsOnlyWithASecret(t *testing.T) {
+	const otherSecret = "OTHERSECRET"
+	t.Run("without", func(t *testing.T) {
+		emu, c := newAPI(t, Config{})
+		c.as(emu.OtherAccessKey(), otherSecret).expectError(http.StatusUnauthorized, "200", "GET", "/api/v1/api-keys", "")
+		c.as(emu.OtherAccessKey(), "").expectError(http.StatusUnauthorized, "200", "GET", "/api/v1/api-keys", "")
+	})
+	t.Run("with", func(t *testing.T) {
+		emu, c := newAPI(t, Config{OtherAccessKey: "AKIDCOLLEAGUE", OtherSecretKey: otherSecret})
+		other := c.as("AKIDCOLLEAGUE", otherSecret)
+		other.expect(http.StatusOK, "GET", "/api/v1/api-keys", "")
+		c.expect(http.StatusOK, "GET", "/api/v1/api-keys", "")
+		// Each account signs with its own secret only.
+		c.as("AKIDCOLLEAGUE", testSecretKey).expectError(http.StatusUnauthorized, "200", "GET", "/api/v1/api-keys", "")
+		c.as(testAccessKey, otherSecret).expectError(http.StatusUnauthorized, "200", "GET", "/api/v1/api-keys", "")
+		if got := emu.Stats().Responses; got[http.StatusOK] != 2 || got[http.StatusUnauthorized] != 2 {
+			t.Fatalf("responses %v", got)
+		}
+	})
+}

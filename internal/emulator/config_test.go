@@ -1,6 +1,8 @@
 package emulator
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -17,11 +19,40 @@ func TestConfigDefaultsAndSeed(t *testing.T) {
 	if custom.TenantID != "t1" || custom.DomainCode != "GOV" {
 		t.Fatalf("configured tenant and domain ignored: %+v", custom)
 	}
+}
 
-	defer func() {
-		if recover() == nil {
-			t.Fatal("New without a secret key did not panic")
+func TestConfigValidate(t *testing.T) {
+	for _, tc := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{AccessKey: "AK"}, "SecretKey are required"},
+		{Config{SecretKey: "SK"}, "AccessKey and SecretKey are required"},
+		{Config{AccessKey: "AK", SecretKey: "SK", OtherAccessKey: "AK"}, "OtherAccessKey must differ"},
+		{Config{AccessKey: "AK", SecretKey: "SK", NotFoundStatus: 410}, "NotFoundStatus 410"},
+		{Config{AccessKey: "AK", SecretKey: "SK", DeleteAnswer: "202"}, `DeleteAnswer "202"`},
+	} {
+		err := tc.cfg.Validate()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want an error saying %q", tc.cfg, err, tc.want)
 		}
-	}()
-	New(Config{AccessKey: "AK"})
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), tc.want) {
+					t.Errorf("New(%+v) recovered %v, want a panic saying %q", tc.cfg, r, tc.want)
+				}
+			}()
+			New(tc.cfg)
+		}()
+	}
+	for _, cfg := range []Config{
+		{AccessKey: "AK", SecretKey: "SK"},
+		{AccessKey: "AK", SecretKey: "SK", OtherAccessKey: "AK2", OtherSecretKey: "SK2", NotFoundStatus: 404, DeleteAnswer: DeleteNoContent},
+		{AccessKey: "AK", SecretKey: "SK", NotFoundStatus: 400, DeleteAnswer: DeleteEmptyObject},
+		{AccessKey: "AK", SecretKey: "SK", DeleteAnswer: DeleteEmptyBody},
+	} {
+		if err := cfg.Validate(); err != nil {
+			t.Errorf("%+v: %v", cfg, err)
+		}
+	}
 }

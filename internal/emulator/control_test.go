@@ -73,3 +73,72 @@ func TestControlSeedsManyKeys(t *testing.T) {
 		t.Fatalf("filtering 10,000 keys: %+v", page)
 	}
 }
+
+func TestControlActsAsTheOtherAccount(t *testing.T) {
+	emu, c := newAPI(t, Config{})
+	ours := c.create("web", "mine")
+	keyPath := "/_emulator/keys/" + ours.ID
+
+	status, data := c.control("PUT", keyPath, `{"isEnabled":false}`)
+	edited := decode[wireKey](t, data)
+	if status != http.StatusOK || edited.Enabled || edited.Name != "web" || edited.Description != "mine" || edited.Modifier != emu.OtherModifier() || edited.PrimaryKey != ours.PrimaryKey {
+		t.Fatalf("partial edit: %d %s", status, data)
+	}
+	status, data = c.control("PUT", keyPath, `{"apiKeyName":"renamed","apiKeyDescription":""}`)
+	if edited = decode[wireKey](t, data); status != http.StatusOK || edited.Name != "renamed" || edited.Description != "" || edited.Enabled {
+		t.Fatalf("rename: %d %s", status, data)
+	}
+	viewed := decode[wireKey](t, c.expect(http.StatusOK, "GET", "/api/v1/api-keys/"+ours.ID, ""))
+	if viewed != edited {
+		t.Fatalf("the API shows %+v, the control endpoint answered %+v", viewed, edited)
+	}
+
+	status, data = c.control("POST", keyPath+"/regenerate", `{"keyType":"PRIMARY"}`)
+	regenerated := decode[wireKey](t, data)
+	if status != http.StatusOK || regenerated.PrimaryKey == ours.PrimaryKey || regenerated.SecondaryKey != ours.SecondaryKey || regenerated.Modifier != emu.OtherModifier() {
+		t.Fatalf("regenerate: %d %s", status, data)
+	}
+	for _, bad := range []string{`{"keyType":"BOTH"}`, `{}`, `[`} {
+		if status, _ := c.control("POST", keyPath+"/regenerate", bad); status != http.StatusBadRequest {
+			t.Errorf("regenerate %s: %d, want 400", bad, status)
+		}
+	}
+	if status, _ := c.control("PUT", keyPath, `{"isEnabled":"no"}`); status != http.StatusBadRequest {
+		t.Errorf("an edit of the wrong type: %d, want 400", status)
+	}
+
+	if status, _ := c.control("DELETE", keyPath, ""); status != http.StatusNoContent {
+		t.Fatalf("delete: %d", status)
+	}
+	if _, ok := emu.Key(ours.ID); ok {
+		t.Fatal("the deleted key is still there")
+	}
+	for _, tc := range []struct{ method, path, body string }{
+		{"PUT", keyPath, `{"isEnabled":true}`},
+		{"DELETE", keyPath, ""},
+		{"POST", keyPath + "/regenerate", `{"keyType":"PRIMARY"}`},
+	} {
+		if status, _ := c.control(tc.method, tc.path, tc.body); status != http.StatusNotFound {
+			t.Errorf("%s %s of an unknown key: %d, want 404", tc.method, tc.path, status)
+		}
+	}
+	if got := emu.Stats().Requests; !reflect.DeepEqual(got, map[Route]int{RouteCreate: 1, RouteGet: 1}) {
+		t.Fatalf("control requests were counted: %+v", got)
+	}
+}
+
+func TestControlAccountsAndFaultStats(t *testing.T) {
+	emu, c := newAPI(t, Config{OtherAccessKey: "AKIDCOLLEAGUE", OtherSecretKey: "NEVER-SHOWN"})
+	status, data := c.control("GET", "/_emulator/accounts", "")
+	want := `{"accessKey":"` + testAccessKey + `","modifier":"` + emu.Modifier() + `","otherAccessKey":"AKIDCOLLEAGUE","otherModifier":"` + emu.OtherModifier() + `"}`
+	if status != http.StatusOK || string(data) != want {
+		t.Fatalf("accounts: %d %s, want %s", status, data, want)
+	}
+
+	emu.SetFaults(Faults{Faults: []Fault{{Kind: FaultHTML, Count: 1}}})
+	c.do("GET", "/api/v1/api-keys", "")
+	_, data = c.control("GET", "/_emulator/stats", "")
+	if !strings.Contains(string(data), `"faults":{"html":1}`) {
+		t.Fatalf("stats: %s", data)
+	}
+}

@@ -69,6 +69,7 @@ type Emulator struct {
 	issued    map[string]bool // every ID and key value ever handed out, so none repeats
 	faults    Faults
 	remaining []int                    // injections left per entry of faults.Faults with a Count
+	passed    []int                    // matching requests let through per entry, up to its After
 	limiters  map[string]*rate.Limiter // rate-limit buckets by access key
 	stats     Stats
 }

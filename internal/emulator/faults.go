@@ -71,6 +71,7 @@ type Fault struct {
 	Delay       time.Duration     `json:"delay,omitempty"`        // stall, late; JSON as a Go duration string
 	Rate        float64           `json:"rate,omitempty"`         // probability per matching request; 0 means always
 	Count       int               `json:"count,omitempty"`        // stop after this many injections; 0 means no limit
+	After       int               `json:"after,omitempty"`        // let this many matching requests through first
 }
 
 // Faults is the emulator's whole fault configuration; the zero value is a healthy API.
@@ -190,8 +191,8 @@ func (f Fault) validate() error {
 	if f.Rate < 0 || f.Rate > 1 {
 		return fmt.Errorf("rate %v is not in 0..1", f.Rate)
 	}
-	if f.Count < 0 {
-		return fmt.Errorf("count %d is negative", f.Count)
+	if f.Count < 0 || f.After < 0 {
+		return fmt.Errorf("count %d or after %d is negative", f.Count, f.After)
 	}
 	return nil
 }

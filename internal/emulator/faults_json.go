@@ -80,6 +80,7 @@ type faultJSON struct {
 	Delay       duration          `json:"delay,omitempty"`
 	Rate        float64           `json:"rate,omitempty"`
 	Count       int               `json:"count,omitempty"`
+	After       int               `json:"after,omitempty"`
 }
 
 // MarshalJSON writes Delay as a Go duration string, such as "2s".
@@ -94,6 +95,7 @@ func (f Fault) MarshalJSON() ([]byte, error) {
 		Delay:       duration(f.Delay),
 		Rate:        f.Rate,
 		Count:       f.Count,
+		After:       f.After,
 	})
 }
 
@@ -113,6 +115,7 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 		Delay:       time.Duration(v.Delay),
 		Rate:        v.Rate,
 		Count:       v.Count,
+		After:       v.After,
 	}
 	return nil
 }

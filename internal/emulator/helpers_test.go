@@ -208,3 +208,39 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// as returns a copy of c that signs with another account's credentials.
+func (c *client) as(accessKey, secretKey string) *client {
+	other := *c
+	other.accessKey, other.secretKey = accessKey, secretKey
+	return &other
+}
+
+// createUnanswered sends a signed create of a key named "web" that must get
+// no answer before ctx is done, and returns the client's error.
+func (c *client) createUnanswered(ctx context.Context) error {
+	c.t.Helper()
+	resp, err := c.hc.Do(c.newRequest(ctx, "POST", "/api/v1/api-keys", `{"apiKeyName":"web"}`))
+	if err == nil {
+		resp.Body.Close()
+		c.t.Fatalf("create: the client got an answer, status %d; want none", resp.StatusCode)
+	}
+	return err
+}
+
+// serverOffset is the offset of the emulated server clock in the tests that
+// tell its Date from the host's.
+const serverOffset = time.Hour
+
+// wantDate fails unless the Date header is within a few seconds of the host
+// clock plus offset: 0 for a proxy's answer, serverOffset for NCP's.
+func wantDate(t *testing.T, header http.Header, offset time.Duration) {
+	t.Helper()
+	date, err := http.ParseTime(header.Get("Date"))
+	if err != nil {
+		t.Fatalf("Date %q: %v", header.Get("Date"), err)
+	}
+	if skew := date.Sub(time.Now().Add(offset)); skew.Abs() > 5*time.Second {
+		t.Fatalf("Date %v is %v from the host clock plus %v", date, skew, offset)
+	}
+}

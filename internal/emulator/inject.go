@@ -26,6 +26,7 @@ func (e *Emulator) SetFaults(f Faults) {
 	defer e.mu.Unlock()
 	e.faults = f
 	e.remaining = remaining
+	e.passed = make([]int, len(f.Faults))
 	e.limiters = map[string]*rate.Limiter{}
 }
 
@@ -38,9 +39,10 @@ func (e *Emulator) Faults() Faults {
 	return f
 }
 
-// pickFault returns the first fault of phase p that matches route, has
-// injections left and wins its dice roll, uses up one of its Count and
-// counts it in Stats. A fault that loses its roll lets the next one try. A
+// pickFault returns the first fault of phase p that matches route, has let
+// its After requests through, has injections left and wins its dice roll,
+// uses up one of its Count and counts it in Stats. A fault that lets a
+// request through or loses its roll lets the next one try. A
 // request to a path the API does not have (route "") matches only the faults
 // of every route.
 func (e *Emulator) pickFault(route Route, p phase) (Fault, bool) {
@@ -48,6 +50,10 @@ func (e *Emulator) pickFault(route Route, p phase) (Fault, bool) {
 	defer e.mu.Unlock()
 	for i, f := range e.faults.Faults {
 		if f.Kind.phase() != p || (f.Route != "" && f.Route != route) {
+			continue
+		}
+		if e.passed[i] < f.After {
+			e.passed[i]++
 			continue
 		}
 		if f.Count > 0 && e.remaining[i] == 0 {
@@ -74,7 +80,8 @@ func (e *Emulator) refuse(w http.ResponseWriter, r *http.Request, f Fault) {
 	case FaultRaw:
 		proxyAnswer(statusOr(f.Status, http.StatusOK), f.ContentType, []byte(f.Body)).with(f.Header).write(w)
 	case FaultEcho:
-		proxyAnswer(statusOr(f.Status, http.StatusBadGateway), "text/html", echoPage(statusOr(f.Status, http.StatusBadGateway), r)).with(f.Header).write(w)
+		status := statusOr(f.Status, http.StatusBadGateway)
+		proxyAnswer(status, "text/html", echoPage(status, r)).with(f.Header).write(w)
 	case FaultHTML:
 		htmlPage(statusOr(f.Status, http.StatusServiceUnavailable)).with(f.Header).write(w)
 	default: // FaultError
@@ -187,7 +194,7 @@ func hangUp(w http.ResponseWriter, reset bool) {
 		panic(http.ErrAbortHandler)
 	}
 	if tcp, ok := conn.(*net.TCPConn); ok && reset {
-		tcp.SetLinger(0) // an error leaves an orderly close, which still loses the request
+		_ = tcp.SetLinger(0) // an error leaves an orderly close, which still loses the request
 	}
 	conn.Close()
 }

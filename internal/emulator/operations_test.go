@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -61,6 +62,19 @@ func TestViewOneIsUnwrapped(t *testing.T) {
 		t.Fatalf("fields %v, want the key's own fields %v", got, keyFields)
 	}
 	if got := decode[wireKey](t, data); got != created {
+		t.Fatalf("view one = %+v, want what create answered %+v", got, created)
+	}
+}
+
+func TestWrappedGet(t *testing.T) {
+	_, c := newAPI(t, Config{WrappedGet: true})
+	created := c.create("web", "")
+	data := c.expect(http.StatusOK, "GET", "/api/v1/api-keys/"+created.ID, "")
+
+	if got := fieldNames(decode[map[string]json.RawMessage](t, data)); !slices.Equal(got, []string{"apiKey"}) {
+		t.Fatalf("top-level fields %v, want [apiKey]", got)
+	}
+	if got := decode[wireEnvelope](t, data).APIKey; got == nil || *got != created {
 		t.Fatalf("view one = %+v, want what create answered %+v", got, created)
 	}
 }
@@ -129,30 +143,62 @@ func TestRegenerateChangesOnlyTheChosenKey(t *testing.T) {
 	}
 }
 
-func TestDeleteAnswers204WithoutBody(t *testing.T) {
-	emu, c := newAPI(t, Config{})
-	created := c.create("web", "")
-	uri := "/api/v1/api-keys/" + created.ID
+func TestDeleteAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		answer      DeleteAnswer
+		status      int
+		contentType string
+		body        string
+	}{
+		{"", http.StatusNoContent, "", ""},
+		{DeleteNoContent, http.StatusNoContent, "", ""},
+		{DeleteEmptyObject, http.StatusOK, "application/json", "{}"},
+		{DeleteEmptyBody, http.StatusOK, "application/json", ""},
+	} {
+		t.Run(string(tc.answer), func(t *testing.T) {
+			emu, c := newAPI(t, Config{DeleteAnswer: tc.answer})
+			created := c.create("web", "")
+			uri := "/api/v1/api-keys/" + created.ID
 
-	if data := c.expect(http.StatusNoContent, "DELETE", uri, ""); len(data) != 0 {
-		t.Fatalf("delete body %q, want none", data)
-	}
-	c.expectError(http.StatusNotFound, "300", "GET", uri, "")
-	if _, ok := emu.Key(created.ID); ok {
-		t.Fatal("the key is still in the emulator")
+			status, data, header := c.do("DELETE", uri, "")
+			if status != tc.status || string(data) != tc.body || header.Get("Content-Type") != tc.contentType {
+				t.Fatalf("delete answered %d %q %q, want %d %q %q", status, header.Get("Content-Type"), data, tc.status, tc.contentType, tc.body)
+			}
+			c.expectError(http.StatusNotFound, "300", "GET", uri, "")
+			if _, ok := emu.Key(created.ID); ok {
+				t.Fatal("the key is still in the emulator")
+			}
+		})
 	}
 }
 
 func TestUnknownIDIsNotFound(t *testing.T) {
-	_, c := newAPI(t, Config{})
-	c.create("web", "")
-	for _, tc := range []struct{ method, body string }{
-		{"GET", ""},
-		{"PUT", `{"isEnabled":true,"apiKeyName":"x"}`},
-		{"PATCH", `{"keyType":"PRIMARY"}`},
-		{"DELETE", ""},
+	for _, tc := range []struct {
+		notFoundStatus int
+		status         int
+		code, message  string
+	}{
+		{0, http.StatusNotFound, "300", "Not Found Exception"},
+		{http.StatusNotFound, http.StatusNotFound, "300", "Not Found Exception"},
+		{http.StatusBadRequest, http.StatusBadRequest, "100", "Bad Request Exception: API key not found"},
 	} {
-		c.expectError(http.StatusNotFound, "300", tc.method, "/api/v1/api-keys/nosuchkey0", tc.body)
+		t.Run(strconv.Itoa(tc.notFoundStatus), func(t *testing.T) {
+			_, c := newAPI(t, Config{NotFoundStatus: tc.notFoundStatus})
+			c.create("web", "")
+			for _, op := range []struct{ method, body string }{
+				{"GET", ""},
+				{"PUT", `{"isEnabled":true,"apiKeyName":"x"}`},
+				{"PATCH", `{"keyType":"PRIMARY"}`},
+				{"DELETE", ""},
+			} {
+				data := c.expect(tc.status, op.method, "/api/v1/api-keys/nosuchkey0", op.body)
+				if got := decode[wireError](t, data).Error; got.Code != tc.code || got.Message != tc.message {
+					t.Errorf("%s: error %+v, want %s %q", op.method, got, tc.code, tc.message)
+				}
+			}
+			// A path the API does not have is still a 404.
+			c.expectError(http.StatusNotFound, "300", "GET", "/api/v1/nothing", "")
+		})
 	}
 }
 
@@ -273,6 +319,33 @@ func TestListFilterIsCaseSensitiveSubstring(t *testing.T) {
 	}
 }
 
+func TestExactNameFilter(t *testing.T) {
+	emu, c := newAPI(t, Config{ExactNameFilter: true})
+	for _, name := range []string{"web", "web-prod", "WEB", "a web", "web"} {
+		emu.PutKey(name, "")
+	}
+	for _, tc := range []struct {
+		query string
+		total int
+	}{
+		{"?apiKeyName=web", 2},
+		{"?apiKeyName=WEB", 1},
+		{"?apiKeyName=we", 0},
+		{"?apiKeyName=", 5},
+		{"", 5},
+	} {
+		page := decode[wirePage](t, c.expect(http.StatusOK, "GET", "/api/v1/api-keys"+tc.query, ""))
+		if page.Total != tc.total || len(page.APIKeys) != tc.total {
+			t.Errorf("%s: %d keys, total %d; want %d", tc.query, len(page.APIKeys), page.Total, tc.total)
+		}
+		for _, k := range page.APIKeys {
+			if want := strings.TrimPrefix(tc.query, "?apiKeyName="); want != "" && k.Name != want {
+				t.Errorf("%s listed %q", tc.query, k.Name)
+			}
+		}
+	}
+}
+
 func TestKeyValuesAreUnique(t *testing.T) {
 	emu, c := newAPI(t, Config{})
 	seen := map[string]bool{}
@@ -334,5 +407,42 @@ func TestConcurrentCreatesGiveDistinctKeys(t *testing.T) {
 	}
 	if got := emu.Stats().Requests[RouteCreate]; got != n {
 		t.Fatalf("counted %d creates, want %d", got, n)
+	}
+}
+
+// TestWritesRecordTheWriter has each account write through the API: every
+// create, edit and regenerate records its writer in modifier.
+func TestWritesRecordTheWriter(t *testing.T) {
+	const otherSecret = "OTHERSECRET"
+	emu, c := newAPI(t, Config{OtherSecretKey: otherSecret})
+	other := c.as(emu.OtherAccessKey(), otherSecret)
+	mainModifier, otherModifier := Modifier(testAccessKey), Modifier(emu.OtherAccessKey())
+	if mainModifier == otherModifier {
+		t.Fatal("both accounts have one modifier")
+	}
+
+	k := c.create("web", "")
+	uri := "/api/v1/api-keys/" + k.ID
+	for _, step := range []struct {
+		by           *client
+		method, body string
+		want         string
+	}{
+		{other, "PUT", `{"isEnabled":true,"apiKeyName":"web2"}`, otherModifier},
+		{c, "PATCH", `{"keyType":"PRIMARY"}`, mainModifier},
+		{other, "PATCH", `{"keyType":"SECONDARY"}`, otherModifier},
+		{c, "PUT", `{"isEnabled":false,"apiKeyName":"web3"}`, mainModifier},
+	} {
+		answered := decode[wireEnvelope](t, step.by.expect(http.StatusOK, step.method, uri, step.body)).APIKey
+		stored, _ := emu.Key(k.ID)
+		if answered.Modifier != step.want || stored.Modifier != step.want {
+			t.Fatalf("%s %s: modifier answered %s, stored %s; want %s", step.method, step.body, answered.Modifier, stored.Modifier, step.want)
+		}
+	}
+	if k.Modifier != mainModifier {
+		t.Errorf("the main account's create recorded %s, want %s", k.Modifier, mainModifier)
+	}
+	if theirs := other.create("theirs", ""); theirs.Modifier != otherModifier {
+		t.Errorf("the other account's create recorded %s, want %s", theirs.Modifier, otherModifier)
 	}
 }

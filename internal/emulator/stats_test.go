@@ -37,3 +37,33 @@ func TestStatsCountRoutesAndStatuses(t *testing.T) {
 		t.Fatalf("after reset: %+v", got)
 	}
 }
+
+func TestStatsCountFaultsByKind(t *testing.T) {
+	emu, c := newAPI(t, Config{})
+	emu.SetFaults(Faults{Faults: []Fault{
+		{Route: RouteList, Kind: FaultHTML, Count: 2},
+		{Route: RouteCreate, Kind: FaultTwin, Count: 1},
+		{Route: RouteCreate, Kind: FaultTruncated, Count: 1},
+		{Route: RouteGet, Kind: FaultStall, Delay: 1, Count: 1},
+	}})
+	for range 3 {
+		c.do("GET", "/api/v1/api-keys", "")
+	}
+	c.do("POST", "/api/v1/api-keys", `{"apiKeyName":"web"}`)
+	k := c.create("web", "")
+	c.expect(http.StatusOK, "GET", "/api/v1/api-keys/"+k.ID, "")
+
+	want := map[FaultKind]int{FaultHTML: 2, FaultTwin: 1, FaultTruncated: 1, FaultStall: 1}
+	got := emu.Stats()
+	if !reflect.DeepEqual(got.Faults, want) {
+		t.Fatalf("Stats.Faults %v, want %v", got.Faults, want)
+	}
+	got.Faults[FaultHTML] = 99
+	if emu.Stats().Faults[FaultHTML] != 2 {
+		t.Fatal("Stats shares its fault counts with the emulator")
+	}
+	emu.ResetStats()
+	if got := emu.Stats().Faults; len(got) != 0 {
+		t.Fatalf("after reset: %v", got)
+	}
+}

@@ -43,7 +43,8 @@ func (r *reconciler) reconcile(ctx context.Context, started time.Time, cause err
 		return nil, &AmbiguousCreateError{Name: r.name, Err: err}
 	}
 	if !reading.ok() {
-		// No Date on the list: fall back to the offset learnt so far.
+		// No Date on the list: fall back to the offset learnt so far, less
+		// a second so that, like a reading, it errs early.
 		now := r.c.now()
 		reading = clockReading{date: now.Add(r.c.clock.offset() - time.Second), sent: now, at: now}
 	}

@@ -278,12 +278,15 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		addAPIError(&resp.Diagnostics, "Error reading API key "+keyLabel(state.Name.ValueString(), state.ID.ValueString()), err)
 		return
 	}
-	if state.RotateKeyType.IsNull() { // imported: the arguments' defaults
+	// An import's own read starts from a state that holds only the ID.
+	importRead := state.Name.IsNull()
+	if importRead { // the arguments' defaults
 		state.RotateKeyType = types.StringValue(rotateKeyTypePrimary)
 		state.StoreKeyValues = types.BoolValue(true)
 	}
 	state.setFromAPI(key)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(countRefresh(ctx, req.Private, resp.Private, importRead)...)
 }
 
 // Update sends one edit when name, description or enabled change, then one

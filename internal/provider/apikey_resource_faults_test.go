@@ -798,3 +798,57 @@ resource "ncp_apigw_api_key" "skewed" {
 		})
 	}
 }
+
+// TestAccReliability_partialBothRotation rotates BOTH keys; the primary is
+// regenerated and the secondary fails for good. The next apply regenerates
+// only the secondary key, the one not rotated yet.
+func TestAccReliability_partialBothRotation(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	env.NeedsEmulator(t)
+	config := func(trigger string) string {
+		return env.Config(acctest.KeyConfig(fmt.Sprintf(`
+  name            = "half-rotated"
+  rotate_trigger  = %q
+  rotate_key_type = "BOTH"
+`, trigger)))
+	}
+	var before emulator.Key
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{Config: config("t0")},
+			{
+				PreConfig: func() {
+					before = env.Emulator.Keys()[0]
+					env.Emulator.ResetStats()
+					env.Emulator.SetFaults(emulator.Faults{Faults: []emulator.Fault{
+						{Route: emulator.RouteRegenerate, Kind: emulator.FaultError, Status: http.StatusInternalServerError, After: 1},
+					}})
+				},
+				Config:      config("t1"),
+				ExpectError: regexp.MustCompile(`Error regenerating the SECONDARY key of API key "half-rotated"`),
+			},
+			{
+				PreConfig: func() {
+					after := env.Emulator.Keys()[0]
+					if after.PrimaryKey == before.PrimaryKey || after.SecondaryKey != before.SecondaryKey {
+						t.Errorf("the failed apply did not rotate exactly the primary key")
+					}
+					env.Emulator.SetFaults(emulator.Faults{})
+					env.Emulator.ResetStats()
+				},
+				Config: config("t1"),
+				ConfigPlanChecks: acctest.ExpectUpdateInPlace(acctest.KeyAddr,
+					acctest.ExpectNoDrift,
+					acctest.KeyPlanned("primary_key", false),
+					acctest.KeyPlanned("secondary_key", true),
+				),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					env.CheckKeyMatchesAPI(acctest.KeyAddr),
+					env.CheckRequests(map[emulator.Route]int{emulator.RouteRegenerate: 1}),
+				),
+			},
+		},
+	})
+}
