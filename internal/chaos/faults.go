@@ -23,18 +23,18 @@ type faultFamily struct {
 
 var faultFamilies = []faultFamily{
 	{"lost before commit", 3, func(r *rand.Rand, f *emulator.Faults) {
-		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultReset, Count: 1 + r.IntN(2), Rate: rate(r)})
+		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultReset, Count: 1 + r.IntN(2), Rate: rate(r), After: after(r)})
 	}},
 	{"lost after commit", 3, func(r *rand.Rand, f *emulator.Faults) {
 		kind := pick(r, emulator.FaultDrop, emulator.FaultTruncated)
-		f.Faults = append(f.Faults, emulator.Fault{Route: writeRoute(r), Kind: kind, Count: 1 + r.IntN(2), Rate: rate(r)})
+		f.Faults = append(f.Faults, emulator.Fault{Route: writeRoute(r), Kind: kind, Count: 1 + r.IntN(2), Rate: rate(r), After: after(r)})
 	}},
 	{"late answer", 2, func(r *rand.Rand, f *emulator.Faults) {
-		f.Faults = append(f.Faults, emulator.Fault{Route: writeRoute(r), Kind: emulator.FaultLate, Delay: between(r, 200*time.Millisecond, 2*time.Second), Count: 1 + r.IntN(2)})
+		f.Faults = append(f.Faults, emulator.Fault{Route: writeRoute(r), Kind: emulator.FaultLate, Delay: between(r, 200*time.Millisecond, 2*time.Second), Count: 1 + r.IntN(2), After: after(r)})
 	}},
 	{"server errors", 3, func(r *rand.Rand, f *emulator.Faults) {
 		status := pick(r, http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout)
-		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultError, Status: status, Count: 1 + r.IntN(4), Rate: rate(r)})
+		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultError, Status: status, Count: 1 + r.IntN(4), Rate: rate(r), After: after(r)})
 	}},
 	{"throttled", 2, func(r *rand.Rand, f *emulator.Faults) {
 		if r.IntN(2) == 0 {
@@ -56,7 +56,7 @@ var faultFamilies = []faultFamily{
 	}},
 	{"proxy pages", 2, func(r *rand.Rand, f *emulator.Faults) {
 		status := pick(r, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout)
-		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultHTML, Status: status, Count: 1 + r.IntN(3)})
+		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultHTML, Status: status, Count: 1 + r.IntN(3), After: after(r)})
 	}},
 	{"foreign not-found", 2, func(r *rand.Rand, f *emulator.Faults) {
 		// A 404 that is not NCP's: a proxy's page or a foreign JSON body.
@@ -73,7 +73,7 @@ var faultFamilies = []faultFamily{
 	{"garbled answers", 2, func(r *rand.Rand, f *emulator.Faults) {
 		body := garbledBodies[r.IntN(len(garbledBodies))]
 		kind := pick(r, emulator.FaultReplace, emulator.FaultRaw)
-		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: kind, ContentType: body.contentType, Body: body.body, Count: 1})
+		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: kind, ContentType: body.contentType, Body: body.body, Count: 1, After: after(r)})
 	}},
 	{"echoing proxy", 1, func(r *rand.Rand, f *emulator.Faults) {
 		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultEcho, Count: 1})
@@ -130,6 +130,17 @@ func anyRoute(r *rand.Rand) emulator.Route {
 // writeRoute is a route that changes keys, whose lost answers hurt most.
 func writeRoute(r *rand.Rand) emulator.Route {
 	return pick(r, emulator.RouteCreate, emulator.RouteCreate, emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete)
+}
+
+// after is how many matching requests a fault lets through first: none
+// half the time, else up to three, so that faults also strike the later
+// requests of an apply (the second regenerate of a BOTH rotation, the
+// delete after a refresh).
+func after(r *rand.Rand) int {
+	if r.IntN(2) == 0 {
+		return 0
+	}
+	return 1 + r.IntN(3)
 }
 
 // rate is 0 (every matching request, until Count) half the time, or a

@@ -3,6 +3,7 @@ package chaos
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -39,10 +40,15 @@ type seedRun struct {
 	recorder *acctest.SecretRecorder
 	tf       *acctest.CLI
 
-	ids        map[string]string // resource address to key ID, after the last step
-	bystanders []emulator.Key
-	logRead    int64 // how much of the trace log earlier steps checked
-	result     seedResult
+	ids map[string]string // resource address to key ID, after the last step
+	// imported holds the resources this step imports, with the description
+	// their keys had; quietImports those the step before imported while
+	// changing nothing (see afterQuietImport).
+	imported     map[string]string
+	quietImports map[string]bool
+	bystanders   []emulator.Key
+	logRead      int64 // how much of the trace log earlier steps checked
+	result       seedResult
 }
 
 // runSeed runs the plan of seed with the provider in pluginDir, and
@@ -85,7 +91,12 @@ func (r *seedRun) runStep(s step) []violation {
 		return code
 	}
 	before := r.keysBefore()
+	r.imported = map[string]string{}
+	defer r.noteQuietImports(s)
 	for _, a := range s.Acts {
+		if a.Kind == actConsoleKey {
+			r.imported[a.Addr] = consoleDescription
+		}
 		if a.Kind == actConsoleKey || s.Window == actsBeforeApply {
 			r.act(a)
 		}
@@ -158,11 +169,23 @@ func (r *seedRun) remedy(s step, output string) {
 	}
 	config := slices.Clone(s.Config)
 	for addr, id := range imports {
-		config[config.find(addr)].Import = true
+		spec := &config[config.find(addr)]
+		spec.Import = true
 		r.ids[addr] = id
+		r.imported[addr] = spec.Description // the lost create's
 	}
 	r.tf.WriteConfig(config.hcl(r.ids))
 	r.result.LostCreatesImported += len(imports)
+}
+
+// noteQuietImports records which of the step's imports changed nothing.
+func (r *seedRun) noteQuietImports(s step) {
+	r.quietImports = map[string]bool{}
+	for addr, description := range r.imported {
+		if spec, ok := s.Config.spec(addr); ok && spec.importChangesNothing(description) {
+			r.quietImports[addr] = true
+		}
+	}
 }
 
 // keysBefore returns the key of every resource, by address, before the
@@ -175,6 +198,18 @@ func (r *seedRun) keysBefore() map[string]emulator.Key {
 		}
 	}
 	return keys
+}
+
+// valueExpectations are the step's, for the keys the step before imported
+// quietly relaxed as afterQuietImport says.
+func (r *seedRun) valueExpectations(s step) map[string]valueExpectation {
+	values := maps.Clone(s.Values)
+	for addr := range r.quietImports {
+		if e, ok := values[addr]; ok {
+			values[addr] = e.afterQuietImport()
+		}
+	}
+	return values
 }
 
 // keysNow returns the keys of before as they are now, by address.
@@ -215,7 +250,7 @@ func (r *seedRun) observe(s step, before, afterFaulty map[string]emulator.Key) [
 		Bystanders:  r.bystanders,
 		Before:      before,
 		AfterFaulty: afterFaulty,
-		Values:      s.Values,
+		Values:      r.valueExpectations(s),
 	}
 	for addr, k := range before {
 		if config.find(addr) < 0 {

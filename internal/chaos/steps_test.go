@@ -119,3 +119,27 @@ func TestValueExpectations(t *testing.T) {
 		t.Fatalf("expectations %+v, want %+v", got, want)
 	}
 }
+
+// TestQuietImports: only an import that changes nothing relaxes the next
+// step's rotation, and only from must to may.
+func TestQuietImports(t *testing.T) {
+	plain := keySpec{Addr: "k1", Name: "p-k1", Description: consoleDescription}
+	if !plain.importChangesNothing(consoleDescription) {
+		t.Error("an import matching the console key changes something")
+	}
+	for _, k := range []keySpec{
+		{Addr: "k1", Name: "p-k1", Description: "other"},
+		{Addr: "k1", Name: "p-k1", Description: consoleDescription, Trigger: "t"},
+		{Addr: "k1", Name: "p-k1", Description: consoleDescription, Disabled: true},
+		{Addr: "k1", Name: "p-k1", Description: consoleDescription, KeyType: keyTypeBoth},
+		{Addr: "k1", Name: "p-k1", Description: consoleDescription, NoKeyValues: true},
+	} {
+		if k.importChangesNothing(consoleDescription) {
+			t.Errorf("importing into %+v changes nothing", k)
+		}
+	}
+	got := valueExpectation{Primary: mustChange, Secondary: mustStay}.afterQuietImport()
+	if want := (valueExpectation{Primary: mayChange, Secondary: mustStay}); got != want {
+		t.Errorf("after a quiet import %+v, want %+v", got, want)
+	}
+}
