@@ -75,6 +75,14 @@ var faultFamilies = []faultFamily{
 		kind := pick(r, emulator.FaultReplace, emulator.FaultRaw)
 		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: kind, ContentType: body.contentType, Body: body.body, Count: 1, After: after(r)})
 	}},
+	{"same-name key by the colleague", 2, func(r *rand.Rand, f *emulator.Faults) {
+		// The colleague makes a key of the same name just before our
+		// create commits; half the time our create's answer is then lost.
+		f.Faults = append(f.Faults, emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultTwin, Count: 1})
+		if r.IntN(2) == 0 {
+			f.Faults = append(f.Faults, emulator.Fault{Route: emulator.RouteCreate, Kind: pick(r, emulator.FaultDrop, emulator.FaultTruncated), Count: 1})
+		}
+	}},
 	{"echoing proxy", 1, func(r *rand.Rand, f *emulator.Faults) {
 		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultEcho, Count: 1})
 	}},

@@ -43,6 +43,9 @@ type observation struct {
 	State      []instance
 	Server     []emulator.Key // every key on the server
 	Bystanders []emulator.Key // as the colleague made them
+	// Twins are the IDs of keys the colleague made with a name the
+	// configuration owns, while our create was in flight: not ours.
+	Twins map[string]bool
 	// Before holds the key of every resource of the previous step, by
 	// address, as it was before this step's acts.
 	Before map[string]emulator.Key
@@ -126,12 +129,12 @@ func (o observation) uniqueIDs() []string {
 }
 
 // noOrphans: every key on the server with a name the configuration owns is
-// in state.
+// in state, but the colleague's twins.
 func (o observation) noOrphans() []string {
 	inState := o.stateIDs()
 	var problems []string
 	for _, k := range o.Server {
-		if _, ok := inState[k.ID]; !ok && strings.HasPrefix(k.Name, o.Prefix) {
+		if _, ok := inState[k.ID]; !ok && strings.HasPrefix(k.Name, o.Prefix) && !o.Twins[k.ID] {
 			problems = append(problems, fmt.Sprintf("key %s (%q, modifier %s) is on the server but not in state", k.ID, k.Name, o.writer(k)))
 		}
 	}

@@ -143,3 +143,15 @@ func (in instance) key(emu *emulator.Emulator) emulator.Key {
 	k, _ := emu.Key(in.Attrs["id"])
 	return k
 }
+
+// TestTwinsAreNotOrphans: a key the colleague made with one of our names
+// while our create was in flight is theirs, not an orphan of ours.
+func TestTwinsAreNotOrphans(t *testing.T) {
+	o, emu := consistentObservation(t)
+	twin := emu.PutKey("p-k2", "made by someone else")
+	o.Server = emu.Keys()
+	o.Twins = map[string]bool{twin.ID: true}
+	if found := o.check(); len(found) > 0 {
+		t.Fatalf("a twin breaks %v", found)
+	}
+}

@@ -41,6 +41,9 @@ type seedRun struct {
 	tf       *acctest.CLI
 
 	ids map[string]string // resource address to key ID, after the last step
+	// managed holds every key ID state ever held, and the console keys
+	// made for import: the keys the configuration owns or owned.
+	managed map[string]bool
 	// imported holds the resources this step imports, with the description
 	// their keys had; quietImports those the step before imported while
 	// changing nothing (see afterQuietImport).
@@ -59,9 +62,10 @@ func runSeed(t *testing.T, seed int64, pluginDir string) seedResult {
 	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, p.Emulator)
 	r := &seedRun{
 		t: t, plan: p, emu: emu, recorder: recorder,
-		tf:     acctest.NewCLI(t, pluginDir, endpoint),
-		ids:    map[string]string{},
-		result: seedResult{Seed: seed},
+		tf:      acctest.NewCLI(t, pluginDir, endpoint),
+		ids:     map[string]string{},
+		managed: map[string]bool{},
+		result:  seedResult{Seed: seed},
 	}
 	for _, name := range p.Bystanders {
 		r.bystanders = append(r.bystanders, emu.PutKey(name, "not managed by terraform"))
@@ -99,6 +103,9 @@ func (r *seedRun) runStep(s step) []violation {
 		}
 		if a.Kind == actConsoleKey || s.Window == actsBeforeApply {
 			r.act(a)
+		}
+		if a.Kind == actConsoleKey {
+			r.managed[r.ids[a.Addr]] = true
 		}
 	}
 	r.tf.WriteConfig(s.Config.hcl(r.ids))
@@ -260,12 +267,35 @@ func (r *seedRun) observe(s step, before, afterFaulty map[string]emulator.Key) [
 	r.ids = map[string]string{}
 	for _, in := range state {
 		r.ids[in.Addr] = in.Attrs["id"]
+		r.managed[in.Attrs["id"]] = true
 	}
+	o.Twins = r.twins(o.Server)
 	found := o.check()
+	// From now on the twins are bystanders: the colleague's, never to be
+	// touched.
+	for _, k := range o.Server {
+		if o.Twins[k.ID] && !slices.ContainsFunc(r.bystanders, func(b emulator.Key) bool { return b.ID == k.ID }) {
+			r.bystanders = append(r.bystanders, k)
+		}
+	}
 	if len(found) > 0 {
 		r.t.Logf("seed %d step %d: %s", r.plan.Seed, s.Number, o)
 	}
 	return found
+}
+
+// twins returns the keys the colleague made that the configuration never
+// owned: the bystanders, and those FaultTwin made, named like ours while
+// our create was in flight.
+func (r *seedRun) twins(server []emulator.Key) map[string]bool {
+	twins := map[string]bool{}
+	colleague := emulator.Modifier(acctest.OtherAccessKey)
+	for _, k := range server {
+		if k.Modifier == colleague && !r.managed[k.ID] {
+			twins[k.ID] = true
+		}
+	}
+	return twins
 }
 
 // newLog returns what the trace log gained since the last call.
