@@ -24,8 +24,12 @@ export NCLOUD_ACCESS_KEY="demo-access-key"
 NCLOUD_SECRET_KEY="demo-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 export NCLOUD_SECRET_KEY
 
-step "Starting the NCP API Gateway emulator on a free loopback port"
-"$bin/ncp-apigw-emulator" -listen 127.0.0.1:0 -addr-file "$work/addr" \
+# A product the web key subscribes to: it needs no approval.
+product='[{"productId":"demoprod01","productName":"quickstart-weather","subscriptionCode":"PUBLIC","apis":[{"apiName":"forecast","stages":[{"stageName":"v1"}]}]}]'
+export TF_VAR_product_id=demoprod01
+
+step "Starting the NCP API Gateway emulator on a free loopback port, with one product"
+"$bin/ncp-apigw-emulator" -listen 127.0.0.1:0 -addr-file "$work/addr" -products "$product" \
 	-access-key "$NCLOUD_ACCESS_KEY" -secret-key "$NCLOUD_SECRET_KEY" >"$work/emulator.log" 2>&1 &
 emulator_pid=$!
 for _ in $(seq 100); do
@@ -56,12 +60,16 @@ step "terraform init"
 terraform init -input=false -no-color >/dev/null 2>&1 || true # providers come from bin/; nothing to download
 echo "using the provider from $bin"
 
-step "terraform apply: three keys, one of them disabled"
+step "terraform apply: three keys, one of them disabled, and the web key subscribed to a product"
 tf apply -auto-approve -input=false | tail -n 12
 
 step "The keys, as Terraform sees them (key values redacted)"
 tf state show 'ncp_apigw_api_key.web'
 tf output keys
+
+step "The web key's subscription"
+tf state show 'ncp_apigw_api_key_subscription.web[0]'
+tf output web_subscriptions
 
 step "Rotate the web key's primary key in place"
 tf apply -auto-approve -input=false -var rotation=second | grep -E 'will be updated|primary_key|Apply complete' || true
@@ -73,7 +81,8 @@ step "terraform destroy"
 tf destroy -auto-approve -input=false -var rotation=second | tail -n 2
 
 left=$(curl -sf "$base_url/_emulator/keys" | grep -o '"total":[0-9]*' | cut -d: -f2 || echo "?")
-echo "keys left in the emulator: $left"
-[ "$left" = "0" ]
+subscriptions=$(curl -sf "$base_url/_emulator/subscriptions" | grep -o '"total":[0-9]*' | cut -d: -f2 || echo "?")
+echo "keys left in the emulator: $left; subscriptions: $subscriptions"
+[ "$left" = "0" ] && [ "$subscriptions" = "0" ]
 
-step "Done: created, listed, rotated and destroyed without an NCP account"
+step "Done: created, subscribed, listed, rotated and destroyed without an NCP account"

@@ -9,9 +9,9 @@
 // Flags choose the accounts (-access-key, -other-access-key; their secrets
 // best from the environment), how NCP answers where its docs are ambiguous
 // (-wrapped-get, -not-found-status, -numeric-error-codes, -exact-name-filter,
-// -delete-answer) and the faults it injects (-faults with a JSON document,
-// or the convenience flags such as -error-rate and -latency). Run it with -h
-// for the list.
+// -delete-answer), the products keys may subscribe to (-products) and the
+// faults it injects (-faults with a JSON document, or the convenience flags
+// such as -error-rate and -latency). Run it with -h for the list.
 package main
 
 import (
@@ -58,6 +58,7 @@ type options struct {
 	addrFile string
 	config   emulator.Config
 	faults   emulator.Faults
+	products []emulator.Product
 }
 
 // parseOptions reads the flags, writing their usage to usage on -h or an
@@ -73,7 +74,7 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (o
 	var (
 		o                             options
 		flagged                       emulator.Faults
-		faultsDoc                     string
+		faultsDoc, productsDoc        string
 		errorRate                     float64
 		errorStatus                   int
 		errorRoute                    string
@@ -96,11 +97,12 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (o
 	fs.BoolVar(&o.config.ExactNameFilter, "exact-name-filter", false, "the list's apiKeyName filter matches exactly instead of as a substring")
 	fs.StringVar(&deleteAnswer, "delete-answer", string(emulator.DeleteNoContent), fmt.Sprintf("how a delete answers: %s (no body), %s ({}) or %s (empty body)", emulator.DeleteNoContent, emulator.DeleteEmptyObject, emulator.DeleteEmptyBody))
 	fs.StringVar(&faultsDoc, "faults", "", "fault configuration as JSON (as PUT /_emulator/faults takes), or @path of a file holding it")
+	fs.StringVar(&productsDoc, "products", "", "products keys may subscribe to: a JSON array of products as POST /_emulator/products takes them, or @path of a file holding one")
 	fs.DurationVar(&flagged.Latency, "latency", 0, "latency added to every API request")
 	fs.DurationVar(&flagged.LatencyJitter, "latency-jitter", 0, "plus a uniform random latency up to this")
 	fs.Float64Var(&errorRate, "error-rate", 0, "probability 0..1 that a request fails with -error-status")
 	fs.IntVar(&errorStatus, "error-status", http.StatusServiceUnavailable, "status of -error-rate failures")
-	fs.StringVar(&errorRoute, "error-route", "all", "route -error-rate applies to: all, create, get, list, edit, regenerate or delete")
+	fs.StringVar(&errorRoute, "error-route", "all", "route -error-rate applies to: all, create, get, list, edit, regenerate, delete, subscribe, unsubscribe, key-products, subscription-detail, approval or product-keys")
 	fs.Float64Var(&flagged.RateLimit, "rate-limit", 0, "requests per second per access key; 0 is unlimited")
 	fs.IntVar(&flagged.RateBurst, "rate-burst", 0, "rate-limit bucket size; 0 is max(1, ceil(rate-limit))")
 	fs.Float64Var(&dropCreateRate, "drop-create-rate", 0, "probability 0..1 that a create is committed and its connection dropped")
@@ -130,11 +132,14 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (o
 	}
 
 	if faultsDoc != "" {
-		f, err := readFaults(faultsDoc)
-		if err != nil {
+		if err := readJSONFlag("-faults", faultsDoc, &o.faults); err != nil {
 			return options{}, err
 		}
-		o.faults = f
+	}
+	if productsDoc != "" {
+		if err := readJSONFlag("-products", productsDoc, &o.products); err != nil {
+			return options{}, err
+		}
 	}
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
@@ -169,21 +174,20 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (o
 	return o, nil
 }
 
-// readFaults parses a -faults value: a JSON document, or @path of a file
-// holding one.
-func readFaults(value string) (emulator.Faults, error) {
+// readJSONFlag parses the value of the flag name into v: a JSON document,
+// or @path of a file holding one.
+func readJSONFlag(name, value string, v any) error {
 	data := []byte(value)
 	if path, ok := strings.CutPrefix(value, "@"); ok {
 		var err error
 		if data, err = os.ReadFile(path); err != nil {
-			return emulator.Faults{}, fmt.Errorf("-faults: %w", err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	var f emulator.Faults
-	if err := json.Unmarshal(data, &f); err != nil {
-		return emulator.Faults{}, fmt.Errorf("-faults: %w", err)
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
 	}
-	return f, nil
+	return nil
 }
 
 // run serves until ctx is done, then shuts down gracefully. It writes only
@@ -195,6 +199,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	emu := emulator.New(o.config)
 	emu.SetFaults(o.faults)
+	for _, p := range o.products {
+		if _, err := emu.PutProduct(p); err != nil {
+			return fmt.Errorf("-products: %w", err)
+		}
+	}
 
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {

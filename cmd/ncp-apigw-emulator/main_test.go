@@ -222,3 +222,55 @@ func TestFaultsFlag(t *testing.T) {
 		t.Errorf("-faults with convenience flags: %+v, %v; want %+v", o.faults, err, want)
 	}
 }
+
+func TestProductsFlag(t *testing.T) {
+	creds := env(map[string]string{envAccessKey: "AK", envSecretKey: "SK"})
+	const doc = `[{"productId":"weather001","productName":"weather","subscriptionCode":"PROTECTED","apis":[{"apiName":"forecast","stages":[{"stageName":"v1"}]}]},{"productName":"maps"}]`
+	path := filepath.Join(t.TempDir(), "products.json")
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, value := range []string{doc, "@" + path} {
+		o, err := parseOptions([]string{"-products", value}, creds, io.Discard)
+		if err != nil || len(o.products) != 2 || o.products[0].ID != "weather001" || o.products[0].APIs[0].Stages[0].Name != "v1" {
+			t.Errorf("-products %.20s: %+v, %v", value, o.products, err)
+		}
+	}
+	for _, bad := range []string{`{"productName":"not an array"}`, `[`, "@" + filepath.Join(t.TempDir(), "missing.json")} {
+		if _, err := parseOptions([]string{"-products", bad}, creds, io.Discard); err == nil || !strings.Contains(err.Error(), "-products") {
+			t.Errorf("-products %q: %v, want an error naming the flag", bad, err)
+		}
+	}
+
+	// run seeds them, and refuses products the emulator refuses.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, stdout := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-access-key", "AK", "-products", "@" + path}, stdout, io.Discard, creds)
+		stdout.Close()
+	}()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the first line: %v (run: %v)", err, <-done)
+	}
+	base := strings.TrimPrefix(strings.TrimSpace(line), "listening on ")
+	resp, err := http.Get(base + "/_emulator/products")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `"productId":"weather001"`) || !strings.Contains(string(body), `"total":2`) {
+		t.Fatalf("seeded products: %s", body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	err = run(context.Background(), []string{"-access-key", "AK", "-products", `[{"productId":"twice00001","productName":"a"},{"productId":"twice00001","productName":"b"}]`}, io.Discard, io.Discard, creds)
+	if err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("duplicate product IDs: %v", err)
+	}
+}

@@ -20,6 +20,12 @@ variable "rotation" {
   description = "Change it to regenerate the web key's primary key in place."
 }
 
+variable "product_id" {
+  type        = string
+  default     = null
+  description = "A product to subscribe the web key to; null subscribes it to none."
+}
+
 provider "ncp" {
   endpoint = var.endpoint
 }
@@ -36,6 +42,12 @@ resource "ncp_apigw_api_key" "partners" {
   enabled  = each.key == "acme"
 }
 
+resource "ncp_apigw_api_key_subscription" "web" {
+  count      = var.product_id == null ? 0 : 1
+  api_key_id = ncp_apigw_api_key.web.id
+  product_id = var.product_id
+}
+
 data "ncp_apigw_api_keys" "quickstart" {
   name_regex = "^quickstart-"
   depends_on = [ncp_apigw_api_key.web, ncp_apigw_api_key.partners]
@@ -48,4 +60,8 @@ output "keys" {
 output "web_primary_key" {
   value     = ncp_apigw_api_key.web.primary_key
   sensitive = true
+}
+
+output "web_subscriptions" {
+  value = { for s in ncp_apigw_api_key_subscription.web : s.product_name => s.status }
 }

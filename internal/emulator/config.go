@@ -7,8 +7,9 @@ import (
 )
 
 const (
-	defaultMaxPageSize = 100
-	defaultDomainCode  = "PUB"
+	defaultMaxPageSize             = 100
+	defaultMaxSubscriptionPageSize = 20
+	defaultDomainCode              = "PUB"
 )
 
 // Config sets up an Emulator. The zero value of each switch is the
@@ -46,6 +47,59 @@ type Config struct {
 	ExactNameFilter bool
 	// DeleteAnswer is how a successful delete answers; default DeleteNoContent.
 	DeleteAnswer DeleteAnswer
+
+	SubscriptionSwitches
+}
+
+// SubscriptionSwitches play the alternatives where NCP's pages on products
+// and subscriptions are silent; each zero value is the harder behaviour
+// (contributing/ncp-api-subscriptions.md lists them with their reasons).
+type SubscriptionSwitches struct {
+	// MaxSubscriptionPageSize caps the pages of a key's products, of a
+	// subscription's stages and of a product's keys, whatever `limit`
+	// asks; default 20, below what clients ask.
+	MaxSubscriptionPageSize int
+	// SubscriptionAnswer is how subscribe, unsubscribe and the publisher's
+	// approval answer success: by default DeleteEmptyBody (200 with an
+	// empty body labelled JSON); DeleteNoContent or DeleteEmptyObject.
+	SubscriptionAnswer DeleteAnswer
+	// SubscriptionLag hides a subscription made through the API from its
+	// key's products for this many reads of them, as an eventually
+	// consistent API would.
+	SubscriptionLag int
+	// IdempotentSubscribe answers a subscribe of a key already subscribed
+	// to the product with success, changing nothing, rather than 400 code
+	// 100 "already subscribed".
+	IdempotentSubscribe bool
+	// NotSubscribedStatus answers an unsubscribe of a key that is not
+	// subscribed to the product: 404 code 300 (default), 400 code 100
+	// saying it is not subscribed, or 200, changing nothing.
+	NotSubscribedStatus int
+	// RefuseUnsubscribePending refuses, with 400 code 100, to unsubscribe
+	// a subscription that is not ACCEPTED.
+	RefuseUnsubscribePending bool
+	// DropRejected removes a subscription the publisher rejects (REJECTED
+	// or DENY), rather than keeping it listed with that status.
+	DropRejected bool
+	// RefuseDeleteSubscribedKey refuses, with 400 code 100, to delete a
+	// key through the API while it has subscriptions, rather than removing
+	// them with it.
+	RefuseDeleteSubscribedKey bool
+	// AllowUnpublished lets keys subscribe to unpublished products.
+	AllowUnpublished bool
+	// LenientApproval accepts the publisher's approval on a PUBLIC product,
+	// or for a key with no subscription, changing nothing, rather than
+	// answering 400 code 100 and 404 code 300.
+	LenientApproval bool
+	// RefuseReapproval refuses, with 400 code 100, to accept a
+	// subscription the publisher rejected.
+	RefuseReapproval bool
+	// AutoAcceptOwnProducts accepts at once a key's subscription to a
+	// product of its own tenant, even one that requires approval.
+	AutoAcceptOwnProducts bool
+	// OmitSelfProduct leaves isSelfProduct out of a key's products, as
+	// NCP's own API specification does.
+	OmitSelfProduct bool
 }
 
 // DeleteAnswer is how a successful delete answers, which NCP does not document.
@@ -73,10 +127,31 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("NotFoundStatus %d is neither 404 nor 400", c.NotFoundStatus)
 	}
-	switch c.DeleteAnswer {
+	if err := c.DeleteAnswer.validate("DeleteAnswer"); err != nil {
+		return err
+	}
+	return c.validateSwitches()
+}
+
+func (a DeleteAnswer) validate(field string) error {
+	switch a {
 	case "", DeleteNoContent, DeleteEmptyObject, DeleteEmptyBody:
+		return nil
+	}
+	return fmt.Errorf("%s %q is none of %q, %q, %q", field, a, DeleteNoContent, DeleteEmptyObject, DeleteEmptyBody)
+}
+
+func (s SubscriptionSwitches) validateSwitches() error {
+	if err := s.SubscriptionAnswer.validate("SubscriptionAnswer"); err != nil {
+		return err
+	}
+	switch s.NotSubscribedStatus {
+	case 0, http.StatusNotFound, http.StatusBadRequest, http.StatusOK:
 	default:
-		return fmt.Errorf("DeleteAnswer %q is none of %q, %q, %q", c.DeleteAnswer, DeleteNoContent, DeleteEmptyObject, DeleteEmptyBody)
+		return fmt.Errorf("NotSubscribedStatus %d is none of 404, 400, 200", s.NotSubscribedStatus)
+	}
+	if s.MaxSubscriptionPageSize < 0 || s.SubscriptionLag < 0 {
+		return errors.New("MaxSubscriptionPageSize and SubscriptionLag must not be negative")
 	}
 	return nil
 }
@@ -100,6 +175,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.DeleteAnswer == "" {
 		c.DeleteAnswer = DeleteNoContent
+	}
+	if c.MaxSubscriptionPageSize == 0 {
+		c.MaxSubscriptionPageSize = defaultMaxSubscriptionPageSize
+	}
+	if c.SubscriptionAnswer == "" {
+		c.SubscriptionAnswer = DeleteEmptyBody
+	}
+	if c.NotSubscribedStatus == 0 {
+		c.NotSubscribedStatus = http.StatusNotFound
 	}
 	return c
 }

@@ -31,6 +31,9 @@ func TestConfigValidate(t *testing.T) {
 		{Config{AccessKey: "AK", SecretKey: "SK", OtherAccessKey: "AK"}, "OtherAccessKey must differ"},
 		{Config{AccessKey: "AK", SecretKey: "SK", NotFoundStatus: 410}, "NotFoundStatus 410"},
 		{Config{AccessKey: "AK", SecretKey: "SK", DeleteAnswer: "202"}, `DeleteAnswer "202"`},
+		{Config{AccessKey: "AK", SecretKey: "SK", SubscriptionSwitches: SubscriptionSwitches{SubscriptionAnswer: "201"}}, `SubscriptionAnswer "201"`},
+		{Config{AccessKey: "AK", SecretKey: "SK", SubscriptionSwitches: SubscriptionSwitches{NotSubscribedStatus: 409}}, "NotSubscribedStatus 409"},
+		{Config{AccessKey: "AK", SecretKey: "SK", SubscriptionSwitches: SubscriptionSwitches{SubscriptionLag: -1}}, "must not be negative"},
 	} {
 		err := tc.cfg.Validate()
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -50,6 +53,7 @@ func TestConfigValidate(t *testing.T) {
 		{AccessKey: "AK", SecretKey: "SK", OtherAccessKey: "AK2", OtherSecretKey: "SK2", NotFoundStatus: 404, DeleteAnswer: DeleteNoContent},
 		{AccessKey: "AK", SecretKey: "SK", NotFoundStatus: 400, DeleteAnswer: DeleteEmptyObject},
 		{AccessKey: "AK", SecretKey: "SK", DeleteAnswer: DeleteEmptyBody},
+		{AccessKey: "AK", SecretKey: "SK", SubscriptionSwitches: SubscriptionSwitches{SubscriptionAnswer: DeleteNoContent, NotSubscribedStatus: 200, MaxSubscriptionPageSize: 5, SubscriptionLag: 3}},
 	} {
 		if err := cfg.Validate(); err != nil {
 			t.Errorf("%+v: %v", cfg, err)

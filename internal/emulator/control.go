@@ -39,6 +39,7 @@ func (e *Emulator) controlMux() *http.ServeMux {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("POST /_emulator/keys/{id}/regenerate", e.regenerateKey)
+	e.handleSubscriptionControl(mux)
 	mux.HandleFunc("GET /_emulator/accounts", func(w http.ResponseWriter, r *http.Request) {
 		writeControlJSON(w, accounts{
 			AccessKey:      e.main.accessKey,

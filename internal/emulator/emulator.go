@@ -1,6 +1,7 @@
 // Package emulator is an in-memory stand-in for the API-key API of NAVER Cloud
-// Platform's API Gateway (/api/v1/api-keys). It follows the documented wire
-// format and signature v2 authentication, and knows nothing of Terraform.
+// Platform's API Gateway (/api/v1/api-keys), with the subscriptions of keys
+// to products. It follows the documented wire format and signature v2
+// authentication, and knows nothing of Terraform.
 //
 // It plays the harsher world a real client meets, so that a client can be
 // tested against it without an NCP account:
@@ -17,9 +18,16 @@
 //   - throttling per access key, latency, and a server clock apart from the
 //     host's (Faults.ClockOffset). NCP's own answers carry the server clock in
 //     Date; a proxy's answers carry the host's;
-//   - where the docs are ambiguous, the harder reading by default and a switch
-//     for each alternative (Config.WrappedGet, NotFoundStatus,
-//     NumericErrorCodes, ExactNameFilter, DeleteAnswer).
+//   - products (seeded with PutProduct, as NCP's API to create them is not
+//     emulated) that keys subscribe to, at once or awaiting the publisher's
+//     approval; the other account unsubscribes keys and approves or rejects
+//     them out of band (Subscribe, Unsubscribe, SetSubscriptionStatus and
+//     the /_emulator/keys/{id}/subscriptions endpoints); lists capped at a
+//     page size below what clients ask;
+//   - where the docs are ambiguous or silent, the harder reading by default
+//     and a switch for each alternative (Config.WrappedGet, NotFoundStatus,
+//     NumericErrorCodes, ExactNameFilter, DeleteAnswer, and the
+//     SubscriptionSwitches).
 //
 // Use it as an http.Handler, usually behind httptest.NewServer:
 //
@@ -72,6 +80,10 @@ type Emulator struct {
 	passed    []int                    // matching requests let through per entry, up to its After
 	limiters  map[string]*rate.Limiter // rate-limit buckets by access key
 	stats     Stats
+
+	products []*Product          // in the order they were put
+	catalog  map[string]*Product // the same products, by ID
+	subs     []*Subscription     // every key's subscriptions, in the order they were made
 }
 
 // New returns an Emulator with no keys and no faults. It panics if cfg does
@@ -95,6 +107,7 @@ func New(cfg Config) *Emulator {
 		issued:   map[string]bool{},
 		limiters: map[string]*rate.Limiter{},
 		stats:    newStats(),
+		catalog:  map[string]*Product{},
 	}
 	e.control = e.controlMux()
 	return e
@@ -165,18 +178,21 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	e.reply(rec, resp)
 }
 
-// target is where a request goes: a route and key ID or, when route is
-// empty, a path the API does not have (allow empty) or a method the path
-// does not have (allow listing those it has).
+// target is where a request goes: a route, key ID and product ID or, when
+// route is empty, a path the API does not have (allow empty) or a method the
+// path does not have (allow listing those it has).
 type target struct {
-	route Route
-	id    string
-	allow string
+	route   Route
+	id      string
+	product string
+	allow   string
 }
 
-// resolve maps a method and a path below BasePath to a target. The
-// subscription endpoints of the real API are not emulated and answer 404.
+// resolve maps a method and a path below BasePath to a target.
 func resolve(method, path string) target {
+	if t, ok := resolveSubscription(method, path); ok {
+		return t
+	}
 	const collection = "/api-keys"
 	if path == collection {
 		switch method {

@@ -34,7 +34,7 @@ func TestClockOffsetShiftsTheWindowAndDate(t *testing.T) {
 func TestUnknownPathsAndMethods(t *testing.T) {
 	_, c := newAPI(t, Config{})
 	c.expectError(http.StatusNotFound, "300", "GET", "/api/v1/nothing", "")
-	c.expectError(http.StatusNotFound, "300", "GET", "/api/v1/api-keys/a/subscription-detail", "")
+	c.expectError(http.StatusNotFound, "300", "GET", "/api/v1/api-keys/a/stages", "")
 	c.expectError(http.StatusNotFound, "300", "GET", "/api/v1", "")
 
 	_, _, header := c.do("PATCH", "/api/v1/api-keys", "{}")

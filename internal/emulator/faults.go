@@ -153,7 +153,8 @@ func (f Faults) Validate() error {
 
 func (f Fault) validate() error {
 	switch f.Route {
-	case "", RouteCreate, RouteGet, RouteList, RouteEdit, RouteRegenerate, RouteDelete:
+	case "", RouteCreate, RouteGet, RouteList, RouteEdit, RouteRegenerate, RouteDelete,
+		RouteSubscribe, RouteUnsubscribe, RouteKeyProducts, RouteSubscriptionDetail, RouteApproval, RouteProductKeys:
 	default:
 		return fmt.Errorf("unknown route %q", f.Route)
 	}

@@ -53,6 +53,12 @@ func TestFaultsValidate(t *testing.T) {
 		{Kind: FaultReplace, Status: 200, ContentType: "text/html", Body: "<html></html>"},
 		{Kind: FaultLate, Delay: time.Second},
 		{Kind: FaultLate},
+		{Route: RouteSubscribe, Kind: FaultDrop},
+		{Route: RouteUnsubscribe, Kind: FaultReset},
+		{Route: RouteKeyProducts, Kind: FaultHTML},
+		{Route: RouteSubscriptionDetail, Kind: FaultTruncated},
+		{Route: RouteApproval, Kind: FaultLate},
+		{Route: RouteProductKeys, Kind: FaultError},
 	}}
 	if err := valid.Validate(); err != nil {
 		t.Errorf("a valid configuration failed: %v", err)

@@ -244,3 +244,65 @@ func wantDate(t *testing.T, header http.Header, offset time.Duration) {
 		t.Fatalf("Date %v is %v from the host clock plus %v", date, skew, offset)
 	}
 }
+
+// putProduct seeds a product of the emulator's own tenant with one API of
+// two stages, failing the test if it cannot.
+func putProduct(t *testing.T, emu *Emulator, code string) Product {
+	t.Helper()
+	p, err := emu.PutProduct(Product{
+		Name:             "weather " + code,
+		SubscriptionCode: code,
+		APIs: []ProductAPI{{Name: "forecast", Stages: []Stage{
+			{Name: "v1", UsagePlanID: "plan000001", UsagePlanName: "basic"},
+			{Name: "v2"},
+		}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// wireKeyProduct is one of a key's products as a client reads it.
+type wireKeyProduct struct {
+	ProductID     string `json:"productId"`
+	ProductName   string `json:"productName"`
+	PublisherID   string `json:"publisherId"`
+	Status        string `json:"status"`
+	RegTime       string `json:"regTime"`
+	IsSelfProduct *bool  `json:"isSelfProduct"`
+}
+
+type wireKeyProductPage struct {
+	Products []wireKeyProduct `json:"apiKeyRelateProductDtos"`
+	Total    int              `json:"total"`
+}
+
+// keyProducts reads one page of a key's products; query is "" or "?...".
+func (c *client) keyProducts(keyID, query string) wireKeyProductPage {
+	c.t.Helper()
+	return decode[wireKeyProductPage](c.t, c.expect(http.StatusOK, "GET", "/api/v1/api-keys/"+keyID+"/products"+query, ""))
+}
+
+// statuses maps each product of the first page of a key's products to its
+// status.
+func (c *client) statuses(keyID string) map[string]string {
+	c.t.Helper()
+	out := map[string]string{}
+	for _, p := range c.keyProducts(keyID, "?limit=100").Products {
+		out[p.ProductID] = p.Status
+	}
+	return out
+}
+
+// subscribe subscribes a key through the API, expecting success.
+func (c *client) subscribe(keyID, productID string) {
+	c.t.Helper()
+	c.expect(http.StatusOK, "POST", "/api/v1/api-keys/"+keyID+"/subscribe", fmt.Sprintf(`{"productId":%q}`, productID))
+}
+
+// approval sends the publisher's decision through the API, expecting success.
+func (c *client) approval(productID, keyID, status string) {
+	c.t.Helper()
+	c.expect(http.StatusOK, "PATCH", "/api/v1/products/"+productID+"/api-keys/"+keyID, fmt.Sprintf(`{"status":%q}`, status))
+}

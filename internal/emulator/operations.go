@@ -34,8 +34,10 @@ func (e *Emulator) do(t target, query url.Values, body []byte, who account) resp
 		return e.edit(body, t.id, who)
 	case RouteRegenerate:
 		return e.regenerate(body, t.id, who)
-	default: // RouteDelete; resolve makes no other route
+	case RouteDelete:
 		return e.delete(t.id)
+	default: // the routes of products and subscriptions; resolve makes no other
+		return e.doSubscription(t, query, body)
 	}
 }
 
@@ -197,11 +199,21 @@ func (e *Emulator) regenerate(body []byte, id string, who account) response {
 }
 
 // delete answers as Config.DeleteAnswer says: by default 204 with no body.
+// With Config.RefuseDeleteSubscribedKey, a key with subscriptions stays.
 func (e *Emulator) delete(id string) response {
+	if e.cfg.RefuseDeleteSubscribedKey && e.hasSubscriptions(id) {
+		return e.fail(badRequest(errors.New("the API key is subscribed to products: unsubscribe it first")))
+	}
 	if !e.DeleteKey(id) {
 		return e.keyNotFound()
 	}
-	switch e.cfg.DeleteAnswer {
+	return emptyAnswer(e.cfg.DeleteAnswer)
+}
+
+// emptyAnswer is a success without content, in one of the shapes NCP may
+// use where it documents none.
+func emptyAnswer(a DeleteAnswer) response {
+	switch a {
 	case DeleteEmptyObject:
 		return response{status: http.StatusOK, contentType: "application/json", body: []byte("{}")}
 	case DeleteEmptyBody:

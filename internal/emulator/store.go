@@ -144,7 +144,7 @@ func (e *Emulator) regenerateAs(who account, id, keyType string) (Key, bool) {
 	})
 }
 
-// DeleteKey removes a key out of band.
+// DeleteKey removes a key out of band, and its subscriptions with it.
 func (e *Emulator) DeleteKey(id string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -153,5 +153,6 @@ func (e *Emulator) DeleteKey(id string) bool {
 	}
 	delete(e.byID, id)
 	e.keys = slices.DeleteFunc(e.keys, func(k *Key) bool { return k.ID == id })
+	e.subs = slices.DeleteFunc(e.subs, func(s *Subscription) bool { return s.APIKeyID == id })
 	return true
 }

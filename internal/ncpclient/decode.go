@@ -62,8 +62,8 @@ func decodePage(body []byte) (*APIKeyPage, error) {
 	return &p.APIKeyPage, nil
 }
 
-// decodeDeleted checks the answer of a delete, whose body is not
-// documented: none, or any JSON, means done. Anything else, such as a
+// decodeDeleted checks the answer of a delete, or of a write of
+// subscriptions, whose body is not documented: none, or any JSON, means done. Anything else, such as a
 // proxy's HTML page or cut-off JSON, did not come from the API, which may
 // never have seen the request; the delete is then retried, and a retry of a
 // delete that did happen finds the key gone.

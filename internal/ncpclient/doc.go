@@ -1,5 +1,6 @@
 // Package ncpclient is a client for the API-key API of NAVER Cloud Platform's
-// API Gateway. It signs requests (signature v2) on the server's clock,
+// API Gateway, and for the subscriptions of keys to products. It signs
+// requests (signature v2) on the server's clock,
 // retries what is safe to retry, paces requests with an adaptive rate limiter
 // shared across clients, and reconciles creates whose answer was lost so that
 // a retry never leaves a second key behind.
@@ -59,4 +60,18 @@
 // in this one) creating a key of the same name with the same credentials
 // while a create's answer is lost cannot be told apart from the lost key,
 // and may be adopted. Give keys names unique to their configuration.
+//
+// # Subscriptions
+//
+// NCP documents no answer for subscribe, unsubscribe or the publisher's
+// approval, and no status besides ACCEPTED on the key's side; see
+// contributing/ncp-api-subscriptions.md. The client reads none of those
+// answers (any 2xx with an empty or JSON body is success) and takes
+// statuses as they come. A subscribe is repeated only after a read of the
+// key's products shows that a lost attempt did not take effect, since NCP
+// refuses a second subscribe; unsubscribe and approval are repeated freely,
+// as repeating them changes nothing. Lists of products, stages and a
+// product's keys are paged like the keys' list, whatever page size the
+// server caps them at. The publisher's list of a product's keys carries the
+// subscribers' key values: only IDs and statuses are decoded from it.
 package ncpclient

@@ -61,7 +61,7 @@ func (p *ncpProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 
 func (p *ncpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The `ncp` provider manages [NAVER Cloud Platform](https://www.ncloud.com) API Gateway API keys.",
+		MarkdownDescription: "The `ncp` provider manages [NAVER Cloud Platform](https://www.ncloud.com) API Gateway API keys and their subscriptions to products.",
 		Attributes: map[string]schema.Attribute{
 			"access_key": schema.StringAttribute{
 				MarkdownDescription: "NCP access key ID. Defaults to `NCLOUD_ACCESS_KEY`, then `NCLOUD_ACCESS_KEY_ID`, then `ncloud_access_key_id` in `~/.ncloud/configure`.",
@@ -144,6 +144,8 @@ func (p *ncpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 func (p *ncpProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newAPIKeyResource,
+		newAPIKeySubscriptionResource,
+		newProductAPIKeyApprovalResource,
 	}
 }
 
@@ -151,6 +153,7 @@ func (p *ncpProvider) DataSources(context.Context) []func() datasource.DataSourc
 	return []func() datasource.DataSource{
 		newAPIKeyDataSource,
 		newAPIKeysDataSource,
+		newAPIKeyProductsDataSource,
 	}
 }
 

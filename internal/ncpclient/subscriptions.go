@@ -1,0 +1,375 @@
+package ncpclient
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// The statuses of a key's subscription to a product. NCP lists them only on
+// its page of a product's keys, and other values may come: only
+// SubscriptionAccepted lets the key call the product's stages.
+const (
+	SubscriptionRequested = "REQUEST" // awaiting the publisher's approval
+	SubscriptionAccepted  = "ACCEPTED"
+	SubscriptionRejected  = "REJECTED"
+	SubscriptionDenied    = "DENY"
+	SubscriptionBlocked   = "BLOCKED_REQUEST"
+)
+
+var errEmptyProductID = errors.New("the product ID is empty")
+
+// KeyProduct is one of the products an API key is associated with, and the
+// status of the key's subscription to it.
+type KeyProduct struct {
+	ProductID          string
+	ProductName        string
+	ProductDescription string
+	PublisherID        string
+	Status             string
+	// RegTime and ModTime are as the API wrote them: NCP's pages show two
+	// formats.
+	RegTime string
+	ModTime string
+	// SelfProduct reports whether the key's own tenant publishes the
+	// product; nil when the API leaves it out, as NCP's specification does.
+	SelfProduct *bool
+}
+
+// SubscribedStage is a stage of an API that a subscribed key may call, and
+// the usage plan that applies to the key there.
+type SubscribedStage struct {
+	APIID         string `json:"apiId"`
+	APIName       string `json:"apiName"`
+	StageID       string `json:"stageId"`
+	StageName     string `json:"stageName"`
+	UsagePlanID   string `json:"usagePlanId"`
+	UsagePlanName string `json:"usagePlanName"`
+}
+
+// Subscribe subscribes a key to a product. The answer, which NCP does not
+// document, is not read: any 2xx with an empty or JSON body is success.
+//
+// The API has no idempotency token, and a second subscribe is refused, so
+// a subscribe is never repeated blindly: when an attempt's outcome is
+// unknown (the connection failed after the request was written, a gateway
+// error, a body that is not JSON, a timeout), the key's products are read
+// first, and a listed product, whatever its status, means the attempt took
+// effect. A refusal (HTTP 400 or 409) is checked the same way: after an
+// uncertain attempt it is the echo of that attempt, and otherwise an
+// *AlreadySubscribedError when the product is listed.
+func (c *Client) Subscribe(ctx context.Context, keyID, productID string) error {
+	body, err := subscriptionBody(keyID, productID)
+	if err != nil {
+		return err
+	}
+	uncertain := false
+	err = c.do(ctx, &call{
+		method: http.MethodPost,
+		url:    c.target(nil, apiKeysPath, keyID, "subscribe"),
+		body:   body,
+		decode: decodeDeleted,
+		onAmbiguous: func(ctx context.Context, _ time.Time, cause error) (bool, error) {
+			uncertain = true
+			ctx, cancel := withGrace(ctx, reconcileGrace)
+			defer cancel()
+			p, err := c.KeyProduct(ctx, keyID, productID)
+			if err != nil {
+				return false, &AmbiguousSubscribeError{APIKeyID: keyID, ProductID: productID, Cause: cause, Err: err}
+			}
+			c.debug(ctx, "NCP API lost subscribe checked", map[string]any{"api_key_id": keyID, "product_id": productID, "subscribed": p != nil})
+			return p != nil, nil
+		},
+	})
+	if !refusedByNCP(err) {
+		return err
+	}
+	p, lookErr := c.KeyProduct(ctx, keyID, productID)
+	switch {
+	case lookErr != nil || p == nil:
+		return err
+	case uncertain:
+		return nil
+	}
+	return &AlreadySubscribedError{APIKeyID: keyID, ProductID: productID, Status: p.Status, Err: err}
+}
+
+// Unsubscribe removes a key's subscription to a product, whatever its
+// status. A subscription that is gone is not an error: NCP's 404 envelope
+// (the key, the product or the subscription is missing) means done, and
+// after any other refusal from NCP (HTTP 4xx) one read of the key's
+// products tells whether the product is still listed.
+func (c *Client) Unsubscribe(ctx context.Context, keyID, productID string) error {
+	body, err := subscriptionBody(keyID, productID)
+	if err != nil {
+		return err
+	}
+	err = c.do(ctx, &call{
+		method: http.MethodPost,
+		url:    c.target(nil, apiKeysPath, keyID, "unsubscribe"),
+		body:   body,
+		decode: decodeDeleted,
+	})
+	var apiErr *Error
+	switch {
+	case err == nil || IsNotFound(err):
+		return nil
+	case !errors.As(err, &apiErr) || !apiErr.fromNCP() || apiErr.StatusCode < 400 || apiErr.StatusCode >= 500 || IsAuth(err) || IsThrottled(err):
+		return err
+	}
+	p, lookErr := c.KeyProduct(ctx, keyID, productID)
+	if (lookErr == nil && p == nil) || IsNotFound(lookErr) {
+		return nil
+	}
+	return err
+}
+
+// refusedByNCP reports whether err is NCP refusing a request as a bad one
+// (HTTP 400 or 409), as it refuses a second subscribe; a failed check of a
+// lost subscribe is not.
+func refusedByNCP(err error) bool {
+	var apiErr *Error
+	var ambiguous *AmbiguousSubscribeError
+	return err != nil && !errors.As(err, &ambiguous) && errors.As(err, &apiErr) && apiErr.fromNCP() &&
+		(apiErr.StatusCode == http.StatusBadRequest || apiErr.StatusCode == http.StatusConflict)
+}
+
+func subscriptionBody(keyID, productID string) ([]byte, error) {
+	switch {
+	case keyID == "":
+		return nil, errEmptyID
+	case productID == "":
+		return nil, errEmptyProductID
+	}
+	return json.Marshal(struct {
+		ProductID string `json:"productId"`
+	}{productID})
+}
+
+// KeyProducts reads every product a key is associated with, whatever the
+// status, paging as ListAllAPIKeys does.
+func (c *Client) KeyProducts(ctx context.Context, keyID string) ([]KeyProduct, error) {
+	return c.keyProducts(ctx, keyID, "")
+}
+
+// KeyProduct finds one product among a key's products, reading pages until
+// it is found; nil means the key is not associated with it. A key that does
+// not exist is an error for which IsNotFound holds.
+func (c *Client) KeyProduct(ctx context.Context, keyID, productID string) (*KeyProduct, error) {
+	if productID == "" {
+		return nil, errEmptyProductID
+	}
+	products, err := c.keyProducts(ctx, keyID, productID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range products {
+		if products[i].ProductID == productID {
+			return &products[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// keyProducts reads a key's products, stopping at the page that lists
+// productID when it is not empty.
+func (c *Client) keyProducts(ctx context.Context, keyID, productID string) ([]KeyProduct, error) {
+	if keyID == "" {
+		return nil, errEmptyID
+	}
+	readPage := func(offset int64) ([]KeyProduct, int64, error) {
+		var page []KeyProduct
+		var total int64
+		err := c.do(ctx, &call{
+			method: http.MethodGet,
+			url:    c.target(c.pageQuery(offset), apiKeysPath, keyID, "products"),
+			decode: func(b []byte) (err error) {
+				page, total, err = decodeKeyProducts(b)
+				return err
+			},
+		})
+		return page, total, err
+	}
+	return readPages(readPage, func(p KeyProduct) string { return p.ProductID }, productID)
+}
+
+// SubscribedStages reads every stage a key may call in a product, with the
+// usage plan that applies there (subscription-detail). A subscription that
+// is not accepted may reach none.
+func (c *Client) SubscribedStages(ctx context.Context, keyID, productID string) ([]SubscribedStage, error) {
+	switch {
+	case keyID == "":
+		return nil, errEmptyID
+	case productID == "":
+		return nil, errEmptyProductID
+	}
+	readPage := func(offset int64) ([]SubscribedStage, int64, error) {
+		q := c.pageQuery(offset)
+		q.Set("productId", productID)
+		var page []SubscribedStage
+		var total int64
+		err := c.do(ctx, &call{
+			method: http.MethodGet, // NCP's example sends POST; its table, and the client, GET
+			url:    c.target(q, apiKeysPath, keyID, "subscription-detail"),
+			decode: func(b []byte) (err error) {
+				page, total, err = decodeStages(b)
+				return err
+			},
+		})
+		return page, total, err
+	}
+	return readPages(readPage, func(s SubscribedStage) string { return s.APIID + "/" + s.StageID }, "")
+}
+
+// SetSubscriptionStatus is the publisher's decision on a key's subscription
+// to one of its products: SubscriptionAccepted or SubscriptionRejected.
+// Setting the status a subscription already has succeeds, so a decision
+// whose answer was lost is retried. A key without a subscription, or a
+// product that is not the caller's or needs no approval, is NCP's error.
+func (c *Client) SetSubscriptionStatus(ctx context.Context, productID, keyID, status string) error {
+	switch {
+	case productID == "":
+		return errEmptyProductID
+	case keyID == "":
+		return errEmptyID
+	case status != SubscriptionAccepted && status != SubscriptionRejected:
+		return fmt.Errorf("the status of a subscription is set to %s or %s, not %q", SubscriptionAccepted, SubscriptionRejected, status)
+	}
+	body, err := json.Marshal(struct {
+		Status string `json:"status"`
+	}{status})
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, &call{
+		method: http.MethodPatch,
+		url:    c.target(nil, productsPath, productID, apiKeysPath, keyID),
+		body:   body,
+		decode: decodeDeleted,
+	})
+}
+
+// SubscriberStatus reads the status of a key's subscription to a product,
+// as the product's publisher sees it; found is false when the key is not
+// subscribed. NCP's answer carries the subscribers' key values: only IDs
+// and statuses are decoded, and the debug log redacts the rest.
+func (c *Client) SubscriberStatus(ctx context.Context, productID, keyID string) (status string, found bool, err error) {
+	switch {
+	case productID == "":
+		return "", false, errEmptyProductID
+	case keyID == "":
+		return "", false, errEmptyID
+	}
+	readPage := func(offset int64) ([]subscriber, int64, error) {
+		body, err := json.Marshal(struct {
+			APIKeyID string `json:"apiKeyId"`
+			Offset   int64  `json:"offset"`
+			Limit    int64  `json:"limit"`
+		}{keyID, offset, c.pageSize})
+		if err != nil {
+			return nil, 0, err
+		}
+		var page []subscriber
+		var total int64
+		err = c.do(ctx, &call{
+			method: http.MethodPost, // a search: it changes nothing
+			url:    c.target(nil, productsPath, productID, apiKeysPath, "search"),
+			body:   body,
+			decode: func(b []byte) (err error) {
+				page, total, err = decodeSubscribers(b)
+				return err
+			},
+		})
+		return page, total, err
+	}
+	// The filter is NCP's: the key is looked for among what it answers.
+	subscribers, err := readPages(readPage, func(s subscriber) string { return s.APIKeyID }, keyID)
+	if err != nil {
+		return "", false, err
+	}
+	for _, s := range subscribers {
+		if s.APIKeyID == keyID {
+			return s.Status, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+const productsPath = "products"
+
+// pageQuery asks for the page at offset, of the client's page size.
+func (c *Client) pageQuery(offset int64) url.Values {
+	q := url.Values{}
+	q.Set("offset", strconv.FormatInt(offset, 10))
+	q.Set("limit", strconv.FormatInt(c.pageSize, 10))
+	return q
+}
+
+// readPages reads pages from offset 0, each next offset the previous plus
+// the length of the page got, since the server may cap pages silently,
+// until it has read the reported total or got an empty page, or a page
+// holds an item whose ID is stopAt. Items that move between pages while
+// reading come once.
+func readPages[T any](readPage func(offset int64) ([]T, int64, error), id func(T) string, stopAt string) ([]T, error) {
+	var (
+		all    []T
+		seen   = map[string]bool{}
+		offset int64
+	)
+	for {
+		page, total, err := readPage(offset)
+		if err != nil {
+			return nil, err
+		}
+		found := false
+		for _, item := range page {
+			if k := id(item); !seen[k] {
+				seen[k] = true
+				all = append(all, item)
+				found = found || (stopAt != "" && k == stopAt)
+			}
+		}
+		offset += int64(len(page))
+		if found || len(page) == 0 || offset >= total {
+			return all, nil
+		}
+	}
+}
+
+// AlreadySubscribedError reports a subscribe that NCP refused because the
+// key is already associated with the product, by someone else or by an
+// earlier run whose result was not recorded.
+type AlreadySubscribedError struct {
+	APIKeyID  string
+	ProductID string
+	Status    string // of the existing subscription
+	Err       error  // NCP's refusal
+}
+
+func (e *AlreadySubscribedError) Error() string {
+	return fmt.Sprintf("API key %s is already subscribed to product %s (status %s): %v", e.APIKeyID, e.ProductID, e.Status, e.Err)
+}
+
+func (e *AlreadySubscribedError) Unwrap() error { return e.Err }
+
+// AmbiguousSubscribeError reports a subscribe whose answer was lost and
+// whose outcome could not be checked: the key may be subscribed.
+type AmbiguousSubscribeError struct {
+	APIKeyID  string
+	ProductID string
+	Cause     error // how the answer was lost
+	Err       error // why the check failed
+}
+
+func (e *AmbiguousSubscribeError) Error() string {
+	return fmt.Sprintf("subscribing API key %s to product %s: the API's answer was lost (%v) and reading the key's products to check failed: %v; "+
+		"the key may be subscribed: check its products in the console or with the ncp_apigw_api_key_products data source",
+		e.APIKeyID, e.ProductID, e.Cause, e.Err)
+}
+
+func (e *AmbiguousSubscribeError) Unwrap() error { return e.Err }

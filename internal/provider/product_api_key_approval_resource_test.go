@@ -1,0 +1,208 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
+)
+
+const approvalAddr = "ncp_apigw_product_api_key_approval.test"
+
+// approvalConfig decides on the subscription subscriptionConfig declares.
+func approvalConfig(status string) string {
+	return fmt.Sprintf(`
+resource "ncp_apigw_product_api_key_approval" "test" {
+  product_id = ncp_apigw_api_key_subscription.test.product_id
+  api_key_id = ncp_apigw_api_key_subscription.test.api_key_id
+  status     = %q
+}
+`, status)
+}
+
+// standaloneApprovalConfig decides on a subscription made elsewhere.
+func standaloneApprovalConfig(productID, keyID, status string) string {
+	return fmt.Sprintf(`
+resource "ncp_apigw_product_api_key_approval" "test" {
+  product_id = %q
+  api_key_id = %q
+  status     = %q
+}
+`, productID, keyID, status)
+}
+
+func approvalStatus(want string) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(approvalAddr, tfjsonpath.New("status"), knownvalue.StringExact(want))
+}
+
+// TestAccProductAPIKeyApproval_lifecycle accepts a key, imports the
+// decision, rejects the key in place, and shows a decision made in the
+// console as drift.
+func TestAccProductAPIKeyApproval_lifecycle(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	product := env.SeedProduct(t, emulator.SubscriptionProtected)
+	subscription := subscriptionConfig(product.ID, "")
+	accepted := env.Config(subscription + approvalConfig("ACCEPTED"))
+	rejected := env.Config(subscription + approvalConfig("REJECTED"))
+	keyID := func() string { return acctest.KeyByName(t, env.Emulator, "acc-subscriber").ID }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(env.CheckDestroyed, env.CheckSubscriptionStatuses(0, nil)),
+		Steps: []resource.TestStep{
+			{
+				Config:            accepted,
+				ConfigStateChecks: []statecheck.StateCheck{approvalStatus("ACCEPTED")},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
+					resource.TestCheckResourceAttrWith(approvalAddr, "id", func(v string) error {
+						if want := product.ID + "/" + keyID(); v != want {
+							return fmt.Errorf("id %q, want %q", v, want)
+						}
+						return nil
+					}),
+				),
+				ConfigPlanChecks: acctest.EmptyPlanAfterApply,
+			},
+			{
+				ResourceName:      approvalAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				// Refresh: one read of the product's keys for the decision;
+				// the update: one decision and one read back.
+				PreConfig:         env.Emulator.ResetStats,
+				Config:            rejected,
+				ConfigPlanChecks:  acctest.ExpectUpdateInPlace(approvalAddr),
+				ConfigStateChecks: []statecheck.StateCheck{approvalStatus("REJECTED")},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRejected}),
+					env.CheckRequests(map[emulator.Route]int{emulator.RouteApproval: 1, emulator.RouteProductKeys: 2}),
+				),
+			},
+			{
+				PreConfig: func() { env.Emulator.SetSubscriptionStatus(keyID(), product.ID, emulator.StatusAccepted) },
+				Config:    rejected,
+				ConfigPlanChecks: acctest.ExpectUpdateInPlace(approvalAddr,
+					plancheck.ExpectKnownValue(approvalAddr, tfjsonpath.New("status"), knownvalue.StringExact("REJECTED"))),
+				Check: env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRejected}),
+			},
+			{
+				// The key unsubscribed: the decision is gone with it.
+				PreConfig: func() { env.Emulator.Unsubscribe(keyID(), product.ID) },
+				Config:    rejected,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(subscriptionAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(approvalAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRejected}),
+			},
+		},
+	})
+}
+
+// TestAccProductAPIKeyApproval_destroyRevokes: destroying an approval sets
+// an accepted subscription to REJECTED, with one read and one decision,
+// and leaves a rejected one as it is, with one read.
+func TestAccProductAPIKeyApproval_destroyRevokes(t *testing.T) {
+	for _, tc := range []struct {
+		status    string
+		decisions int
+	}{
+		{"ACCEPTED", 1},
+		{"REJECTED", 0},
+	} {
+		t.Run(tc.status, func(t *testing.T) {
+			env := acctest.NewEnv(t, emulator.Config{})
+			product := env.SeedProduct(t, emulator.SubscriptionProtected)
+			key := env.Emulator.PutKey("subscriber", "in the subscriber's own configuration")
+			env.Emulator.Subscribe(key.ID, product.ID)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(env),
+				CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+					env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRejected}),
+					// Since the refresh step: its read, the destroy's refresh,
+					// the delete's own read, and the revocation.
+					env.CheckRequests(map[emulator.Route]int{emulator.RouteProductKeys: 3, emulator.RouteApproval: tc.decisions}),
+				),
+				Steps: []resource.TestStep{
+					{
+						Config:            env.Config(standaloneApprovalConfig(product.ID, key.ID, tc.status)),
+						ConfigStateChecks: []statecheck.StateCheck{approvalStatus(tc.status)},
+					},
+					{
+						PreConfig:    env.Emulator.ResetStats,
+						RefreshState: true,
+					},
+				},
+			})
+		})
+	}
+}
+
+func TestAccProductAPIKeyApproval_errors(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	protected := env.SeedProduct(t, emulator.SubscriptionProtected)
+	public := env.SeedProduct(t, emulator.SubscriptionPublic)
+	foreign, err := env.Emulator.PutProduct(emulator.Product{Name: "maps", PublisherID: "0123456789abcdef0123456789abcdef", SubscriptionCode: emulator.SubscriptionProtected})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := env.Emulator.PutKey("subscriber", "")
+	for _, p := range []emulator.Product{public, foreign} {
+		env.Emulator.Subscribe(key.ID, p.ID)
+	}
+	idle := env.Emulator.PutKey("idle", "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		Steps: []resource.TestStep{
+			{
+				Config:      env.Config(standaloneApprovalConfig(protected.ID, key.ID, "DENY")),
+				ExpectError: regexp.MustCompile(`(?s)Attribute status value must be one of.*"ACCEPTED".*"REJECTED"`),
+			},
+			{
+				Config:      env.Config(standaloneApprovalConfig(public.ID, key.ID, "ACCEPTED")),
+				ExpectError: regexp.MustCompile(`(?s)HTTP 400.*` + acctest.Wrapped("subscription code is PUBLIC accept every key")),
+			},
+			{
+				Config:      env.Config(standaloneApprovalConfig(protected.ID, idle.ID, "ACCEPTED")),
+				ExpectError: regexp.MustCompile(`(?s)HTTP 404.*` + acctest.Wrapped("Subscribe the key first (ncp_apigw_api_key_subscription)")),
+			},
+			{
+				Config:      env.Config(standaloneApprovalConfig(foreign.ID, key.ID, "ACCEPTED")),
+				ExpectError: regexp.MustCompile(`(?s)HTTP 403.*` + acctest.Wrapped("Only the product's publisher decides on its subscriptions")),
+			},
+			{
+				Config:        env.Config(standaloneApprovalConfig(protected.ID, key.ID, "ACCEPTED")),
+				ResourceName:  approvalAddr,
+				ImportState:   true,
+				ImportStateId: key.ID,
+				ExpectError:   regexp.MustCompile(`Invalid import ID`),
+			},
+		},
+	})
+}
+
+// TestAccProductAPIKeyApproval_silentlyIgnored: an API that takes a
+// decision on a key that never subscribed without a word is caught by the
+// read back.
+func TestAccProductAPIKeyApproval_silentlyIgnored(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{SubscriptionSwitches: emulator.SubscriptionSwitches{LenientApproval: true}})
+	product := env.SeedProduct(t, emulator.SubscriptionProtected)
+	key := env.Emulator.PutKey("idle", "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		Steps: []resource.TestStep{{
+			Config:      env.Config(standaloneApprovalConfig(product.ID, key.ID, "ACCEPTED")),
+			ExpectError: regexp.MustCompile(`(?s)Error setting the subscription.*` + acctest.Wrapped("lists no subscription of the key")),
+		}},
+	})
+}
