@@ -174,6 +174,7 @@ func (r *seedRun) remedy(s step, output string) {
 	if len(imports) == 0 {
 		return
 	}
+	r.t.Logf("seed %d step %d: importing %v as the errors advise", r.plan.Seed, s.Number, imports)
 	config := slices.Clone(s.Config)
 	for addr, id := range imports {
 		spec := &config[config.find(addr)]
