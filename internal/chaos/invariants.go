@@ -95,6 +95,15 @@ func (o observation) stateIDs() map[string]string {
 	return ids
 }
 
+// stateByAddr maps the addresses in state to their keys' IDs.
+func (o observation) stateByAddr() map[string]string {
+	ids := make(map[string]string, len(o.State))
+	for _, in := range o.State {
+		ids[in.Addr] = in.Attrs["id"]
+	}
+	return ids
+}
+
 // stateEqualsServer: every key in state exists, and state records what
 // the server holds (key values where state keeps them, none where not).
 func (o observation) stateEqualsServer() []string {
@@ -156,10 +165,7 @@ func (o observation) writer(k emulator.Key) string {
 // each one's key has the configured name, description and state.
 func (o observation) serverHoldsConfiguration() []string {
 	server := o.server()
-	inState := map[string]string{}
-	for _, in := range o.State {
-		inState[in.Addr] = in.Attrs["id"]
-	}
+	inState := o.stateByAddr()
 	var problems []string
 	for _, spec := range o.Config {
 		id, ok := inState[spec.Addr]
@@ -215,10 +221,7 @@ func (o observation) bystandersUntouched() []string {
 // compared, never printed.
 func (o observation) keyValues() []string {
 	server := o.server()
-	inState := map[string]string{}
-	for _, in := range o.State {
-		inState[in.Addr] = in.Attrs["id"]
-	}
+	inState := o.stateByAddr()
 	var problems []string
 	for _, addr := range slices.Sorted(maps.Keys(o.Values)) {
 		e, before := o.Values[addr], o.Before[addr]
