@@ -1,6 +1,6 @@
 module github.com/ncp-community/terraform-provider-ncp
 
-go 1.25.8
+go 1.26.6
 
 require (
 	github.com/hashicorp/terraform-plugin-framework v1.19.0

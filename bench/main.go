@@ -3,7 +3,7 @@
 // in bin/, talking to ncp-apigw-emulator processes on loopback, and compares
 // it with two floors: hashicorp/time's time_static (a plugin provider doing
 // no I/O) and the built-in terraform_data. It prints Markdown tables and
-// writes bench/out/results.json. See docs/performance.md.
+// writes bench/out/results.json. See contributing/performance.md.
 //
 // It exits 1 when a Terraform command fails, a no-change plan is not empty
 // or a command makes more API requests than the minimum; never because of

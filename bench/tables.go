@@ -8,7 +8,7 @@ import (
 )
 
 // table is a Markdown table, padded so that it also reads well in a
-// terminal and can be pasted into docs/performance.md as it is.
+// terminal and can be pasted into contributing/performance.md as it is.
 type table struct {
 	header []string
 	rows   [][]string

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench / make bench-smoke: the performance harness (bench/, see
-# docs/performance.md). Expects `make build` to have filled bin/. Installs
+# contributing/performance.md). Expects `make build` to have filled bin/. Installs
 # the hashicorp/time provider the harness uses as a floor, builds the
 # harness, and runs it. BENCH_SMOKE=1 makes the small run CI does;
 # BENCH_RUNS sets the runs per measure (default 3, smoke 1).

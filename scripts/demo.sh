@@ -5,40 +5,19 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin="$root/bin"
-work=$(mktemp -d)
-emulator_pid=""
-
-cleanup() {
-	if [ -n "$emulator_pid" ]; then
-		kill "$emulator_pid" 2>/dev/null || true
-		wait "$emulator_pid" 2>/dev/null || true
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/emulator.sh
+. "$root/scripts/emulator.sh" # $work, and the emulator, cleaned up on exit
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 export CHECKPOINT_DISABLE=1
-export NCLOUD_ACCESS_KEY="demo-access-key"
-NCLOUD_SECRET_KEY="demo-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-export NCLOUD_SECRET_KEY
 
 # A product the web key subscribes to: it needs no approval.
 product='[{"productId":"demoprod01","productName":"quickstart-weather","subscriptionCode":"PUBLIC","apis":[{"apiName":"forecast","stages":[{"stageName":"v1"}]}]}]'
 export TF_VAR_product_id=demoprod01
 
 step "Starting the NCP API Gateway emulator on a free loopback port, with one product"
-"$bin/ncp-apigw-emulator" -listen 127.0.0.1:0 -addr-file "$work/addr" -products "$product" \
-	-access-key "$NCLOUD_ACCESS_KEY" -secret-key "$NCLOUD_SECRET_KEY" >"$work/emulator.log" 2>&1 &
-emulator_pid=$!
-for _ in $(seq 100); do
-	[ -s "$work/addr" ] && break
-	sleep 0.1
-done
-[ -s "$work/addr" ] || { echo "the emulator did not start:"; cat "$work/emulator.log"; exit 1; }
-base_url=$(cat "$work/addr")
-export NCP_APIGW_ENDPOINT="$base_url/api/v1"
+start_emulator -products "$product"
 echo "emulator: $NCP_APIGW_ENDPOINT"
 
 # Terraform runs the provider built in bin/ instead of downloading it.
@@ -80,8 +59,8 @@ if terraform plan -input=false -var rotation=second -detailed-exitcode -no-color
 step "terraform destroy"
 tf destroy -auto-approve -input=false -var rotation=second | tail -n 2
 
-left=$(curl -sf "$base_url/_emulator/keys" | grep -o '"total":[0-9]*' | cut -d: -f2 || echo "?")
-subscriptions=$(curl -sf "$base_url/_emulator/subscriptions" | grep -o '"total":[0-9]*' | cut -d: -f2 || echo "?")
+left=$(emulator_key_ids | wc -l)
+subscriptions=$(curl -sf "$emulator_url/_emulator/subscriptions" | grep -o '"total":[0-9]*' | cut -d: -f2 || echo "?")
 echo "keys left in the emulator: $left; subscriptions: $subscriptions"
 [ "$left" = "0" ] && [ "$subscriptions" = "0" ]
 

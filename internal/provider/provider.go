@@ -64,11 +64,11 @@ func (p *ncpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 		MarkdownDescription: "The `ncp` provider manages [NAVER Cloud Platform](https://www.ncloud.com) API Gateway API keys and their subscriptions to products.",
 		Attributes: map[string]schema.Attribute{
 			"access_key": schema.StringAttribute{
-				MarkdownDescription: "NCP access key ID. Defaults to `NCLOUD_ACCESS_KEY`, then `NCLOUD_ACCESS_KEY_ID`, then `ncloud_access_key_id` in `~/.ncloud/configure`.",
+				MarkdownDescription: "NCP access key ID. Set it together with `secret_key`, or leave both unset to take the pair from `NCLOUD_ACCESS_KEY_ID` (or `NCLOUD_ACCESS_KEY`) and `NCLOUD_SECRET_ACCESS_KEY` (or `NCLOUD_SECRET_KEY`), then from `~/.ncloud/configure`.",
 				Optional:            true,
 			},
 			"secret_key": schema.StringAttribute{
-				MarkdownDescription: "NCP secret key. Defaults to `NCLOUD_SECRET_KEY`, then `NCLOUD_SECRET_ACCESS_KEY`, then `ncloud_secret_access_key` in `~/.ncloud/configure`.",
+				MarkdownDescription: "NCP secret key. Set it together with `access_key`; see `access_key` for where the pair is taken from otherwise.",
 				Optional:            true,
 				Sensitive:           true,
 			},

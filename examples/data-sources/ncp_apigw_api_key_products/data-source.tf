@@ -1,3 +1,7 @@
+resource "ncp_apigw_api_key" "mobile_app" {
+  name = "mobile-app"
+}
+
 # Every product the key is associated with, and the status of each
 # subscription.
 data "ncp_apigw_api_key_products" "mobile_app" {
