@@ -86,6 +86,13 @@ func emulatedKey(k emulator.Key) ncpclient.APIKey {
 	}
 }
 
+// EmulatorKeyDifferences lists the attributes in which a key's state
+// (attributes as in state, flattened) differs from the emulator's record of
+// it, naming them without their values.
+func EmulatorKeyDifferences(attrs map[string]string, k emulator.Key) []string {
+	return keyDifferences(attrs, emulatedKey(k))
+}
+
 // StateMatchesEmulator reports how state differs from the emulator: keys
 // the emulator holds that state lacks (orphans), keys in state the
 // emulator lacks, and keys whose attributes differ. It returns nil when

@@ -1,0 +1,83 @@
+// Package chaos is a seeded fault campaign: a model-based, randomized test
+// of the whole provider, through the real terraform CLI, against the
+// emulator playing a harsh world. `make chaos SEEDS=n` runs seeds 1 to n;
+// `make chaos SEED=s` reruns seed s alone, which every failing seed prints.
+//
+// Everything a seed does is drawn from the seed (see generate): the
+// emulator's answers where NCP's docs are silent, the emulator's own random
+// numbers (IDs, key values, fault dice), and the steps. Only timing is not:
+// which of two concurrent requests meets a fault first may differ between
+// runs.
+//
+// # The model
+//
+// The model is the configuration a user wants (a few ncp_apigw_api_key
+// resources, all named with the seed's prefix) plus what the colleague does
+// in the console. Each step:
+//
+//  1. changes the configuration: adds keys (some disabled, some with a
+//     trigger, a key type, store_key_values = false or a short create
+//     timeout), renames, describes, enables or disables, rotates PRIMARY,
+//     SECONDARY or BOTH, changes the key type alone, removes a trigger,
+//     toggles store_key_values, removes keys;
+//  2. acts out of band, as the other account: deletes, renames, describes,
+//     toggles or regenerates a managed key, or makes a key in the console
+//     that the configuration imports in the same step (import block). The
+//     acts happen before the apply or, in some steps, between a saved plan
+//     and its apply;
+//  3. applies under a fault schedule: lost answers before the commit (reset)
+//     and after it (drop, truncated, late), 5xx, 429 and a rate limit, slow
+//     answers (stall, latency), proxy HTML pages, 404s that are not NCP's,
+//     a gateway answering HTML 404 for everything, garbled answers (replace,
+//     raw), a proxy echoing the request, a colleague's key of the same name
+//     made while our create is in flight (twin), alone or with the create's
+//     answer lost, a server clock within ±4 minutes of ours, and a create
+//     answered after its own timeout. Counts, rates and "let the first n
+//     through" are such that this faulty apply sometimes fails and
+//     sometimes not;
+//  4. if the faulty apply failed, or acts came after its plan, clears the
+//     faults (the clock stays apart) and applies again, which must succeed.
+//     Before it, the user follows the advice of the errors that say a lost
+//     create may have made a key: the key of that name made by the user's
+//     account, if exactly one, is imported (see importLostCreates);
+//  5. checks the invariants (invariants.go): state equals the server for
+//     every managed key; no key named with the prefix is on the server but
+//     not in state, but the colleague's twins (no orphans); no two
+//     resources share an ID; the server holds the configuration; keys the
+//     configuration does not own
+//     (bystanders, whose names contain an owned name, and twins) are
+//     untouched; key values changed where the configuration rotated them,
+//     only once, and nowhere else, and no key was replaced that nothing
+//     deleted; removed resources' keys are deleted; the next plan is empty;
+//     no secret (secret keys, signatures, key values) appears in terraform's
+//     output or trace log.
+//
+// One rotation is relaxed to "may or may not", as the provider documents
+// it: a key imported by an import block whose apply changed nothing adopts
+// a trigger set in the next step rather than rotating (Terraform keeps the
+// import's read, so the provider cannot tell that apply from the first one
+// after a `terraform import`), unless a failed apply came in between.
+//
+// The last step destroys everything under faults, destroys again without
+// them if that failed, and checks that no owned key remains.
+//
+// A step that breaks an invariant ends its seed; the seed's plan, state and
+// the server's keys (no secrets) are logged with how to rerun it.
+//
+// # What the campaign leaves out, and why
+//
+//   - Resources of the configuration that share a name: when a lost create
+//     of one meets the other's key, the provider cannot tell them apart and
+//     must stop with an error, which the user resolves by hand; the race is
+//     covered by the provider's acceptance tests. Every resource here has a
+//     name of its own (twins aside, which the client tells apart by their
+//     writer once it knows its own, and which otherwise end in the same
+//     error and its remedy).
+//   - Answers held until the client leaves (stall or late with no delay)
+//     and faults beyond the client's retries: each costs the client's
+//     30-second request timeout or minutes of backoff, which would price
+//     the campaign out of CI. Shorter delays and a create timeout shorter
+//     than a late answer cover the same code paths.
+//   - Wrong credentials and clock skews beyond NCP's 5-minute window: they
+//     fail every request alike, and are tested in internal/e2e.
+package chaos

@@ -1,0 +1,169 @@
+package chaos
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
+)
+
+// maxClockOffset bounds the server clock's distance from ours: inside NCP's
+// 5-minute signature window, so that no 401 ever warns the client.
+const maxClockOffset = 4 * time.Minute
+
+// faultFamily is one kind of trouble a step's faulty apply may meet. Each
+// adds faults with a Count, a Rate or both, so that the client's retries
+// sometimes outlast them and sometimes do not.
+type faultFamily struct {
+	name   string
+	weight int
+	add    func(r *rand.Rand, f *emulator.Faults)
+}
+
+var faultFamilies = []faultFamily{
+	{"lost before commit", 3, func(r *rand.Rand, f *emulator.Faults) {
+		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultReset, Count: 1 + r.IntN(2), Rate: rate(r), After: after(r)})
+	}},
+	{"lost after commit", 3, func(r *rand.Rand, f *emulator.Faults) {
+		kind := pick(r, emulator.FaultDrop, emulator.FaultTruncated)
+		f.Faults = append(f.Faults, emulator.Fault{Route: writeRoute(r), Kind: kind, Count: 1 + r.IntN(2), Rate: rate(r), After: after(r)})
+	}},
+	{"late answer", 2, func(r *rand.Rand, f *emulator.Faults) {
+		f.Faults = append(f.Faults, emulator.Fault{Route: writeRoute(r), Kind: emulator.FaultLate, Delay: between(r, 200*time.Millisecond, 2*time.Second), Count: 1 + r.IntN(2), After: after(r)})
+	}},
+	{"server errors", 3, func(r *rand.Rand, f *emulator.Faults) {
+		status := pick(r, http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout)
+		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultError, Status: status, Count: 1 + r.IntN(4), Rate: rate(r), After: after(r)})
+	}},
+	{"throttled", 2, func(r *rand.Rand, f *emulator.Faults) {
+		if r.IntN(2) == 0 {
+			f.RateLimit, f.RateBurst = float64(5+r.IntN(16)), 1+r.IntN(5)
+			return
+		}
+		fault := emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultError, Status: http.StatusTooManyRequests, Count: 1 + r.IntN(3)}
+		if r.IntN(2) == 0 {
+			fault.Header = map[string]string{"Retry-After": "1"}
+		}
+		f.Faults = append(f.Faults, fault)
+	}},
+	{"slow answers", 2, func(r *rand.Rand, f *emulator.Faults) {
+		if r.IntN(2) == 0 {
+			f.Latency, f.LatencyJitter = between(r, 5*time.Millisecond, 50*time.Millisecond), between(r, 0, 50*time.Millisecond)
+			return
+		}
+		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultStall, Delay: between(r, 100*time.Millisecond, 1500*time.Millisecond), Count: 1 + r.IntN(3)})
+	}},
+	{"proxy pages", 2, func(r *rand.Rand, f *emulator.Faults) {
+		status := pick(r, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout)
+		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultHTML, Status: status, Count: 1 + r.IntN(3), After: after(r)})
+	}},
+	{"foreign not-found", 2, func(r *rand.Rand, f *emulator.Faults) {
+		// A 404 that is not NCP's: a proxy's page or a foreign JSON body.
+		route := pick(r, emulator.RouteGet, emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete, emulator.RouteList)
+		fault := emulator.Fault{Route: route, Kind: emulator.FaultHTML, Status: http.StatusNotFound, Count: 1 + r.IntN(2)}
+		if r.IntN(2) == 0 {
+			fault = emulator.Fault{Route: route, Kind: emulator.FaultRaw, Status: http.StatusNotFound, ContentType: "application/json", Body: `{"message":"no Route matched with those values"}`, Count: 1 + r.IntN(2)}
+		}
+		f.Faults = append(f.Faults, fault)
+	}},
+	{"misrouted gateway", 1, func(_ *rand.Rand, f *emulator.Faults) {
+		f.Faults = append(f.Faults, emulator.Fault{Kind: emulator.FaultHTML, Status: http.StatusNotFound})
+	}},
+	{"garbled answers", 2, func(r *rand.Rand, f *emulator.Faults) {
+		body := garbledBodies[r.IntN(len(garbledBodies))]
+		kind := pick(r, emulator.FaultReplace, emulator.FaultRaw)
+		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: kind, ContentType: body.contentType, Body: body.body, Count: 1, After: after(r)})
+	}},
+	{"same-name key by the colleague", 2, func(r *rand.Rand, f *emulator.Faults) {
+		// The colleague makes a key of the same name just before our
+		// create commits; half the time our create's answer is then lost.
+		f.Faults = append(f.Faults, emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultTwin, Count: 1})
+		if r.IntN(2) == 0 {
+			f.Faults = append(f.Faults, emulator.Fault{Route: emulator.RouteCreate, Kind: pick(r, emulator.FaultDrop, emulator.FaultTruncated), Count: 1})
+		}
+	}},
+	{"echoing proxy", 1, func(r *rand.Rand, f *emulator.Faults) {
+		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultEcho, Count: 1})
+	}},
+}
+
+// garbledBodies are what a proxy or a foreign service answers with 200 in
+// NCP's place.
+var garbledBodies = []struct{ contentType, body string }{
+	{"text/html", "<html><body>OK</body></html>"},
+	{"application/json", "{}"},
+	{"application/json", `{"apiKey":{}}`},
+	{"application/json", "null"},
+	{"application/json", ""},
+	{"application/json", `{"status":"ok","data":[]}`},
+}
+
+// faultSchedule draws the faults of a step's faulty apply: one to three
+// families, and half the time a server clock apart from ours.
+func faultSchedule(r *rand.Rand) emulator.Faults {
+	var f emulator.Faults
+	total := 0
+	for _, family := range faultFamilies {
+		total += family.weight
+	}
+	for range 1 + r.IntN(3) {
+		n := r.IntN(total)
+		for _, family := range faultFamilies {
+			if n -= family.weight; n < 0 {
+				family.add(r, &f)
+				break
+			}
+		}
+	}
+	if r.IntN(2) == 0 {
+		f.ClockOffset = between(r, -maxClockOffset, maxClockOffset).Truncate(time.Second)
+	}
+	return f
+}
+
+// lateCreate is the fault that outlasts a create timeout: the create
+// commits and its answer comes after the timeout.
+func lateCreate(timeout time.Duration) emulator.Fault {
+	return emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultLate, Delay: timeout + time.Second, Count: 1}
+}
+
+// anyRoute is one route, or every route (""), weighted towards those every
+// step uses: every refresh reads, and most steps create.
+func anyRoute(r *rand.Rand) emulator.Route {
+	return pick(r, "", "", emulator.RouteGet, emulator.RouteGet, emulator.RouteCreate, emulator.RouteCreate,
+		emulator.RouteList, emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete)
+}
+
+// writeRoute is a route that changes keys, whose lost answers hurt most.
+func writeRoute(r *rand.Rand) emulator.Route {
+	return pick(r, emulator.RouteCreate, emulator.RouteCreate, emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete)
+}
+
+// after is how many matching requests a fault lets through first: none
+// half the time, else up to three, so that faults also strike the later
+// requests of an apply (the second regenerate of a BOTH rotation, the
+// delete after a refresh).
+func after(r *rand.Rand) int {
+	if r.IntN(2) == 0 {
+		return 0
+	}
+	return 1 + r.IntN(3)
+}
+
+// rate is 0 (every matching request, until Count) half the time, or a
+// probability per request.
+func rate(r *rand.Rand) float64 {
+	if r.IntN(2) == 0 {
+		return 0
+	}
+	return 0.3 + 0.4*r.Float64()
+}
+
+func between(r *rand.Rand, lo, hi time.Duration) time.Duration {
+	return lo + time.Duration(r.Int64N(int64(hi-lo)+1))
+}
+
+func pick[T any](r *rand.Rand, choices ...T) T {
+	return choices[r.IntN(len(choices))]
+}

@@ -1,0 +1,327 @@
+package chaos
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
+)
+
+// minRecordedSecrets is how many secrets the recorder must hold before a
+// step's output is checked: the two accounts' secret keys and at least one
+// signature.
+const minRecordedSecrets = 3
+
+// seedResult is what one seed did and found.
+type seedResult struct {
+	Seed            int64
+	Steps           int
+	FaultyFailed    int // faulty applies (or destroys) that failed
+	FaultySucceeded int
+	Faults          map[emulator.FaultKind]int
+	Throttled       int // 429s from the rate limit
+	// LostCreatesImported counts the keys of lost creates imported as the
+	// provider's error advised (see importLostCreates).
+	LostCreatesImported int
+	Violations          []violation
+}
+
+// seedRun drives one seed's plan through the terraform CLI.
+type seedRun struct {
+	t        *testing.T
+	plan     plan
+	emu      *emulator.Emulator
+	recorder *acctest.SecretRecorder
+	tf       *acctest.CLI
+
+	ids map[string]string // resource address to key ID, after the last step
+	// managed holds every key ID state ever held, and the console keys
+	// made for import: the keys the configuration owns or owned.
+	managed map[string]bool
+	// imported holds the resources this step imports, with the description
+	// their keys had; quietImports those the step before imported while
+	// changing nothing (see afterQuietImport).
+	imported     map[string]string
+	quietImports map[string]bool
+	bystanders   []emulator.Key
+	logRead      int64 // how much of the trace log earlier steps checked
+	result       seedResult
+}
+
+// runSeed runs the plan of seed with the provider in pluginDir, and
+// returns what it found. It stops at the first step that breaks an
+// invariant: what follows would only repeat it.
+func runSeed(t *testing.T, seed int64, pluginDir string) seedResult {
+	p := generate(seed)
+	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, p.Emulator)
+	r := &seedRun{
+		t: t, plan: p, emu: emu, recorder: recorder,
+		tf:      acctest.NewCLI(t, pluginDir, endpoint),
+		ids:     map[string]string{},
+		managed: map[string]bool{},
+		result:  seedResult{Seed: seed},
+	}
+	for _, name := range p.Bystanders {
+		r.bystanders = append(r.bystanders, emu.PutKey(name, "not managed by terraform"))
+	}
+	for _, s := range p.Steps {
+		r.result.Steps++
+		found := r.runStep(s)
+		for _, v := range found {
+			v.Seed, v.Step = seed, s.Number
+			r.result.Violations = append(r.result.Violations, v)
+		}
+		if len(found) > 0 {
+			break
+		}
+	}
+	stats := emu.Stats()
+	r.result.Faults, r.result.Throttled = stats.Faults, stats.Throttled
+	return r.result
+}
+
+// runStep runs one step and returns the invariants it breaks.
+func (r *seedRun) runStep(s step) []violation {
+	var out strings.Builder // everything terraform printed in this step
+	run := func(args ...string) int {
+		code, printed := r.tf.Run(args...)
+		out.WriteString(printed)
+		return code
+	}
+	before := r.keysBefore()
+	r.imported = map[string]string{}
+	defer r.noteQuietImports(s)
+	for _, a := range s.Acts {
+		if a.Kind == actConsoleKey {
+			r.imported[a.Addr] = consoleDescription
+		}
+		if a.Kind == actConsoleKey || s.Window == actsBeforeApply {
+			r.act(a)
+		}
+		if a.Kind == actConsoleKey {
+			r.managed[r.ids[a.Addr]] = true
+		}
+	}
+	r.tf.WriteConfig(s.Config.hcl(r.ids))
+
+	command := []string{"apply", "-auto-approve", "-input=false"}
+	if s.Destroy {
+		command[0] = "destroy"
+	}
+	r.emu.SetFaults(s.Faults)
+	var code int
+	if s.Window == actsAfterPlan {
+		code = run("plan", "-input=false", "-out=step.tfplan")
+		for _, a := range s.Acts {
+			if a.Kind != actConsoleKey {
+				r.act(a)
+			}
+		}
+		if code == 0 {
+			code = run("apply", "-input=false", "step.tfplan")
+		}
+	} else {
+		code = run(command...)
+	}
+	// The server's clock stays apart: it is the world, not a fault.
+	r.emu.SetFaults(emulator.Faults{ClockOffset: s.Faults.ClockOffset})
+	if code == 0 {
+		r.result.FaultySucceeded++
+	} else {
+		r.result.FaultyFailed++
+	}
+
+	var found []violation
+	var afterFaulty map[string]emulator.Key
+	if code != 0 || s.Window == actsAfterPlan {
+		afterFaulty = r.keysNow(before)
+		if code != 0 && !s.Destroy {
+			r.remedy(s, out.String())
+		}
+		if code := run(command...); code != 0 {
+			found = append(found, violation{Invariant: invFaultFreeApply, Detail: fmt.Sprintf("terraform %s exited %d:\n%s", command[0], code, lastLines(out.String(), 30))})
+		}
+	}
+	if len(found) == 0 {
+		found = append(found, r.observe(s, before, afterFaulty)...)
+	}
+	if len(found) == 0 && !s.Destroy {
+		if code := run("plan", "-input=false", "-detailed-exitcode"); code != 0 {
+			found = append(found, violation{Invariant: invEmptyPlan, Detail: fmt.Sprintf("terraform plan exited %d:\n%s", code, lastLines(out.String(), 40))})
+		}
+	}
+	if leaked := acctest.LeakedSecrets(r.t, out.String()+r.newLog(), r.recorder, minRecordedSecrets); leaked > 0 {
+		found = append(found, violation{Invariant: invNoSecrets, Detail: fmt.Sprintf("%d secrets appear in terraform's output or trace log", leaked)})
+	}
+	return found
+}
+
+// remedy follows the advice of the failed apply's errors about lost
+// creates (see importLostCreates), by adding import blocks to the
+// configuration the fault-free apply applies.
+func (r *seedRun) remedy(s step, output string) {
+	state, err := readState(r.tf.Dir)
+	if err != nil {
+		r.t.Fatalf("seed %d step %d: %v", r.plan.Seed, s.Number, err)
+	}
+	imports := importLostCreates(output, s.Config, state, r.emu.Keys())
+	if len(imports) == 0 {
+		return
+	}
+	r.t.Logf("seed %d step %d: importing %v as the errors advise", r.plan.Seed, s.Number, imports)
+	config := slices.Clone(s.Config)
+	for addr, id := range imports {
+		spec := &config[config.find(addr)]
+		spec.Import = true
+		r.ids[addr] = id
+		r.imported[addr] = spec.Description // the lost create's
+	}
+	r.tf.WriteConfig(config.hcl(r.ids))
+	r.result.LostCreatesImported += len(imports)
+}
+
+// noteQuietImports records which of the step's imports changed nothing.
+func (r *seedRun) noteQuietImports(s step) {
+	r.quietImports = map[string]bool{}
+	for addr, description := range r.imported {
+		if spec, ok := s.Config.spec(addr); ok && spec.importChangesNothing(description) {
+			r.quietImports[addr] = true
+		}
+	}
+}
+
+// keysBefore returns the key of every resource, by address, before the
+// step's acts.
+func (r *seedRun) keysBefore() map[string]emulator.Key {
+	keys := map[string]emulator.Key{}
+	for addr, id := range r.ids {
+		if k, ok := r.emu.Key(id); ok {
+			keys[addr] = k
+		}
+	}
+	return keys
+}
+
+// valueExpectations are the step's, for the keys the step before imported
+// quietly relaxed as afterQuietImport says.
+func (r *seedRun) valueExpectations(s step) map[string]valueExpectation {
+	values := maps.Clone(s.Values)
+	for addr := range r.quietImports {
+		if e, ok := values[addr]; ok {
+			values[addr] = e.afterQuietImport()
+		}
+	}
+	return values
+}
+
+// keysNow returns the keys of before as they are now, by address.
+func (r *seedRun) keysNow(before map[string]emulator.Key) map[string]emulator.Key {
+	keys := map[string]emulator.Key{}
+	for addr, k := range before {
+		if now, ok := r.emu.Key(k.ID); ok {
+			keys[addr] = now
+		}
+	}
+	return keys
+}
+
+// act does an out-of-band act. An act the harness cannot do is a bug of
+// the harness, not of the provider.
+func (r *seedRun) act(a act) {
+	if err := a.apply(r.emu, r.ids); err != nil {
+		r.t.Fatalf("seed %d: %v", r.plan.Seed, err)
+	}
+}
+
+// observe reads state and the server after a step, checks the invariants,
+// and remembers the keys' IDs for the next step.
+func (r *seedRun) observe(s step, before, afterFaulty map[string]emulator.Key) []violation {
+	state, err := readState(r.tf.Dir)
+	if err != nil {
+		r.t.Fatalf("seed %d step %d: %v", r.plan.Seed, s.Number, err)
+	}
+	config := s.Config
+	if s.Destroy {
+		config = nil
+	}
+	o := observation{
+		Prefix:      r.plan.Prefix,
+		Config:      config,
+		State:       state,
+		Server:      r.emu.Keys(),
+		Bystanders:  r.bystanders,
+		Before:      before,
+		AfterFaulty: afterFaulty,
+		Values:      r.valueExpectations(s),
+	}
+	for addr, k := range before {
+		if config.find(addr) < 0 {
+			o.Removed = append(o.Removed, k.ID)
+		}
+	}
+	r.ids = map[string]string{}
+	for _, in := range state {
+		r.ids[in.Addr] = in.Attrs["id"]
+		r.managed[in.Attrs["id"]] = true
+	}
+	o.Twins = r.twins(o.Server)
+	found := o.check()
+	// From now on the twins are bystanders: the colleague's, never to be
+	// touched.
+	for _, k := range o.Server {
+		if o.Twins[k.ID] && !slices.ContainsFunc(r.bystanders, func(b emulator.Key) bool { return b.ID == k.ID }) {
+			r.bystanders = append(r.bystanders, k)
+		}
+	}
+	if len(found) > 0 {
+		r.t.Logf("seed %d step %d: %s", r.plan.Seed, s.Number, o)
+	}
+	return found
+}
+
+// twins returns the keys the colleague made that the configuration never
+// owned: the bystanders, and those FaultTwin made, named like ours while
+// our create was in flight.
+func (r *seedRun) twins(server []emulator.Key) map[string]bool {
+	twins := map[string]bool{}
+	colleague := emulator.Modifier(acctest.OtherAccessKey)
+	for _, k := range server {
+		if k.Modifier == colleague && !r.managed[k.ID] {
+			twins[k.ID] = true
+		}
+	}
+	return twins
+}
+
+// newLog returns what the trace log gained since the last call.
+func (r *seedRun) newLog() string {
+	f, err := os.Open(r.tf.LogPath)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Seek(r.logRead, io.SeekStart); err != nil {
+		r.t.Fatal(err)
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.logRead += int64(len(data))
+	return string(data)
+}
+
+// lastLines returns the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
