@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# make test-matrix: the acceptance tests and the tests through the CLI, on
+# the other CLIs the provider supports besides the terraform on PATH (which
+# `make test` uses): Terraform 1.5.7 and OpenTofu, built by install-clis.sh
+# once and cached. Tests of features a CLI lacks skip themselves, by the
+# version it reports (identity 1.12, query and actions 1.14, ephemeral
+# resources 1.10; OpenTofu has neither query nor actions).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export CHECKPOINT_DISABLE=1 TF_ACC=1
+# A CLI configuration of its own: OpenTofu prints a warning on stdout about
+# a TF_CLI_CONFIG_FILE that does not exist, which breaks `version -json`.
+rc=$(mktemp)
+trap 'rm -f "$rc"' EXIT
+export TF_CLI_CONFIG_FILE="$rc"
+
+for cli in terraform tofu; do
+	path=$(bash scripts/install-clis.sh "$cli")
+	echo "== $("$path" version | head -n1)"
+	host=registry.terraform.io
+	[ "$cli" = tofu ] && host=registry.opentofu.org # the only host where tofu accepts plugin-testing's provider addresses
+	TF_ACC_TERRAFORM_PATH="$path" TF_ACC_PROVIDER_HOST="$host" \
+		go test -count=1 -timeout 30m ./internal/provider/ ./internal/e2e/
+done
