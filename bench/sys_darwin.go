@@ -8,7 +8,7 @@ func childProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{}
 }
 
-// maxRSSBytes returns ru_maxrss, which macOS reports in bytes.
-func maxRSSBytes(ru *syscall.Rusage) int64 {
-	return ru.Maxrss
+// maxRSSKiB reads ru_maxrss, which macOS reports in bytes.
+func maxRSSKiB(ru *syscall.Rusage) float64 {
+	return float64(ru.Maxrss) / 1024
 }
