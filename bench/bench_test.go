@@ -12,17 +12,6 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-func TestMedian(t *testing.T) {
-	for _, tc := range []struct {
-		in   []float64
-		want float64
-	}{{nil, 0}, {[]float64{3}, 3}, {[]float64{5, 1, 3}, 3}, {[]float64{4, 1, 3, 2}, 2.5}} {
-		if got := median(tc.in); got != tc.want {
-			t.Errorf("median(%v) = %v, want %v", tc.in, got, tc.want)
-		}
-	}
-}
-
 func TestMinimal(t *testing.T) {
 	get, edit := emulator.RouteGet, emulator.RouteEdit
 	minimum := routeCounts{get: 10, edit: 1}
@@ -63,26 +52,6 @@ PASS
 	}
 }
 
-func TestCheckListed(t *testing.T) {
-	plan := "Changes to Outputs:\n  + listed = 10000\n\nYou can apply this plan"
-	if err := checkListed(plan, 10000); err != nil {
-		t.Errorf("checkListed: %v", err)
-	}
-	if checkListed(plan, 9999) == nil || checkListed("No changes.", 0) == nil {
-		t.Error("checkListed accepted a wrong count or a plan without the output")
-	}
-}
-
-func TestKeysConfig(t *testing.T) {
-	cfg := keysConfig(5, false, "d", `"1" = "r1"`)
-	for _, want := range []string{"count           = 5", `description     = count.index == 0 ? "d" : ""`,
-		"enabled         = false", `lookup({ "1" = "r1" }, tostring(count.index), null)`} {
-		if !strings.Contains(cfg, want) {
-			t.Errorf("config lacks %q:\n%s", want, cfg)
-		}
-	}
-}
-
 func TestLifecycleConfigWithoutKeyValuesDiffersByOneLine(t *testing.T) {
 	stored, notStored := strings.Split(lifecycleConfig(kindNCP, 7, true), "\n"), strings.Split(lifecycleConfig(kindNCP, 7, false), "\n")
 	var diff []string
@@ -96,27 +65,18 @@ func TestLifecycleConfigWithoutKeyValuesDiffersByOneLine(t *testing.T) {
 	}
 }
 
-func TestTerraformEnvDropsSettingsThatChangeTheMeasure(t *testing.T) {
-	env := terraformEnv([]string{"PATH=/bin", "TF_LOG=trace", "TF_CLI_ARGS=-refresh=false", "NCLOUD_SECRET_KEY=s", "NCP_APIGW_ENDPOINT=x", "CHECKPOINT_DISABLE=0"})
-	if want := []string{"PATH=/bin", "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}; !slices.Equal(env, want) {
-		t.Errorf("terraformEnv = %q, want %q", env, want)
-	}
-}
-
-// The wrapper hands GNU time the RSS file from the environment, then the
-// real provider and every argument Terraform gave.
 func TestProviderWrapperRunsTheProviderUnderGNUTime(t *testing.T) {
 	tmp := t.TempDir()
 	fakeTime := filepath.Join(tmp, "time") // writes its arguments to the -o file
 	if err := os.WriteFile(fakeTime, []byte("#!/bin/sh\necho \"$@\" > \"$5\"\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	dir, err := writeProviderWrappers(tmp, fakeTime, map[string]string{"terraform-provider-x": "/opt/x provider"})
-	if err != nil {
-		t.Fatal(err)
+	rc, err := writeProviderWrappers(tmp, fakeTime, map[string]string{"terraform-provider-x": "/opt/x provider"})
+	if config, _ := os.ReadFile(rc); err != nil || !strings.Contains(string(config), `"hashicorp/time"    = "`+tmp+`"`) {
+		t.Fatalf("writeProviderWrappers: %v; CLI config:\n%s", err, config)
 	}
 	rss := filepath.Join(tmp, "rss")
-	cmd := exec.Command(filepath.Join(dir, "terraform-provider-x"), "-a b", "c")
+	cmd := exec.Command(filepath.Join(tmp, "terraform-provider-x"), "-a b", "c")
 	cmd.Env = []string{"BENCH_PROVIDER_RSS=" + rss}
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("wrapper: %v: %s", err, out)
@@ -149,7 +109,7 @@ func TestParseOptions(t *testing.T) {
 	if o, err := parse("", "-mode", "scale", "-store-key-values=false"); err != nil || o.OverheadN != nil || !slices.Equal(o.ScalingN, []int{5000}) || o.StoreKeyValues {
 		t.Errorf("scale without key values: %+v, %v", o.settings, err)
 	}
-	if o, err := parse("5"); err != nil || o.Runs != 5 || o.Mode != modeFull || !o.StoreKeyValues {
+	if o, err := parse("5"); err != nil || o.Runs != 5 || o.Mode != "full" || !o.StoreKeyValues {
 		t.Errorf("BENCH_RUNS=5: %+v, %v", o.settings, err)
 	}
 	if _, err := parse("0"); err == nil {

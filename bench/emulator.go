@@ -14,8 +14,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
 // emulatorProcess is one bin/ncp-apigw-emulator on a free loopback port:
@@ -59,30 +57,10 @@ func (h *harness) startEmulator(ctx context.Context, flags ...string) (*emulator
 	return e, nil
 }
 
-// resetStats zeroes the request counters, before each measured command.
-func (e *emulatorProcess) resetStats(ctx context.Context) error {
-	return e.control(ctx, http.MethodPost, "/_emulator/stats/reset", nil, nil)
-}
-
-// stats returns the counters since the last reset.
-func (e *emulatorProcess) stats(ctx context.Context) (*emulator.Stats, error) {
-	var s emulator.Stats
-	return &s, e.control(ctx, http.MethodGet, "/_emulator/stats", nil, &s)
-}
-
-// setFaults replaces the fault configuration; the zero value lifts them all.
-func (e *emulatorProcess) setFaults(ctx context.Context, f emulator.Faults) error {
-	return e.control(ctx, http.MethodPut, "/_emulator/faults", f, nil)
-}
-
-// seed creates count keys directly, without API requests.
-func (e *emulatorProcess) seed(ctx context.Context, count int) error {
-	return e.control(ctx, http.MethodPost, "/_emulator/keys", map[string]int{"count": count}, nil)
-}
-
-// control calls one of the emulator's unsigned control endpoints. Answers
-// that out does not want (the seeded keys, with their values) are discarded
-// unread, so that they cannot end up in a log.
+// control calls one of the emulator's unsigned control endpoints
+// (/_emulator/stats, stats/reset, faults and keys). Answers that out does
+// not want (the seeded keys, with their values) are discarded unread, so
+// that they cannot end up in a log.
 func (e *emulatorProcess) control(ctx context.Context, method, path string, in, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()

@@ -23,7 +23,7 @@ const (
 // rateLimit requests per second with a burst of rateBurst, answering HTTP
 // 429 beyond.
 func (h *harness) faults(ctx context.Context) error {
-	var floors, slow, throttled []sample
+	var floors, slow, limited []sample
 	for run := 1; run <= h.Runs; run++ {
 		ws, err := h.newWorkspace(kindTimeStatic, nil, lifecycleConfig(kindTimeStatic, h.LatencyN, true))
 		if err != nil {
@@ -43,7 +43,7 @@ func (h *harness) faults(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		floors, slow, throttled = append(floors, floor[0]), append(slow, s), append(throttled, t)
+		floors, slow, limited = append(floors, floor[0]), append(slow, s), append(limited, t)
 		h.logf("  run %d/%d: time_static apply %.2fs, apply with latency %.2fs, apply with rate limit %.2fs (%d throttled)",
 			run, h.Runs, floor[0].WallS, s.WallS, t.WallS, t.Stats.Throttled)
 	}
@@ -60,7 +60,7 @@ func (h *harness) faults(ctx context.Context) error {
 
 	var requests, refused []int
 	errorAnswers := 0 // neither a success nor a 429, which is the limit doing its job; dropped connections are status 0
-	for _, s := range throttled {
+	for _, s := range limited {
 		requests, refused = append(requests, routeCounts(s.Stats.Requests).total()), append(refused, s.Stats.Throttled)
 		for status, count := range s.Stats.Responses {
 			if (status < http.StatusOK || status >= http.StatusMultipleChoices) && status != http.StatusTooManyRequests {
@@ -68,8 +68,8 @@ func (h *harness) faults(ctx context.Context) error {
 			}
 		}
 	}
-	quotaFloor, rateWall := float64(h.RateN)/rateLimit, medianOf(throttled, wall)
-	share := medianOf(throttled, func(s sample) float64 {
+	quotaFloor, rateWall := float64(h.RateN)/rateLimit, medianOf(limited, wall)
+	share := medianOf(limited, func(s sample) float64 {
 		return ratio(float64(s.Stats.Throttled), float64(routeCounts(s.Stats.Requests).total()))
 	})
 	t := h.report.table(fmt.Sprintf("Rate limit (%d requests/s, burst %d, HTTP 429 beyond; apply of N=%d):", rateLimit, rateBurst, h.RateN),
@@ -97,7 +97,7 @@ func (h *harness) faultyApply(ctx context.Context, run, n int, apply step, flags
 	}
 	apply.cmd = func(w *workspace, ctx context.Context) (sample, error) {
 		s, err := w.apply(ctx)
-		return s, errors.Join(err, e.setFaults(ctx, emulator.Faults{}))
+		return s, errors.Join(err, e.control(ctx, http.MethodPut, "/_emulator/faults", emulator.Faults{}, nil))
 	}
 	samples, err := h.runSteps(ctx, ws, run, []step{apply, {name: "destroy", cmd: (*workspace).destroy}})
 	if err != nil {

@@ -112,42 +112,42 @@ func lifecycleTables(r *report) (walls, cpus, scaling *table) {
 			"N", "wall, ncp / time_static", "ratio", "CPU, ncp / time_static", "ratio", "peak MiB, ncp / time_static", "provider peak MiB, ncp / time_static")
 }
 
-// addLifecycleRows adds the medians of the lifecycles of n resources (by
-// kind, then run: apply, no-change plan, destroy) to the tables: each
-// command next to the floors' when terraform_data ran, and the whole
-// lifecycle of ncp next to time_static's.
+// addLifecycleRows adds the lifecycles of n resources (by kind, then run:
+// apply, no-change plan, destroy) to the tables: each command next to the
+// floors' if terraform_data ran, and the whole lifecycle next to
+// time_static's.
 func addLifecycleRows(r *report, n int, runs map[string][][]sample) {
 	walls, cpus, scaling := lifecycleTables(r)
-	// m is the median over the runs of one kind of f of their lifecycle.
-	m := func(kind string, f func([]sample) float64) float64 { return medianOf(runs[kind], f) }
+	// stat is, by kind, the median over the runs of f of a lifecycle.
+	stat := func(f func(l []sample) float64) map[string]float64 {
+		m := map[string]float64{}
+		for kind, lifecycles := range runs {
+			m[kind] = medianOf(lifecycles, f)
+		}
+		return m
+	}
 	for i, command := range []string{"apply", "no-change plan", "destroy"} {
 		if runs[kindTerraformData] == nil {
 			break
 		}
-		wall := func(kind string) float64 { return m(kind, func(l []sample) float64 { return l[i].WallS }) }
-		cpu := func(kind string) float64 { return m(kind, func(l []sample) float64 { return l[i].CPUS }) }
-		measure, vsTime, goal, met := fmt.Sprintf("%s, N=%d", command, n), ratio(wall(kindNCP), wall(kindTimeStatic)), "—", "—"
+		wall, cpu := stat(func(l []sample) float64 { return l[i].WallS }), stat(func(l []sample) float64 { return l[i].CPUS })
+		measure, vsTime, goal, met := fmt.Sprintf("%s, N=%d", command, n), ratio(wall[kindNCP], wall[kindTimeStatic]), "—", "—"
 		if n == overheadTargetN && command != "destroy" {
 			goal, met = fmt.Sprintf("≤ %.1f× time_static", overheadTargetRatio), yesNo(vsTime <= overheadTargetRatio)
 		}
-		walls.add(measure, secs(wall(kindNCP)), secs(wall(kindTimeStatic)), secs(wall(kindTerraformData)),
-			times(vsTime), times(ratio(wall(kindNCP), wall(kindTerraformData))), goal, met)
-		cpus.add(measure, secs(cpu(kindNCP)), secs(cpu(kindTimeStatic)), secs(cpu(kindTerraformData)),
-			times(ratio(cpu(kindNCP), cpu(kindTimeStatic))))
+		walls.add(measure, secs(wall[kindNCP]), secs(wall[kindTimeStatic]), secs(wall[kindTerraformData]),
+			times(vsTime), times(ratio(wall[kindNCP], wall[kindTerraformData])), goal, met)
+		cpus.add(measure, secs(cpu[kindNCP]), secs(cpu[kindTimeStatic]), secs(cpu[kindTerraformData]),
+			times(ratio(cpu[kindNCP], cpu[kindTimeStatic])))
 	}
-	total := func(kind string, f func(sample) float64) float64 {
-		return m(kind, func(l []sample) float64 { return f(l[0]) + f(l[1]) + f(l[2]) })
+	wall := stat(func(l []sample) float64 { return l[0].WallS + l[1].WallS + l[2].WallS })
+	cpu := stat(func(l []sample) float64 { return l[0].CPUS + l[1].CPUS + l[2].CPUS })
+	peak := stat(func(l []sample) float64 { return max(l[0].PeakMiB, l[1].PeakMiB, l[2].PeakMiB) })
+	providerPeak := stat(func(l []sample) float64 { return max(l[0].ProviderPeakMiB, l[1].ProviderPeakMiB, l[2].ProviderPeakMiB) })
+	mib := func(v float64) string { return fmt.Sprintf("%.0f", v) }
+	vs := func(m map[string]float64, format func(float64) string) string {
+		return format(m[kindNCP]) + " / " + format(m[kindTimeStatic])
 	}
-	largest := func(kind string, f func(sample) float64) float64 {
-		return m(kind, func(l []sample) float64 { return max(f(l[0]), f(l[1]), f(l[2])) })
-	}
-	wall := func(s sample) float64 { return s.WallS }
-	cpu := func(s sample) float64 { return s.CPUS }
-	peak := func(s sample) float64 { return s.PeakMiB }
-	providerPeak := func(s sample) float64 { return s.ProviderPeakMiB }
-	scaling.add(strconv.Itoa(n),
-		secs(total(kindNCP, wall))+" / "+secs(total(kindTimeStatic, wall)), times(ratio(total(kindNCP, wall), total(kindTimeStatic, wall))),
-		secs(total(kindNCP, cpu))+" / "+secs(total(kindTimeStatic, cpu)), times(ratio(total(kindNCP, cpu), total(kindTimeStatic, cpu))),
-		fmt.Sprintf("%.0f / %.0f", largest(kindNCP, peak), largest(kindTimeStatic, peak)),
-		fmt.Sprintf("%.0f / %.0f", largest(kindNCP, providerPeak), largest(kindTimeStatic, providerPeak)))
+	scaling.add(strconv.Itoa(n), vs(wall, secs), times(ratio(wall[kindNCP], wall[kindTimeStatic])),
+		vs(cpu, secs), times(ratio(cpu[kindNCP], cpu[kindTimeStatic])), vs(peak, mib), vs(providerPeak, mib))
 }

@@ -45,7 +45,7 @@ func run() int {
 		report: &report{Date: time.Now().UTC().Format(time.RFC3339), Settings: opts.settings, Failures: []string{}}}
 	defer h.close()
 	if h.tmp, err = os.MkdirTemp("", "ncp-bench-"); err == nil {
-		h.wrappers, err = writeProviderWrappers(h.tmp, opts.gnuTime, map[string]string{
+		h.cliConfig, err = writeProviderWrappers(h.tmp, opts.gnuTime, map[string]string{
 			"terraform-provider-ncp": filepath.Join(opts.binDir, "terraform-provider-ncp"), "terraform-provider-time": opts.timeProvider})
 	}
 	if err != nil {
@@ -95,7 +95,7 @@ func run() int {
 type harness struct {
 	options
 	tmp       string // workspaces and provider wrappers; removed by close
-	wrappers  string // the dev_overrides directory (see writeProviderWrappers)
+	cliConfig string // Terraform's, see writeProviderWrappers
 	accessKey string // random per run; they reach the emulator and Terraform
 	secretKey string // through the environment only, and are never printed
 	report    *report

@@ -17,13 +17,6 @@ type options struct {
 	settings
 }
 
-// The runs -mode selects.
-const (
-	modeFull  = "full"  // make bench
-	modeSmoke = "smoke" // make bench-smoke: every measure, small, as CI runs it
-	modeScale = "scale" // make bench-scale: only the scaling lifecycle at N=5,000
-)
-
 // Sizes that every mode shares.
 const (
 	parallelism  = 10 // Terraform's default
@@ -49,34 +42,31 @@ type settings struct {
 	GoBenchTime    string `json:"go_bench_time,omitempty"`
 }
 
+const modeScale = "scale" // make bench-scale: only the scaling lifecycle at N=5,000
+
 // parseOptions reads the flags and BENCH_RUNS, which overrides the mode's
 // runs per measure. The smoke run keeps every measure but shrinks it, so
 // that CI proves the harness and the request counts in a minute; its wall
 // times are not meant to be compared.
 func parseOptions(args []string, getenv func(string) string) (options, error) {
-	o := options{binDir: "bin", outDir: filepath.Join("bench", "out"), settings: settings{Runs: 3,
-		OverheadN: []int{100, 500}, ScalingN: []int{1000, 2000}, RequestN: 100, LatencyN: 200, RateN: 200, ScaleKeys: 10_000}}
+	o := options{binDir: "bin", outDir: filepath.Join("bench", "out")}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.StringVar(&o.timeProvider, "time-provider", "", "the terraform-provider-time binary (required)")
 	fs.StringVar(&o.gnuTime, "gnu-time", "/usr/bin/time", "GNU time")
-	fs.StringVar(&o.Mode, "mode", modeFull, "full, smoke or scale")
-	fs.BoolVar(&o.StoreKeyValues, "store-key-values", true, "false sets store_key_values = false on the keys of the lifecycles and faults")
+	mode := fs.String("mode", "full", "full (make bench), smoke (make bench-smoke) or scale (make bench-scale)")
+	keep := fs.Bool("store-key-values", true, "false sets store_key_values = false on the keys of the lifecycles and faults")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	if fs.NArg() > 0 || o.timeProvider == "" {
-		return o, fmt.Errorf("usage: bench -time-provider PATH [flags], not %q", args)
+	sizes, ok := map[string]settings{
+		"full":    {Runs: 3, OverheadN: []int{100, 500}, ScalingN: []int{1000, 2000}, RequestN: 100, LatencyN: 200, RateN: 200, ScaleKeys: 10_000},
+		"smoke":   {Runs: 1, OverheadN: []int{10}, ScalingN: []int{20}, RequestN: 10, LatencyN: 20, RateN: 20, ScaleKeys: 500, GoBenchTime: "100ms"},
+		modeScale: {Runs: 1, ScalingN: []int{5000}},
+	}[*mode]
+	if fs.NArg() > 0 || o.timeProvider == "" || !ok {
+		return o, fmt.Errorf("usage: bench -time-provider PATH [-mode full|smoke|scale] [flags], not %q", args)
 	}
-	switch o.Mode {
-	case modeFull:
-	case modeSmoke:
-		o.Runs, o.OverheadN, o.ScalingN, o.RequestN, o.LatencyN, o.RateN, o.ScaleKeys, o.GoBenchTime =
-			1, []int{10}, []int{20}, 10, 20, 20, 500, "100ms"
-	case modeScale:
-		o.Runs, o.OverheadN, o.ScalingN = 1, nil, []int{5000}
-	default:
-		return o, fmt.Errorf("-mode %q is none of %s, %s, %s", o.Mode, modeFull, modeSmoke, modeScale)
-	}
+	o.settings, o.Mode, o.StoreKeyValues = sizes, *mode, *keep
 	if v := getenv("BENCH_RUNS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {

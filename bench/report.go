@@ -3,13 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -17,14 +20,14 @@ import (
 // report is everything one run found: the tables it prints and every
 // sample they come from. It is written to results.json.
 type report struct {
-	Date      string   `json:"date"`
-	Machine   machine  `json:"machine"`
-	Settings  settings `json:"settings"`
-	Tables    []*table `json:"tables"`
-	Samples   []sample `json:"samples"`
-	GoBench   string   `json:"go_bench_output,omitempty"`
-	Failures  []string `json:"failures"`
-	DurationS float64  `json:"duration_s"`
+	Date      string            `json:"date"`
+	Machine   map[string]string `json:"machine"`
+	Settings  settings          `json:"settings"`
+	Tables    []*table          `json:"tables"`
+	Samples   []sample          `json:"samples"`
+	GoBench   string            `json:"go_bench_output,omitempty"`
+	Failures  []string          `json:"failures"`
+	DurationS float64           `json:"duration_s"`
 }
 
 // table is a Markdown table, padded so that it also reads well in a
@@ -68,7 +71,7 @@ func (t *table) render(w io.Writer) {
 }
 
 func (r *report) print(w io.Writer) {
-	if r.Settings.Mode == modeSmoke {
+	if r.Settings.Mode == "smoke" {
 		fmt.Fprint(w, "Smoke run: small sizes, 1 run; its wall times are not comparable to the targets.\n\n")
 	}
 	if !r.Settings.StoreKeyValues {
@@ -93,10 +96,7 @@ func (r *report) write(dir string) (string, error) {
 	b, err := json.MarshalIndent(r, "", "  ")
 	path := filepath.Join(dir, "results.json")
 	if err == nil {
-		err = os.MkdirAll(dir, 0o755)
-	}
-	if err == nil {
-		err = os.WriteFile(path, append(b, '\n'), 0o644)
+		err = errors.Join(os.MkdirAll(dir, 0o755), os.WriteFile(path, append(b, '\n'), 0o644))
 	}
 	return path, err
 }
@@ -138,39 +138,17 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
-// machine says where the numbers come from: they mean little without the
-// cores, memory and versions that produced them.
-type machine struct {
-	CPU       string `json:"cpu"`
-	Cores     int    `json:"cores"`
-	Memory    string `json:"memory"`
-	OS        string `json:"os"`
-	Go        string `json:"go"`
-	Terraform string `json:"terraform"`
-}
-
-func describeMachine(ctx context.Context) machine {
-	m := machine{CPU: procField("/proc/cpuinfo", "model name"), Cores: runtime.NumCPU(),
-		Memory: procField("/proc/meminfo", "MemTotal"), OS: runtime.GOOS + "/" + runtime.GOARCH, Go: runtime.Version()}
-	cmd := exec.CommandContext(ctx, "terraform", "version", "-json")
-	cmd.Env = terraformEnv(os.Environ())
-	out, _ := cmd.Output()
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	_ = json.Unmarshal(out, &v)
-	m.Terraform = v.Version
-	return m
-}
-
-// procField returns the value of the first "name: value" line of a /proc
-// file; nothing where there is none (macOS).
-func procField(path, name string) string {
-	b, _ := os.ReadFile(path)
-	for line := range strings.Lines(string(b)) {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == name {
-			return strings.TrimSpace(v)
+// describeMachine says where the numbers come from: they mean little
+// without the cores, memory and versions that produced them.
+func describeMachine(ctx context.Context) map[string]string {
+	m := map[string]string{"cores": strconv.Itoa(runtime.NumCPU()), "os": runtime.GOOS + "/" + runtime.GOARCH, "go": runtime.Version()}
+	for _, file := range []string{"/proc/cpuinfo", "/proc/meminfo"} { // none on macOS
+		b, _ := os.ReadFile(file)
+		if match := regexp.MustCompile(`(?m)^(model name|MemTotal)\s*:\s*(.+)$`).FindStringSubmatch(string(b)); match != nil {
+			m[match[1]] = match[2]
 		}
 	}
-	return ""
+	out, _ := exec.CommandContext(ctx, "terraform", "version").Output()
+	m["terraform"], _, _ = strings.Cut(string(out), "\n")
+	return m
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strconv"
 
@@ -38,7 +39,7 @@ func (h *harness) listPlans(ctx context.Context, keys, runs int) ([]sample, erro
 	defer e.stop()
 	ws, err := h.newWorkspace("list", e, listConfig)
 	if err == nil {
-		err = e.seed(ctx, keys)
+		err = e.control(ctx, http.MethodPost, "/_emulator/keys", map[string]int{"count": keys}, nil)
 	}
 	plan := step{name: fmt.Sprintf("plan: list data source over %d keys, page size %d", keys, pageSize), cmd: (*workspace).plan,
 		minimum: routeCounts{emulator.RouteList: (keys + pageSize - 1) / pageSize}}
