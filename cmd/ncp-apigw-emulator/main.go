@@ -5,10 +5,18 @@
 // writes the same URL to -addr-file, if given); the API is under /api/v1 and
 // the unsigned control endpoints under /_emulator/. It stops cleanly on
 // SIGINT or SIGTERM.
+//
+// Flags choose the accounts (-access-key, -other-access-key; their secrets
+// best from the environment), how NCP answers where its docs are ambiguous
+// (-wrapped-get, -not-found-status, -numeric-error-codes, -exact-name-filter,
+// -delete-answer) and the faults it injects (-faults with a JSON document,
+// or the convenience flags such as -error-rate and -latency). Run it with -h
+// for the list.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,6 +27,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -26,14 +35,15 @@ import (
 )
 
 const (
-	envAccessKey = "NCP_EMULATOR_ACCESS_KEY"
-	envSecretKey = "NCP_EMULATOR_SECRET_KEY"
+	envAccessKey      = "NCP_EMULATOR_ACCESS_KEY"
+	envSecretKey      = "NCP_EMULATOR_SECRET_KEY"
+	envOtherSecretKey = "NCP_EMULATOR_OTHER_SECRET_KEY"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := run(ctx, os.Args[1:], os.Stdout, os.Getenv)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 	case err != nil:
@@ -50,34 +60,52 @@ type options struct {
 	faults   emulator.Faults
 }
 
-// parseOptions reads the flags, taking the credentials from the environment
-// when the flags leave them out. The environment is not used as the flags'
-// defaults because -h prints defaults, and the secret must never be printed.
-func parseOptions(args []string, getenv func(string) string) (options, error) {
+// parseOptions reads the flags, writing their usage to usage on -h or an
+// error, and taking the secrets (and the access key)
+// from the environment when the flags leave them out. The environment is
+// not used as the flags' defaults because -h prints defaults, and a secret
+// must never be printed.
+//
+// -faults gives a whole fault configuration; the convenience flags set
+// after it override its settings of the same name, and the faults they make
+// (-error-rate, -drop-*-rate) come after its own.
+func parseOptions(args []string, getenv func(string) string, usage io.Writer) (options, error) {
 	var (
 		o                             options
+		flagged                       emulator.Faults
+		faultsDoc                     string
 		errorRate                     float64
 		errorStatus                   int
 		errorRoute                    string
 		dropCreateRate, dropRegenRate float64
+		deleteAnswer                  string
 	)
 	fs := flag.NewFlagSet("ncp-apigw-emulator", flag.ContinueOnError)
+	fs.SetOutput(usage)
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "address to listen on; port 0 picks a free one")
 	fs.StringVar(&o.addrFile, "addr-file", "", "write the base URL to this file once listening")
 	fs.StringVar(&o.config.AccessKey, "access-key", "", "access key clients must sign with (default $"+envAccessKey+")")
 	fs.StringVar(&o.config.SecretKey, "secret-key", "", "secret key clients must sign with (default $"+envSecretKey+")")
+	fs.StringVar(&o.config.OtherAccessKey, "other-access-key", "", "access key of a second account of the tenant, who makes the out-of-band changes (default derived from -access-key)")
+	fs.StringVar(&o.config.OtherSecretKey, "other-secret-key", "", "secret key that lets the second account use the API too (default $"+envOtherSecretKey+"; unset: it cannot)")
 	fs.IntVar(&o.config.MaxPageSize, "max-page-size", 100, "largest page the list returns, whatever limit is asked")
 	fs.Int64Var(&o.config.Seed, "seed", 0, "random seed for ids, keys and fault dice; 0 is time-based")
-	fs.DurationVar(&o.faults.Latency, "latency", 0, "latency added to every API request")
-	fs.DurationVar(&o.faults.LatencyJitter, "latency-jitter", 0, "plus a uniform random latency up to this")
+	fs.BoolVar(&o.config.WrappedGet, "wrapped-get", false, `view-one answers {"apiKey":{...}} instead of the documented unwrapped key`)
+	fs.IntVar(&o.config.NotFoundStatus, "not-found-status", http.StatusNotFound, "status for a key that does not exist: 404 (code 300) or 400 (code 100, \"API key not found\")")
+	fs.BoolVar(&o.config.NumericErrorCodes, "numeric-error-codes", false, "send errorCode as a JSON number instead of a string")
+	fs.BoolVar(&o.config.ExactNameFilter, "exact-name-filter", false, "the list's apiKeyName filter matches exactly instead of as a substring")
+	fs.StringVar(&deleteAnswer, "delete-answer", string(emulator.DeleteNoContent), fmt.Sprintf("how a delete answers: %s (no body), %s ({}) or %s (empty body)", emulator.DeleteNoContent, emulator.DeleteEmptyObject, emulator.DeleteEmptyBody))
+	fs.StringVar(&faultsDoc, "faults", "", "fault configuration as JSON (as PUT /_emulator/faults takes), or @path of a file holding it")
+	fs.DurationVar(&flagged.Latency, "latency", 0, "latency added to every API request")
+	fs.DurationVar(&flagged.LatencyJitter, "latency-jitter", 0, "plus a uniform random latency up to this")
 	fs.Float64Var(&errorRate, "error-rate", 0, "probability 0..1 that a request fails with -error-status")
 	fs.IntVar(&errorStatus, "error-status", http.StatusServiceUnavailable, "status of -error-rate failures")
 	fs.StringVar(&errorRoute, "error-route", "all", "route -error-rate applies to: all, create, get, list, edit, regenerate or delete")
-	fs.Float64Var(&o.faults.RateLimit, "rate-limit", 0, "requests per second per access key; 0 is unlimited")
-	fs.IntVar(&o.faults.RateBurst, "rate-burst", 0, "rate-limit bucket size; 0 is max(1, rate-limit)")
+	fs.Float64Var(&flagged.RateLimit, "rate-limit", 0, "requests per second per access key; 0 is unlimited")
+	fs.IntVar(&flagged.RateBurst, "rate-burst", 0, "rate-limit bucket size; 0 is max(1, ceil(rate-limit))")
 	fs.Float64Var(&dropCreateRate, "drop-create-rate", 0, "probability 0..1 that a create is committed and its connection dropped")
 	fs.Float64Var(&dropRegenRate, "drop-regenerate-rate", 0, "probability 0..1 that a regenerate is committed and its connection dropped")
-	fs.DurationVar(&o.faults.ClockOffset, "clock-offset", 0, "how far the emulated server clock runs from the host's")
+	fs.DurationVar(&flagged.ClockOffset, "clock-offset", 0, "how far the emulated server clock runs from the host's")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
@@ -90,10 +118,38 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	if o.config.SecretKey == "" {
 		o.config.SecretKey = getenv(envSecretKey)
 	}
+	if o.config.OtherSecretKey == "" {
+		o.config.OtherSecretKey = getenv(envOtherSecretKey)
+	}
 	if o.config.AccessKey == "" || o.config.SecretKey == "" {
 		return options{}, fmt.Errorf("an access key and a secret key are required: -access-key and -secret-key, or $%s and $%s", envAccessKey, envSecretKey)
 	}
+	o.config.DeleteAnswer = emulator.DeleteAnswer(deleteAnswer)
+	if err := o.config.Validate(); err != nil {
+		return options{}, err
+	}
 
+	if faultsDoc != "" {
+		f, err := readFaults(faultsDoc)
+		if err != nil {
+			return options{}, err
+		}
+		o.faults = f
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "latency":
+			o.faults.Latency = flagged.Latency
+		case "latency-jitter":
+			o.faults.LatencyJitter = flagged.LatencyJitter
+		case "rate-limit":
+			o.faults.RateLimit = flagged.RateLimit
+		case "rate-burst":
+			o.faults.RateBurst = flagged.RateBurst
+		case "clock-offset":
+			o.faults.ClockOffset = flagged.ClockOffset
+		}
+	})
 	if errorRate > 0 {
 		route := emulator.Route(errorRoute)
 		if errorRoute == "all" {
@@ -113,10 +169,27 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	return o, nil
 }
 
+// readFaults parses a -faults value: a JSON document, or @path of a file
+// holding one.
+func readFaults(value string) (emulator.Faults, error) {
+	data := []byte(value)
+	if path, ok := strings.CutPrefix(value, "@"); ok {
+		var err error
+		if data, err = os.ReadFile(path); err != nil {
+			return emulator.Faults{}, fmt.Errorf("-faults: %w", err)
+		}
+	}
+	var f emulator.Faults
+	if err := json.Unmarshal(data, &f); err != nil {
+		return emulator.Faults{}, fmt.Errorf("-faults: %w", err)
+	}
+	return f, nil
+}
+
 // run serves until ctx is done, then shuts down gracefully. It writes only
-// the "listening on" line to stdout, never a key.
-func run(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
-	o, err := parseOptions(args, getenv)
+// the "listening on" line to stdout and the usage to stderr, never a key.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	o, err := parseOptions(args, getenv, stderr)
 	if err != nil {
 		return err
 	}

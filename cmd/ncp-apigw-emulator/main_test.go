@@ -2,10 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
+	"flag"
 	"io"
 	"net/http"
 	"os"
@@ -23,6 +26,28 @@ func env(vars map[string]string) func(string) string {
 	return func(name string) string { return vars[name] }
 }
 
+// signedGet sends a GET signed with accessKey and secretKey, computing the
+// signature here rather than with the code under test, and returns the status.
+func signedGet(t *testing.T, base, uri, accessKey, secretKey string) int {
+	t.Helper()
+	req, err := http.NewRequest("GET", base+uri, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := strconv.FormatInt(time.Now().UnixMilli(), 10)
+	mac := hmac.New(sha256.New, []byte(secretKey))
+	mac.Write([]byte("GET " + uri + "\n" + ts + "\n" + accessKey))
+	req.Header.Set("x-ncp-apigw-timestamp", ts)
+	req.Header.Set("x-ncp-iam-access-key", accessKey)
+	req.Header.Set("x-ncp-apigw-signature-v2", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 func TestRunServesUntilCancelled(t *testing.T) {
 	addrFile := filepath.Join(t.TempDir(), "addr")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -30,8 +55,8 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	out, stdout := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr-file", addrFile, "-access-key", "AK"}, stdout,
-			env(map[string]string{envSecretKey: "SK"}))
+		done <- run(ctx, []string{"-addr-file", addrFile, "-access-key", "AK", "-other-access-key", "AK2", "-faults", `{"faults":[{"route":"get","kind":"html","status":404}]}`}, stdout, io.Discard,
+			env(map[string]string{envSecretKey: "SK", envOtherSecretKey: "SK2"}))
 		stdout.Close()
 	}()
 
@@ -47,25 +72,16 @@ func TestRunServesUntilCancelled(t *testing.T) {
 		t.Fatalf("addr file %q (%v), want %q", data, err, base)
 	}
 
-	// A signed API request, with the secret from the environment.
-	const uri = "/api/v1/api-keys"
-	req, err := http.NewRequest("GET", base+uri, nil)
-	if err != nil {
-		t.Fatal(err)
+	// Signed API requests, with the secrets from the environment, and the
+	// fault from -faults.
+	if status := signedGet(t, base, "/api/v1/api-keys", "AK", "SK"); status != http.StatusOK {
+		t.Fatalf("list signed by the main account: %d", status)
 	}
-	ts := strconv.FormatInt(time.Now().UnixMilli(), 10)
-	mac := hmac.New(sha256.New, []byte("SK"))
-	mac.Write([]byte("GET " + uri + "\n" + ts + "\nAK"))
-	req.Header.Set("x-ncp-apigw-timestamp", ts)
-	req.Header.Set("x-ncp-iam-access-key", "AK")
-	req.Header.Set("x-ncp-apigw-signature-v2", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	if status := signedGet(t, base, "/api/v1/api-keys", "AK2", "SK2"); status != http.StatusOK {
+		t.Fatalf("list signed by the other account: %d", status)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("signed list: %d", resp.StatusCode)
+	if status := signedGet(t, base, "/api/v1/api-keys/abc", "AK", "SK"); status != http.StatusNotFound {
+		t.Fatalf("get under an HTML 404 fault: %d", status)
 	}
 
 	cancel()
@@ -85,11 +101,11 @@ func TestParseOptions(t *testing.T) {
 		"-max-page-size", "7", "-seed", "3", "-latency", "20ms", "-latency-jitter", "5ms",
 		"-error-rate", "0.1", "-error-status", "504", "-rate-limit", "2.5", "-rate-burst", "4",
 		"-drop-create-rate", "0.2", "-drop-regenerate-rate", "0.3", "-clock-offset", "-2m",
-	}, creds)
+	}, creds, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantConfig := emulator.Config{AccessKey: "AK", SecretKey: "SK", MaxPageSize: 7, Seed: 3}
+	wantConfig := emulator.Config{AccessKey: "AK", SecretKey: "SK", MaxPageSize: 7, Seed: 3, NotFoundStatus: 404, DeleteAnswer: emulator.DeleteNoContent}
 	if o.config != wantConfig {
 		t.Errorf("config %+v, want %+v", o.config, wantConfig)
 	}
@@ -109,7 +125,7 @@ func TestParseOptions(t *testing.T) {
 		t.Errorf("faults %+v, want %+v", o.faults, wantFaults)
 	}
 
-	o, err = parseOptions([]string{"-access-key", "flag", "-error-rate", "1", "-error-route", "list"}, creds)
+	o, err = parseOptions([]string{"-access-key", "flag", "-error-rate", "1", "-error-route", "list"}, creds, io.Discard)
 	if err != nil || o.config.AccessKey != "flag" || o.faults.Faults[0].Route != emulator.RouteList {
 		t.Errorf("flags over environment and -error-route: %+v, %v", o, err)
 	}
@@ -118,13 +134,91 @@ func TestParseOptions(t *testing.T) {
 		{"-error-rate", "0.5", "-error-route", "nowhere"},
 		{"-error-rate", "2"},
 		{"-latency", "-1s"},
+		{"-not-found-status", "410"},
+		{"-delete-answer", "202"},
+		{"-other-access-key", "AK"},
+		{"-faults", `{"faults":[{"kind":"explode"}]}`},
+		{"-faults", `{"faults":[{"kind":"drop","body":"x"}]}`},
+		{"-faults", `{"latency":`},
+		{"-faults", "@" + filepath.Join(t.TempDir(), "missing.json")},
 		{"stray"},
 	} {
-		if _, err := parseOptions(bad, creds); err == nil {
+		if _, err := parseOptions(bad, creds, io.Discard); err == nil {
 			t.Errorf("%q was accepted", bad)
 		}
 	}
-	if _, err := parseOptions(nil, env(map[string]string{envAccessKey: "AK"})); err == nil || strings.Contains(err.Error(), "SK") {
+	if _, err := parseOptions(nil, env(map[string]string{envAccessKey: "AK"}), io.Discard); err == nil || strings.Contains(err.Error(), "SK") {
 		t.Errorf("no secret key: %v", err)
+	}
+}
+
+func TestParseOptionsSwitchesAndAccounts(t *testing.T) {
+	o, err := parseOptions([]string{
+		"-wrapped-get", "-not-found-status", "400", "-numeric-error-codes", "-exact-name-filter",
+		"-delete-answer", "200-object", "-other-access-key", "AK2",
+	}, env(map[string]string{envAccessKey: "AK", envSecretKey: "SK", envOtherSecretKey: "SK2"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := emulator.Config{
+		AccessKey: "AK", SecretKey: "SK", OtherAccessKey: "AK2", OtherSecretKey: "SK2",
+		MaxPageSize: 100, WrappedGet: true, NotFoundStatus: 400, NumericErrorCodes: true,
+		ExactNameFilter: true, DeleteAnswer: emulator.DeleteEmptyObject,
+	}
+	if o.config != want {
+		t.Errorf("config %+v, want %+v", o.config, want)
+	}
+
+	o, err = parseOptions([]string{"-other-secret-key", "flag"}, env(map[string]string{envAccessKey: "AK", envSecretKey: "SK", envOtherSecretKey: "SK2"}), io.Discard)
+	if err != nil || o.config.OtherSecretKey != "flag" || o.config.OtherAccessKey != "" {
+		t.Errorf("-other-secret-key over the environment: %+v, %v", o.config, err)
+	}
+}
+
+// TestHelpPrintsNoSecret: -h lists the flags' defaults, which must not be
+// taken from the environment.
+func TestHelpPrintsNoSecret(t *testing.T) {
+	secrets := map[string]string{envAccessKey: "AK", envSecretKey: "MAIN-SECRET", envOtherSecretKey: "OTHER-SECRET"}
+	var usage bytes.Buffer
+	_, err := parseOptions([]string{"-h"}, env(secrets), &usage)
+	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(usage.String(), "-other-secret-key") {
+		t.Fatalf("-h: %v\n%s", err, usage.String())
+	}
+	for _, secret := range []string{"MAIN-SECRET", "OTHER-SECRET"} {
+		if strings.Contains(usage.String(), secret) {
+			t.Errorf("the usage shows %s", secret)
+		}
+	}
+}
+
+func TestFaultsFlag(t *testing.T) {
+	creds := env(map[string]string{envAccessKey: "AK", envSecretKey: "SK"})
+	const doc = `{"latency":"10ms","rate_limit":5,"faults":[{"route":"create","kind":"twin","count":1},{"kind":"late","delay":"2s"}]}`
+	docFaults := []emulator.Fault{
+		{Route: emulator.RouteCreate, Kind: emulator.FaultTwin, Count: 1},
+		{Kind: emulator.FaultLate, Delay: 2 * time.Second},
+	}
+	path := filepath.Join(t.TempDir(), "faults.json")
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, value := range []string{doc, "@" + path} {
+		o, err := parseOptions([]string{"-faults", value}, creds, io.Discard)
+		want := emulator.Faults{Latency: 10 * time.Millisecond, RateLimit: 5, Faults: docFaults}
+		if err != nil || !reflect.DeepEqual(o.faults, want) {
+			t.Errorf("-faults %.20s: %+v, %v; want %+v", value, o.faults, err, want)
+		}
+	}
+
+	// The convenience flags override the document's settings, wherever they
+	// stand, and add their faults after its own.
+	o, err := parseOptions([]string{"-latency", "30ms", "-faults", doc, "-drop-create-rate", "0.5"}, creds, io.Discard)
+	want := emulator.Faults{
+		Latency:   30 * time.Millisecond,
+		RateLimit: 5,
+		Faults:    append(docFaults, emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Rate: 0.5}),
+	}
+	if err != nil || !reflect.DeepEqual(o.faults, want) {
+		t.Errorf("-faults with convenience flags: %+v, %v; want %+v", o.faults, err, want)
 	}
 }

@@ -1,18 +1,14 @@
 package e2e
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
@@ -32,46 +28,6 @@ resource "ncp_apigw_api_key" "key" {
   rotate_trigger = count.index == 0 ? %q : null
 }
 `, trigger) + extra
-}
-
-// twinMaker stands in front of the emulator. Once armed, it has someone
-// else create a key of the same name just before the next create reaches
-// the emulator, which makes a lost create ambiguous.
-type twinMaker struct {
-	emu *emulator.Emulator
-
-	mu    sync.Mutex
-	armed bool
-	twin  string // the ID of the key it made
-}
-
-func (m *twinMaker) arm() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.armed = true
-}
-
-func (m *twinMaker) twinID() string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.twin
-}
-
-func (m *twinMaker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	m.mu.Lock()
-	fire := m.armed && r.Method == http.MethodPost && r.URL.Path == emulator.BasePath+"/api-keys"
-	if fire {
-		m.armed = false
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body)) // the emulator reads it again
-		var in struct {
-			Name string `json:"apiKeyName"`
-		}
-		_ = json.Unmarshal(body, &in)
-		m.twin = m.emu.PutKey(in.Name, "made by someone else").ID
-	}
-	m.mu.Unlock()
-	m.emu.ServeHTTP(w, r)
 }
 
 // wantInOutput fails the test unless out says each of wants, however
@@ -95,12 +51,8 @@ func wantInOutput(t *testing.T, out string, wants ...string) {
 // output or in the trace log.
 func TestFailedAppliesLeakNoSecret(t *testing.T) {
 	t.Parallel()
-	twins := &twinMaker{}
-	emu, recorder, endpoint := startEmulatorBehind(t, func(emu *emulator.Emulator) http.Handler {
-		twins.emu = emu
-		return twins
-	})
-	tf, logPath := newTerraformCLI(t, endpoint)
+	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, emulator.Config{MaxPageSize: 5})
+	tf := acctest.NewCLI(t, acctest.BuildProvider(t, repoRoot), endpoint)
 	wantKeys := func(n int) {
 		t.Helper()
 		if got := len(emu.Keys()); got != n {
@@ -111,54 +63,60 @@ func TestFailedAppliesLeakNoSecret(t *testing.T) {
 	// A wrong secret key: every signature is refused, nothing is created,
 	// and the error says why.
 	const wrongSecret = "wrong-secret-key-never-logged-987654321"
-	recorder.add(wrongSecret)
-	out := tf.applyFails(failuresConfig("t0", ""), "NCLOUD_SECRET_KEY="+wrongSecret)
+	recorder.Add(wrongSecret)
+	out := tf.ApplyFails(failuresConfig("t0", ""), "NCLOUD_SECRET_KEY="+wrongSecret)
 	wantInOutput(t, out, "HTTP 401, error code 200: Authentication Failed", "a wrong access key or secret key", "check the system clock")
 	wantKeys(0)
 
-	tf.apply(failuresConfig("t0", ""))
+	tf.Apply(failuresConfig("t0", ""))
 	wantKeys(3)
 
 	// A regenerate that fails for good: the apply fails, the key values in
 	// state are the live ones, and the next plan still has the rotation.
 	emu.SetFaults(emulator.Faults{Faults: []emulator.Fault{{Route: emulator.RouteRegenerate, Kind: emulator.FaultError, Status: http.StatusInternalServerError}}})
-	out = tf.applyFails(failuresConfig("t1", ""))
+	out = tf.ApplyFails(failuresConfig("t1", ""))
 	wantInOutput(t, out, `Error: Error regenerating the PRIMARY key of API key "failing-0"`, "HTTP 500, error code 900: Unexpected Error")
 	emu.SetFaults(emulator.Faults{})
-	wantInOutput(t, tf.expectPlanExit(2), "ncp_apigw_api_key.key[0] will be updated in-place")
-	tf.apply(failuresConfig("t1", ""))
+	wantInOutput(t, tf.ExpectPlanExit(2), "ncp_apigw_api_key.key[0] will be updated in-place")
+	tf.Apply(failuresConfig("t1", ""))
 
 	// A lost create, while someone else made a key of the same name: the
 	// error names both keys and how to import; following it (delete the
 	// other key, import ours) ends with every key managed and none extra.
-	twins.arm()
-	emu.SetFaults(emulator.Faults{Faults: []emulator.Fault{{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 1}}})
+	emu.SetFaults(emulator.Faults{Faults: []emulator.Fault{
+		{Route: emulator.RouteCreate, Kind: emulator.FaultTwin, Count: 1},
+		{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 1},
+	}})
 	twin := `
 resource "ncp_apigw_api_key" "twin" {
   name = "twin"
 }
 `
-	out = tf.applyFails(failuresConfig("t1", twin))
+	out = tf.ApplyFails(failuresConfig("t1", twin))
 	emu.SetFaults(emulator.Faults{})
 	wantKeys(5)
-	var ours string
+	var ours, theirs string
 	for _, k := range emu.Keys() {
-		if k.Name == "twin" && k.ID != twins.twinID() {
+		switch {
+		case k.Name != "twin":
+		case k.Modifier == emu.OtherModifier():
+			theirs = k.ID
+		default:
 			ours = k.ID
 		}
 	}
-	if ours == "" || twins.twinID() == "" {
-		t.Fatal("the lost create and the other key are not both in the emulator")
+	if ours == "" || theirs == "" {
+		t.Fatal("the lost create and the colleague's key are not both in the emulator")
 	}
 	wantInOutput(t, out, `Error: Error creating API key "twin"`, `2 keys named "twin" appeared meanwhile`,
 		"terraform import ncp_apigw_api_key.<name> <id>", "No key was adopted")
-	if !strings.Contains(out, ours) || !strings.Contains(out, twins.twinID()) {
-		t.Errorf("the error does not name both candidate ids, %s and %s:\n%s", ours, twins.twinID(), out)
+	if !strings.Contains(out, ours) || !strings.Contains(out, theirs) {
+		t.Errorf("the error does not name both candidate ids, %s and %s:\n%s", ours, theirs, out)
 	}
-	emu.DeleteKey(twins.twinID())
-	tf.apply(failuresConfig("t1", twin+fmt.Sprintf("import {\n  to = ncp_apigw_api_key.twin\n  id = %q\n}\n", ours)))
+	emu.DeleteKey(theirs)
+	tf.Apply(failuresConfig("t1", twin+fmt.Sprintf("import {\n  to = ncp_apigw_api_key.twin\n  id = %q\n}\n", ours)))
 	wantKeys(4)
-	if keyByName(t, emu, "twin").ID != ours {
+	if acctest.KeyByName(t, emu, "twin").ID != ours {
 		t.Error("the imported key was replaced")
 	}
 
@@ -168,7 +126,7 @@ resource "ncp_apigw_api_key" "twin" {
 		return r[emulator.RouteCreate] + r[emulator.RouteEdit] + r[emulator.RouteRegenerate] + r[emulator.RouteDelete]
 	}
 	before := writes()
-	out = tf.applyFails(failuresConfig("t1", twin+`
+	out = tf.ApplyFails(failuresConfig("t1", twin+`
 import {
   to = ncp_apigw_api_key.ghost
   id = "doesnotexist"
@@ -184,12 +142,12 @@ resource "ncp_apigw_api_key" "ghost" {
 
 	// Back to a configuration without the failing import: Terraform 1.5
 	// processes import blocks during destroy too.
-	writeFile(t, filepath.Join(tf.dir, "main.tf"), failuresConfig("t1", twin))
-	if code, out := tf.run("destroy", "-auto-approve", "-input=false"); code != 0 {
+	tf.WriteConfig(failuresConfig("t1", twin))
+	if code, out := tf.Run("destroy", "-auto-approve", "-input=false"); code != 0 {
 		t.Fatalf("terraform destroy failed:\n%s", out)
 	}
 	wantKeys(0)
-	assertNoSecrets(t, tf, logPath, recorder, 20)
+	acctest.LeakedSecrets(t, tf.Printed(), recorder, 20)
 }
 
 // TestClockSkewThroughTerraformCLI applies, edits and destroys keys, one
@@ -201,11 +159,11 @@ func TestClockSkewThroughTerraformCLI(t *testing.T) {
 	t.Parallel()
 	for _, offset := range []time.Duration{10 * time.Minute, -10 * time.Minute} {
 		t.Run(offset.String(), func(t *testing.T) {
-			emu, _, endpoint := startEmulator(t)
+			emu, _, endpoint := acctest.StartRecordedEmulator(t, emulator.Config{})
 			emu.SetFaults(emulator.Faults{ClockOffset: offset})
-			tf, logPath := newTerraformCLI(t, endpoint)
+			tf := acctest.NewCLI(t, acctest.BuildProvider(t, repoRoot), endpoint)
 			configured := func() int {
-				log, err := os.ReadFile(logPath)
+				log, err := os.ReadFile(tf.LogPath)
 				if err != nil && !os.IsNotExist(err) {
 					t.Fatal(err)
 				}
@@ -223,7 +181,7 @@ func TestClockSkewThroughTerraformCLI(t *testing.T) {
 			var report []string
 			refused, processes := 0, 0
 			for _, c := range commands {
-				writeFile(t, tf.dir+"/main.tf", failuresConfig("t0", "")+fmt.Sprintf(`
+				tf.WriteConfig(failuresConfig("t0", "") + fmt.Sprintf(`
 resource "ncp_apigw_api_key" "described" {
   count       = 2
   name        = "described-${count.index}"
@@ -232,7 +190,7 @@ resource "ncp_apigw_api_key" "described" {
 `, c.description))
 				emu.ResetStats()
 				before := configured()
-				if code, out := tf.run(c.args...); code != 0 {
+				if code, out := tf.Run(c.args...); code != 0 {
 					t.Fatalf("terraform %s exited %d:\n%s", c.args[0], code, out)
 				}
 				n401, clients := emu.Stats().Responses[http.StatusUnauthorized], configured()-before

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
@@ -57,8 +58,8 @@ resource "ncp_apigw_api_key" "hand_made" {
 // plan, drift shows as drift, nothing is left behind, and no secret (secret
 // key, signature, key value) appears in any output or log.
 func TestLifecycleThroughTerraformCLI(t *testing.T) {
-	emu, recorder, endpoint := startEmulator(t)
-	tf, logPath := newTerraformCLI(t, endpoint)
+	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, emulator.Config{MaxPageSize: 5})
+	tf := acctest.NewCLI(t, acctest.BuildProvider(t, repoRoot), endpoint)
 	wantKeys := func(n int) {
 		t.Helper()
 		if got := len(emu.Keys()); got != n {
@@ -66,46 +67,46 @@ func TestLifecycleThroughTerraformCLI(t *testing.T) {
 		}
 	}
 
-	out := tf.apply(fleetConfig("v1", "t0", "PRIMARY", ""))
+	out := tf.Apply(fleetConfig("v1", "t0", "PRIMARY", ""))
 	wantKeys(12)
-	if k := keyByName(t, emu, "fleet-5"); k.Enabled {
+	if k := acctest.KeyByName(t, emu, "fleet-5"); k.Enabled {
 		t.Error("fleet-5 was created enabled, want disabled")
 	}
-	if code, listed := tf.run("output", "-raw", "listed"); code != 0 || listed != "12" {
+	if code, listed := tf.Run("output", "-raw", "listed"); code != 0 || listed != "12" {
 		t.Fatalf("the list data source found %q keys (exit %d), want 12\n%s", listed, code, out)
 	}
 
 	// Edit: one edit request per key, nothing else.
 	emu.ResetStats()
-	tf.apply(fleetConfig("v2", "t0", "PRIMARY", ""))
+	tf.Apply(fleetConfig("v2", "t0", "PRIMARY", ""))
 	if got := emu.Stats().Requests; got[emulator.RouteEdit] != 12 || got[emulator.RouteRegenerate] != 0 || got[emulator.RouteCreate] != 0 {
 		t.Fatalf("editing 12 descriptions sent %v", got)
 	}
 
 	// Rotate the primary key of fleet-0, then its secondary key.
-	before := keyByName(t, emu, "fleet-0")
-	tf.apply(fleetConfig("v2", "t1", "PRIMARY", ""))
-	afterPrimary := keyByName(t, emu, "fleet-0")
+	before := acctest.KeyByName(t, emu, "fleet-0")
+	tf.Apply(fleetConfig("v2", "t1", "PRIMARY", ""))
+	afterPrimary := acctest.KeyByName(t, emu, "fleet-0")
 	if afterPrimary.ID != before.ID || afterPrimary.PrimaryKey == before.PrimaryKey || afterPrimary.SecondaryKey != before.SecondaryKey {
 		t.Fatal("rotating PRIMARY did not regenerate exactly the primary key in place")
 	}
-	tf.apply(fleetConfig("v2", "t2", "SECONDARY", ""))
-	afterSecondary := keyByName(t, emu, "fleet-0")
+	tf.Apply(fleetConfig("v2", "t2", "SECONDARY", ""))
+	afterSecondary := acctest.KeyByName(t, emu, "fleet-0")
 	if afterSecondary.ID != before.ID || afterSecondary.PrimaryKey != afterPrimary.PrimaryKey || afterSecondary.SecondaryKey == afterPrimary.SecondaryKey {
 		t.Fatal("rotating SECONDARY did not regenerate exactly the secondary key in place")
 	}
 
 	// Import a key made outside Terraform.
 	handMade := emu.PutKey("hand-made", "made in the console")
-	tf.apply(fleetConfig("v2", "t2", "SECONDARY", handMade.ID))
+	tf.Apply(fleetConfig("v2", "t2", "SECONDARY", handMade.ID))
 	wantKeys(13)
 
 	// Drift: one key deleted and one renamed outside Terraform.
-	deleted := keyByName(t, emu, "fleet-3")
+	deleted := acctest.KeyByName(t, emu, "fleet-3")
 	emu.DeleteKey(deleted.ID)
-	renamed := keyByName(t, emu, "fleet-4")
+	renamed := acctest.KeyByName(t, emu, "fleet-4")
 	emu.UpdateKey(renamed.ID, func(k *emulator.Key) { k.Name = "renamed-by-hand" })
-	plan := tf.expectPlanExit(2)
+	plan := tf.ExpectPlanExit(2)
 	for _, want := range []string{
 		`ncp_apigw_api_key.fleet[3] will be created`,
 		`ncp_apigw_api_key.fleet[4] will be updated in-place`,
@@ -115,17 +116,17 @@ func TestLifecycleThroughTerraformCLI(t *testing.T) {
 			t.Errorf("the plan after drift does not say %q:\n%s", want, plan)
 		}
 	}
-	tf.apply(fleetConfig("v2", "t2", "SECONDARY", handMade.ID))
+	tf.Apply(fleetConfig("v2", "t2", "SECONDARY", handMade.ID))
 	wantKeys(13)
-	if keyByName(t, emu, "fleet-4").ID != renamed.ID {
+	if acctest.KeyByName(t, emu, "fleet-4").ID != renamed.ID {
 		t.Error("the renamed key was replaced instead of renamed back")
 	}
 
-	if code, out := tf.run("destroy", "-auto-approve", "-input=false"); code != 0 {
+	if code, out := tf.Run("destroy", "-auto-approve", "-input=false"); code != 0 {
 		t.Fatalf("terraform destroy failed:\n%s", out)
 	}
 	wantKeys(0)
 
 	// Nothing secret in anything printed or logged.
-	assertNoSecrets(t, tf, logPath, recorder, 30)
+	acctest.LeakedSecrets(t, tf.Printed(), recorder, 30)
 }

@@ -20,21 +20,28 @@ const (
 // clock, either way.
 const maxClockSkew = 5 * time.Minute
 
-// authenticate reports whether r carries the configured access key, a
-// timestamp within maxClockSkew of the emulated server clock, and a valid
-// signature. Like the real API, it does not say which of these failed.
-func (e *Emulator) authenticate(r *http.Request) bool {
+// authenticate returns the account whose access key r carries, if that
+// account may use the API, the timestamp is within maxClockSkew of the
+// emulated server clock and the signature is valid. Like the real API, it
+// does not say which of these failed.
+func (e *Emulator) authenticate(r *http.Request) (account, bool) {
 	timestamp := r.Header.Get(headerTimestamp)
-	accessKey := r.Header.Get(headerAccessKey)
-	if accessKey != e.cfg.AccessKey {
-		return false
+	var who account
+	switch r.Header.Get(headerAccessKey) {
+	case e.main.accessKey:
+		who = e.main
+	case e.other.accessKey:
+		who = e.other
+	}
+	if who.secretKey == "" {
+		return account{}, false // an unknown access key, or the other account without API access
 	}
 	ms, err := strconv.ParseInt(timestamp, 10, 64)
 	if err != nil {
-		return false
+		return account{}, false
 	}
 	if skew := e.clock().Sub(time.UnixMilli(ms)); skew > maxClockSkew || skew < -maxClockSkew {
-		return false
+		return account{}, false
 	}
 	// The URI is signed exactly as it was sent on the wire. RequestURI is
 	// empty only when a test hands ServeHTTP a client-side request.
@@ -42,8 +49,11 @@ func (e *Emulator) authenticate(r *http.Request) bool {
 	if uri == "" {
 		uri = r.URL.RequestURI()
 	}
-	want := signature(e.cfg.SecretKey, r.Method, uri, timestamp, accessKey)
-	return hmac.Equal([]byte(r.Header.Get(headerSignature)), []byte(want))
+	want := signature(who.secretKey, r.Method, uri, timestamp, who.accessKey)
+	if !hmac.Equal([]byte(r.Header.Get(headerSignature)), []byte(want)) {
+		return account{}, false
+	}
+	return who, true
 }
 
 // signature is base64(HMAC-SHA256(secret, "METHOD URI\ntimestamp\naccessKey")).

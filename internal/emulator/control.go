@@ -30,7 +30,33 @@ func (e *Emulator) controlMux() *http.ServeMux {
 		writeControlJSON(w, keyList{APIKeys: keys, Total: len(keys)})
 	})
 	mux.HandleFunc("POST /_emulator/keys", e.seedKeys)
+	mux.HandleFunc("PUT /_emulator/keys/{id}", e.editKey)
+	mux.HandleFunc("DELETE /_emulator/keys/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if !e.DeleteKey(r.PathValue("id")) {
+			http.NotFound(w, r)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /_emulator/keys/{id}/regenerate", e.regenerateKey)
+	mux.HandleFunc("GET /_emulator/accounts", func(w http.ResponseWriter, r *http.Request) {
+		writeControlJSON(w, accounts{
+			AccessKey:      e.main.accessKey,
+			Modifier:       e.main.modifier,
+			OtherAccessKey: e.other.accessKey,
+			OtherModifier:  e.other.modifier,
+		})
+	})
 	return mux
+}
+
+// accounts is the answer of /_emulator/accounts: who is who, without secrets,
+// so that a script can sign as the other account and tell the writers apart.
+type accounts struct {
+	AccessKey      string `json:"accessKey"`
+	Modifier       string `json:"modifier"`
+	OtherAccessKey string `json:"otherAccessKey"`
+	OtherModifier  string `json:"otherModifier"`
 }
 
 // keyList is the answer of the control endpoints for keys: unlike the API's
@@ -93,4 +119,56 @@ func (e *Emulator) seedKeys(w http.ResponseWriter, r *http.Request) {
 		keys[i] = e.PutKey(name, in.Description)
 	}
 	writeControlJSON(w, keyList{APIKeys: keys, Total: len(keys)})
+}
+
+// editKey changes the fields the request names, as UpdateKey does, and
+// answers the key.
+func (e *Emulator) editKey(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name        *string `json:"apiKeyName"`
+		Description *string `json:"apiKeyDescription"`
+		Enabled     *bool   `json:"isEnabled"`
+	}
+	if err := decodeRequest(r, &in); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	k, ok := e.update(e.other, r.PathValue("id"), func(k *Key) {
+		if in.Name != nil {
+			k.Name = *in.Name
+		}
+		if in.Description != nil {
+			k.Description = *in.Description
+		}
+		if in.Enabled != nil {
+			k.Enabled = *in.Enabled
+		}
+	})
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	writeControlJSON(w, k)
+}
+
+// regenerateKey replaces one key value, as RegenerateKey does, and answers
+// the key.
+func (e *Emulator) regenerateKey(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		KeyType string `json:"keyType"`
+	}
+	if err := decodeRequest(r, &in); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if in.KeyType != keyTypePrimary && in.KeyType != keyTypeSecondary {
+		http.Error(w, fmt.Sprintf("keyType must be PRIMARY or SECONDARY, got %q", in.KeyType), http.StatusBadRequest)
+		return
+	}
+	k, ok := e.RegenerateKey(r.PathValue("id"), in.KeyType)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	writeControlJSON(w, k)
 }

@@ -1,9 +1,25 @@
 // Package emulator is an in-memory stand-in for the API-key API of NAVER Cloud
 // Platform's API Gateway (/api/v1/api-keys). It follows the documented wire
-// format and signature v2 authentication, and it can inject the failures a
-// real cloud API produces (errors, proxy pages, truncated answers, dropped
-// connections, throttling, latency, clock skew), so that a client can be
-// tested against them without an NCP account. It knows nothing of Terraform.
+// format and signature v2 authentication, and knows nothing of Terraform.
+//
+// It plays the harsher world a real client meets, so that a client can be
+// tested against it without an NCP account:
+//
+//   - another writer: a second account of the tenant (Config.OtherAccessKey)
+//     changes keys out of band (PutKey, UpdateKey, RegenerateKey, DeleteKey and
+//     the /_emulator/keys endpoints) and, given Config.OtherSecretKey, through
+//     the API too; every key records its last writer in modifier;
+//   - failures (Fault): NCP's own errors; proxies answering HTML, foreign
+//     bodies or echoes of the request in NCP's place; connections reset before
+//     the operation; requests stalled; a twin created by the other account
+//     just before a create commits; and, after an operation committed, answers
+//     truncated, dropped, replaced or late;
+//   - throttling per access key, latency, and a server clock apart from the
+//     host's (Faults.ClockOffset). NCP's own answers carry the server clock in
+//     Date; a proxy's answers carry the host's;
+//   - where the docs are ambiguous, the harder reading by default and a switch
+//     for each alternative (Config.WrappedGet, NotFoundStatus,
+//     NumericErrorCodes, ExactNameFilter, DeleteAnswer).
 //
 // Use it as an http.Handler, usually behind httptest.NewServer:
 //
@@ -13,44 +29,38 @@
 package emulator
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"maps"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // BasePath is the path prefix of the API, as on the real hosts.
 const BasePath = "/api/v1"
 
-const (
-	defaultMaxPageSize = 100
-	defaultDomainCode  = "PUB"
-)
+// Route names one operation of the API-key API, for request counts and faults.
+type Route string
 
-// Config sets up an Emulator.
-type Config struct {
-	AccessKey   string // required
-	SecretKey   string // required
-	MaxPageSize int    // the server silently caps `limit` to this; default 100
-	TenantID    string // default a realistic 32-hex string derived from AccessKey
-	DomainCode  string // default "PUB"
-	Seed        int64  // random seed for ids/keys/fault dice; 0 = time-based
-}
+const (
+	RouteCreate     Route = "create"
+	RouteGet        Route = "get"
+	RouteList       Route = "list"
+	RouteEdit       Route = "edit"
+	RouteRegenerate Route = "regenerate"
+	RouteDelete     Route = "delete"
+)
 
 // Emulator is the fake API. It implements http.Handler and is safe for
 // concurrent use; the methods besides ServeHTTP let tests inspect and change
 // its state out of band, as someone using the NCP console would.
 type Emulator struct {
-	cfg      Config
-	modifier string
-	control  *http.ServeMux
+	cfg     Config
+	main    account // the account of Config.AccessKey
+	other   account // the colleague of Config.OtherAccessKey
+	control *http.ServeMux
 
 	mu        sync.Mutex
 	rng       *rand.Rand
@@ -58,74 +68,57 @@ type Emulator struct {
 	byID      map[string]*Key // the same keys, by ID
 	issued    map[string]bool // every ID and key value ever handed out, so none repeats
 	faults    Faults
-	remaining []int // injections left per entry of faults.Faults with a Count
-	buckets   map[string]*bucket
+	remaining []int                    // injections left per entry of faults.Faults with a Count
+	passed    []int                    // matching requests let through per entry, up to its After
+	limiters  map[string]*rate.Limiter // rate-limit buckets by access key
 	stats     Stats
 }
 
-// New returns an Emulator with no keys and no faults. It panics if the
-// access key or secret key is empty: an emulator that any unsigned request
-// could pass would hide the bugs it is meant to find.
+// New returns an Emulator with no keys and no faults. It panics if cfg does
+// not pass Validate, an empty access key or secret key included: an
+// emulator that any unsigned request could pass would hide the bugs it is
+// meant to find.
 func New(cfg Config) *Emulator {
-	if cfg.AccessKey == "" || cfg.SecretKey == "" {
-		panic("emulator: Config.AccessKey and Config.SecretKey are required")
+	if err := cfg.Validate(); err != nil {
+		panic("emulator: " + err.Error())
 	}
-	if cfg.MaxPageSize <= 0 {
-		cfg.MaxPageSize = defaultMaxPageSize
-	}
-	if cfg.TenantID == "" {
-		cfg.TenantID = derive("tenant", cfg.AccessKey)[:32]
-	}
-	if cfg.DomainCode == "" {
-		cfg.DomainCode = defaultDomainCode
-	}
+	cfg = cfg.withDefaults()
 	if cfg.Seed == 0 {
 		cfg.Seed = time.Now().UnixNano()
 	}
 	e := &Emulator{
 		cfg:      cfg,
-		modifier: uuidFrom(derive("modifier", cfg.AccessKey)),
+		main:     newAccount(cfg.AccessKey, cfg.SecretKey),
+		other:    newAccount(cfg.OtherAccessKey, cfg.OtherSecretKey),
 		rng:      rand.New(rand.NewPCG(uint64(cfg.Seed), 0x9e3779b97f4a7c15)),
 		byID:     map[string]*Key{},
 		issued:   map[string]bool{},
-		buckets:  map[string]*bucket{},
+		limiters: map[string]*rate.Limiter{},
 		stats:    newStats(),
 	}
 	e.control = e.controlMux()
 	return e
 }
 
-// derive returns a stable hex digest of label and value, so that the values
-// NCP fixes per account (tenant, modifier) stay the same across runs.
-func derive(label, value string) string {
-	sum := sha256.Sum256([]byte(label + "\x00" + value))
-	return hex.EncodeToString(sum[:])
-}
-
-// uuidFrom formats the first 32 hex digits of h as a UUID.
-func uuidFrom(h string) string {
-	return fmt.Sprintf("%s-%s-%s-%s-%s", h[0:8], h[8:12], h[12:16], h[16:20], h[20:32])
-}
-
 // ServeHTTP answers the API under BasePath (signed) and the control endpoints
-// under /_emulator/ (unsigned). Every answer carries a Date header from the
-// emulated server clock, so that clients can estimate their clock skew.
+// under /_emulator/ (unsigned).
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Date", e.clock().UTC().Format(http.TimeFormat))
 	switch p := r.URL.Path; {
 	case p == BasePath || strings.HasPrefix(p, BasePath+"/"):
 		e.serveAPI(w, r)
 	case strings.HasPrefix(p, controlPrefix):
 		e.control.ServeHTTP(w, r)
 	default:
-		errNotFound.write(w)
+		e.reply(w, e.fail(errNotFound))
 	}
 }
 
 // serveAPI runs one API request through the same steps as the real gateway,
 // with the faults in between: rate limit, latency, authentication, faults
-// that fail before anything is committed, the operation, and faults that
-// lose the answer of an operation that succeeded and so was committed.
+// that hold the request, faults that answer instead of the operation so that
+// nothing is committed, the operation (inside which a create may meet its
+// twin), and faults that spoil the answer of an operation that succeeded and
+// so was committed.
 func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{ResponseWriter: w}
 	defer func() { e.countResponse(rec.status) }() // also runs when a drop panics
@@ -140,40 +133,45 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if !e.allow(r.Header.Get(headerAccessKey)) {
-		errThrottled.write(rec)
+		e.reply(rec, e.fail(errThrottled))
 		return
 	}
-	if e.delay(r.Context()) != nil {
+	if sleep(r.Context(), e.latency()) != nil {
 		return // the client has gone; nothing is answered and status 0 is counted
 	}
-	if !e.authenticate(r) {
-		errAuthFailed.write(rec)
+	who, ok := e.authenticate(r)
+	if !ok {
+		e.reply(rec, e.fail(errAuthFailed))
+		return
+	}
+	if f, ok := e.pickFault(t.route, holdPhase); ok && hold(r.Context(), f.Delay) != nil {
+		return // the client left while the request was held
+	}
+	if f, ok := e.pickFault(t.route, refusePhase); ok {
+		e.refuse(rec, r, f)
 		return
 	}
 	if t.route == "" {
-		t.failure.write(rec)
+		e.reply(rec, e.failure(t))
 		return
 	}
-	if f, ok := e.pickFault(t.route, preCommit); ok {
-		preCommitResponse(f).write(rec)
-		return
-	}
-	resp := e.do(t, r.URL.Query(), body)
+	resp := e.do(t, r.URL.Query(), body, who)
 	if resp.status < 300 {
-		if f, ok := e.pickFault(t.route, postCommit); ok {
-			loseAnswer(rec, f, resp)
+		if f, ok := e.pickFault(t.route, losePhase); ok {
+			e.lose(r.Context(), rec, f, resp)
 			return
 		}
 	}
-	resp.write(rec)
+	e.reply(rec, resp)
 }
 
-// target is where a request goes: a route and key ID, or, when route is
-// empty, the error that answers a path or method the API does not have.
+// target is where a request goes: a route and key ID or, when route is
+// empty, a path the API does not have (allow empty) or a method the path
+// does not have (allow listing those it has).
 type target struct {
-	route   Route
-	id      string
-	failure response
+	route Route
+	id    string
+	allow string
 }
 
 // resolve maps a method and a path below BasePath to a target. The
@@ -187,11 +185,11 @@ func resolve(method, path string) target {
 		case http.MethodPost:
 			return target{route: RouteCreate}
 		}
-		return target{failure: methodNotAllowed("GET, POST")}
+		return target{allow: "GET, POST"}
 	}
 	id, ok := strings.CutPrefix(path, collection+"/")
 	if !ok || id == "" || strings.Contains(id, "/") {
-		return target{failure: errNotFound}
+		return target{}
 	}
 	switch method {
 	case http.MethodGet:
@@ -203,25 +201,18 @@ func resolve(method, path string) target {
 	case http.MethodDelete:
 		return target{route: RouteDelete, id: id}
 	}
-	return target{failure: methodNotAllowed("GET, PUT, PATCH, DELETE")}
+	return target{allow: "GET, PUT, PATCH, DELETE"}
 }
 
-// do runs the operation t names.
-func (e *Emulator) do(t target, query url.Values, body []byte) response {
-	switch t.route {
-	case RouteCreate:
-		return e.create(body)
-	case RouteGet:
-		return e.get(t.id)
-	case RouteList:
-		return e.list(query)
-	case RouteEdit:
-		return e.edit(body, t.id)
-	case RouteRegenerate:
-		return e.regenerate(body, t.id)
-	default: // RouteDelete; resolve makes no other route
-		return e.delete(t.id)
+// failure answers a target without a route: 404, or 405 for a method the
+// path does not have. NCP documents no code for a 405; 100 (bad request) is
+// the nearest.
+func (e *Emulator) failure(t target) response {
+	if t.allow == "" {
+		return e.fail(errNotFound)
 	}
+	resp := e.fail(ncpError{http.StatusMethodNotAllowed, "100", "Method Not Allowed"})
+	return resp.with(map[string]string{"Allow": t.allow})
 }
 
 // recorder remembers the status written through it, for Stats. A status of
@@ -260,144 +251,4 @@ func (e *Emulator) clockLocked() time.Time { return time.Now().Add(e.faults.Cloc
 // stampLocked is a modTime as NCP writes it: UTC, whole seconds.
 func (e *Emulator) stampLocked() time.Time {
 	return e.clockLocked().UTC().Truncate(time.Second)
-}
-
-const (
-	idAlphabet  = "abcdefghijklmnopqrstuvwxyz0123456789"
-	keyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	idLen       = 10
-	keyLen      = 40
-)
-
-// uniqueLocked draws random strings until it finds one never issued before.
-func (e *Emulator) uniqueLocked(alphabet string, n int) string {
-	b := make([]byte, n)
-	for {
-		for i := range b {
-			b[i] = alphabet[e.rng.IntN(len(alphabet))]
-		}
-		if s := string(b); !e.issued[s] {
-			e.issued[s] = true
-			return s
-		}
-	}
-}
-
-func (e *Emulator) newKeyValueLocked() string { return e.uniqueLocked(keyAlphabet, keyLen) }
-
-// Keys returns a snapshot of every key, in creation order.
-func (e *Emulator) Keys() []Key {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	out := make([]Key, len(e.keys))
-	for i, k := range e.keys {
-		out[i] = *k
-	}
-	return out
-}
-
-// Key returns a copy of the key with the given ID.
-func (e *Emulator) Key(id string) (Key, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	k, ok := e.byID[id]
-	if !ok {
-		return Key{}, false
-	}
-	return *k, true
-}
-
-// PutKey creates an enabled key directly, as if it were made in the console.
-// It neither validates its arguments nor counts in Stats.
-func (e *Emulator) PutKey(name, description string) Key {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	k := &Key{
-		ID:           e.uniqueLocked(idAlphabet, idLen),
-		TenantID:     e.cfg.TenantID,
-		Name:         name,
-		Description:  description,
-		PrimaryKey:   e.newKeyValueLocked(),
-		SecondaryKey: e.newKeyValueLocked(),
-		Modifier:     e.modifier,
-		Enabled:      true,
-		ModTime:      e.stampLocked(),
-		DomainCode:   e.cfg.DomainCode,
-	}
-	e.keys = append(e.keys, k)
-	e.byID[k.ID] = k
-	return *k
-}
-
-// UpdateKey changes a key out of band (rename, disable, rotate...) and bumps
-// its ModTime, as a change in the console would. fn runs under the
-// emulator's lock, so it must not call the Emulator; it cannot change the ID.
-func (e *Emulator) UpdateKey(id string, fn func(*Key)) bool {
-	_, ok := e.update(id, fn)
-	return ok
-}
-
-// update applies fn to the key with the given ID and returns the result.
-func (e *Emulator) update(id string, fn func(*Key)) (Key, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	k, ok := e.byID[id]
-	if !ok {
-		return Key{}, false
-	}
-	fn(k)
-	k.ID = id
-	k.ModTime = e.stampLocked()
-	return *k, true
-}
-
-// DeleteKey removes a key out of band.
-func (e *Emulator) DeleteKey(id string) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if _, ok := e.byID[id]; !ok {
-		return false
-	}
-	delete(e.byID, id)
-	e.keys = slices.DeleteFunc(e.keys, func(k *Key) bool { return k.ID == id })
-	return true
-}
-
-func newStats() Stats {
-	return Stats{Requests: map[Route]int{}, Responses: map[int]int{}}
-}
-
-// Stats returns a copy of the counters.
-func (e *Emulator) Stats() Stats {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return Stats{
-		Requests:  maps.Clone(e.stats.Requests),
-		Responses: maps.Clone(e.stats.Responses),
-		Throttled: e.stats.Throttled,
-	}
-}
-
-// ResetStats sets every counter to zero.
-func (e *Emulator) ResetStats() {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.stats = newStats()
-}
-
-// countRequest counts a request that maps to a route; others count only by
-// their response.
-func (e *Emulator) countRequest(route Route) {
-	if route == "" {
-		return
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.stats.Requests[route]++
-}
-
-func (e *Emulator) countResponse(status int) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.stats.Responses[status]++
 }

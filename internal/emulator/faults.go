@@ -1,43 +1,144 @@
 package emulator
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"net/http"
-	"slices"
 	"time"
 )
 
-// SetFaults replaces the fault configuration. It restarts the Count of every
-// fault and refills every rate-limit bucket.
-func (e *Emulator) SetFaults(f Faults) {
-	f.Faults = slices.Clone(f.Faults)
-	remaining := make([]int, len(f.Faults))
-	for i, fault := range f.Faults {
-		remaining[i] = fault.Count
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.faults = f
-	e.remaining = remaining
-	e.buckets = map[string]*bucket{}
+// FaultKind says how a faulty request fails. Each kind strikes at one point
+// of a request (see phase): before the operation, so that nothing is
+// committed, or after it, so that the change is made but its answer is lost,
+// garbled or late.
+type FaultKind string
+
+// Kinds that strike before the operation: nothing is committed.
+const (
+	// FaultError answers with Status (default 503) and NCP's JSON error
+	// envelope. A 502 is a proxy's, so it answers an HTML page instead.
+	FaultError FaultKind = "error"
+	// FaultHTML answers with Status (default 503) and an HTML page, as a
+	// proxy would. With Status 404 and Route "" it plays a gateway that
+	// answers an HTML 404 for everything, as a misrouted endpoint does: it
+	// answers every API request, paths the API does not have included.
+	FaultHTML FaultKind = "html"
+	// FaultRaw answers with Status (default 200), ContentType and Body
+	// verbatim, as a proxy or a foreign service answering in NCP's place.
+	// An empty ContentType sends no Content-Type header at all.
+	FaultRaw FaultKind = "raw"
+	// FaultEcho answers with Status (default 502) and a misconfigured
+	// proxy's HTML page that echoes the request line and every request
+	// header, the access key and the signature included.
+	FaultEcho FaultKind = "echo"
+	// FaultReset reads the whole request, then resets the connection (TCP
+	// RST) without running the operation: a request lost before it commits.
+	FaultReset FaultKind = "reset"
+	// FaultStall holds the request for Delay (0: until the client leaves),
+	// then runs it normally if the client is still there.
+	FaultStall FaultKind = "stall"
+	// FaultTwin, on RouteCreate only, has the other account create a key of
+	// the same name (description "made by someone else") just before the
+	// create commits; the create then proceeds normally.
+	FaultTwin FaultKind = "twin"
+)
+
+// Kinds that strike after the operation: it is committed, and its answer is
+// lost, garbled or late.
+const (
+	// FaultTruncated answers success with the first half of the JSON body.
+	FaultTruncated FaultKind = "truncated"
+	// FaultDrop closes the connection without an answer.
+	FaultDrop FaultKind = "drop"
+	// FaultReplace answers Status (default 200), ContentType and Body in
+	// place of the API's answer, as a proxy garbling it.
+	FaultReplace FaultKind = "replace"
+	// FaultLate holds the answer back for Delay, then sends it; with Delay 0
+	// it is held until the client leaves, so never sent.
+	FaultLate FaultKind = "late"
+)
+
+// Fault is one injected failure. Route "" matches every route. Faults strike
+// only requests that pass the rate limit and authentication; of the faults
+// that match a request, the first of each phase that has injections left and
+// wins its dice roll is injected.
+type Fault struct {
+	Route       Route             `json:"route,omitempty"`
+	Kind        FaultKind         `json:"kind"`
+	Status      int               `json:"status,omitempty"`       // error, html, raw, echo, replace; default per kind
+	ContentType string            `json:"content_type,omitempty"` // raw, replace
+	Body        string            `json:"body,omitempty"`         // raw, replace
+	Header      map[string]string `json:"header,omitempty"`       // extra answer headers (e.g. Retry-After): error, html, raw, echo, replace
+	Delay       time.Duration     `json:"delay,omitempty"`        // stall, late; JSON as a Go duration string
+	Rate        float64           `json:"rate,omitempty"`         // probability per matching request; 0 means always
+	Count       int               `json:"count,omitempty"`        // stop after this many injections; 0 means no limit
+	After       int               `json:"after,omitempty"`        // let this many matching requests through first
 }
 
-// Faults returns the fault configuration as last set.
-func (e *Emulator) Faults() Faults {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	f := e.faults
-	f.Faults = slices.Clone(f.Faults)
-	return f
+// Faults is the emulator's whole fault configuration; the zero value is a healthy API.
+// Its JSON (see MarshalJSON) writes durations as Go duration strings such as "50ms"
+// and reads them as such strings or as integer nanoseconds.
+type Faults struct {
+	Latency       time.Duration `json:"latency,omitempty"`        // added to every signed request
+	LatencyJitter time.Duration `json:"latency_jitter,omitempty"` // plus a uniform random 0..LatencyJitter
+	Faults        []Fault       `json:"faults,omitempty"`
+	RateLimit     float64       `json:"rate_limit,omitempty"`   // requests/s per access key (a token bucket); 0 is off
+	RateBurst     int           `json:"rate_burst,omitempty"`   // bucket size; default max(1, ceil(RateLimit))
+	ClockOffset   time.Duration `json:"clock_offset,omitempty"` // the server's clock runs this far from the host's
+}
+
+// phase is the point of a request where a fault strikes, in the order a
+// request meets them.
+type phase int
+
+const (
+	noPhase     phase = iota
+	holdPhase         // before anything: the request waits, then goes on
+	refusePhase       // instead of the operation: nothing is committed
+	racePhase         // inside a create, just before it commits
+	losePhase         // after the operation committed: the answer suffers
+)
+
+func (k FaultKind) phase() phase {
+	switch k {
+	case FaultStall:
+		return holdPhase
+	case FaultError, FaultHTML, FaultRaw, FaultEcho, FaultReset:
+		return refusePhase
+	case FaultTwin:
+		return racePhase
+	case FaultTruncated, FaultDrop, FaultReplace, FaultLate:
+		return losePhase
+	}
+	return noPhase
+}
+
+// The fields besides Route, Kind, Rate and Count that a kind uses.
+type faultField int
+
+const (
+	fieldStatus faultField = 1 << iota
+	fieldContentType
+	fieldBody
+	fieldHeader
+	fieldDelay
+)
+
+func (k FaultKind) fields() faultField {
+	switch k {
+	case FaultError, FaultHTML, FaultEcho:
+		return fieldStatus | fieldHeader
+	case FaultRaw, FaultReplace:
+		return fieldStatus | fieldContentType | fieldBody | fieldHeader
+	case FaultStall, FaultLate:
+		return fieldDelay
+	}
+	return 0
 }
 
 // Validate reports the first setting that cannot work: an unknown kind or
-// route, a status that is not an HTTP status, a rate outside 0..1, or a
-// negative number. SetFaults does not call it; the control endpoint does.
+// route, a field the kind does not use, a status that is not an HTTP status,
+// a rate outside 0..1, or a negative number. SetFaults does not call it; the
+// control endpoint does.
 func (f Faults) Validate() error {
 	if f.Latency < 0 || f.LatencyJitter < 0 || f.RateLimit < 0 || f.RateBurst < 0 {
 		return errors.New("latency, latency_jitter, rate_limit and rate_burst must not be negative")
@@ -59,250 +160,39 @@ func (f Fault) validate() error {
 	if f.Kind.phase() == noPhase {
 		return fmt.Errorf("unknown kind %q", f.Kind)
 	}
+	if f.Kind == FaultTwin && f.Route != RouteCreate {
+		return fmt.Errorf("kind %q needs route %q", f.Kind, RouteCreate)
+	}
+	fields := f.Kind.fields()
+	for _, unused := range []struct {
+		field faultField
+		name  string
+		set   bool
+	}{
+		{fieldStatus, "status", f.Status != 0},
+		{fieldContentType, "content_type", f.ContentType != ""},
+		{fieldBody, "body", f.Body != ""},
+		{fieldHeader, "header", len(f.Header) > 0},
+		{fieldDelay, "delay", f.Delay != 0},
+	} {
+		if unused.set && fields&unused.field == 0 {
+			return fmt.Errorf("kind %q takes no %s", f.Kind, unused.name)
+		}
+	}
 	if f.Status != 0 && (f.Status < 100 || f.Status > 599) {
 		return fmt.Errorf("status %d is not an HTTP status", f.Status)
+	}
+	if _, ok := f.Header[""]; ok {
+		return errors.New("header with an empty name")
+	}
+	if f.Delay < 0 {
+		return fmt.Errorf("delay %v is negative", f.Delay)
 	}
 	if f.Rate < 0 || f.Rate > 1 {
 		return fmt.Errorf("rate %v is not in 0..1", f.Rate)
 	}
-	if f.Count < 0 {
-		return fmt.Errorf("count %d is negative", f.Count)
-	}
-	return nil
-}
-
-// phase is when a fault strikes: before the operation, so nothing is
-// committed, or after it, so the change is made but its answer is lost.
-type phase int
-
-const (
-	noPhase phase = iota
-	preCommit
-	postCommit
-)
-
-func (k FaultKind) phase() phase {
-	switch k {
-	case FaultError, FaultHTML:
-		return preCommit
-	case FaultTruncated, FaultDrop:
-		return postCommit
-	}
-	return noPhase
-}
-
-// pickFault returns the first fault of phase p that matches route, has
-// injections left and wins its dice roll, and uses up one of its Count. A
-// fault that loses its roll lets the next one try.
-func (e *Emulator) pickFault(route Route, p phase) (Fault, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for i, f := range e.faults.Faults {
-		if f.Kind.phase() != p || (f.Route != "" && f.Route != route) {
-			continue
-		}
-		if f.Count > 0 && e.remaining[i] == 0 {
-			continue
-		}
-		if f.Rate > 0 && e.rng.Float64() >= f.Rate {
-			continue
-		}
-		if f.Count > 0 {
-			e.remaining[i]--
-		}
-		return f, true
-	}
-	return Fault{}, false
-}
-
-// preCommitResponse is the answer of a FaultError or FaultHTML. A 502 comes
-// from a proxy in front of the API, which answers in HTML whatever the kind.
-func preCommitResponse(f Fault) response {
-	status := f.Status
-	if status == 0 {
-		status = http.StatusServiceUnavailable
-	}
-	if f.Kind == FaultHTML || status == http.StatusBadGateway {
-		return htmlPage(status)
-	}
-	code, message := errorCodeFor(status)
-	return apiError(status, code, message)
-}
-
-// errorCodeFor returns NCP's errorCode and message for an HTTP status, from
-// the documented table; a status it lacks gets the code of 500.
-func errorCodeFor(status int) (code, message string) {
-	switch status {
-	case http.StatusBadRequest:
-		return "100", "Bad Request Exception"
-	case http.StatusUnauthorized:
-		return "200", "Authentication Failed"
-	case http.StatusForbidden:
-		return "230", "Forbidden"
-	case http.StatusNotFound:
-		return "300", "Not Found Exception"
-	case http.StatusRequestEntityTooLarge:
-		return "430", "Request Entity Too Large"
-	case http.StatusTooManyRequests:
-		return "410", "Throttle Limited"
-	case http.StatusServiceUnavailable:
-		return "500", "Endpoint Error"
-	case http.StatusGatewayTimeout:
-		return "510", "Endpoint Timeout"
-	}
-	return "900", "Unexpected Error"
-}
-
-// htmlPage is the kind of page nginx answers with, which is what a client
-// sees when a proxy rather than the API fails.
-func htmlPage(status int) response {
-	text := http.StatusText(status)
-	if status == http.StatusServiceUnavailable {
-		text = "Service Temporarily Unavailable" // nginx's wording
-	}
-	body := fmt.Sprintf("<html><body><h1>%d %s</h1></body></html>", status, text)
-	return response{status: status, contentType: "text/html", body: []byte(body)}
-}
-
-// loseAnswer applies a post-commit fault to the answer of an operation that
-// has already been committed.
-func loseAnswer(w http.ResponseWriter, f Fault, resp response) {
-	if f.Kind == FaultTruncated {
-		resp.body = resp.body[:len(resp.body)/2]
-		resp.write(w)
-		return
-	}
-	conn, _, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		// HTTP/2 or a ResponseRecorder cannot hand over the connection;
-		// this panic makes net/http abort the response instead.
-		panic(http.ErrAbortHandler)
-	}
-	conn.Close()
-}
-
-// delay sleeps for the configured latency, or until ctx is done.
-func (e *Emulator) delay(ctx context.Context) error {
-	d := e.latency()
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// latency draws Latency plus a uniform random part of LatencyJitter.
-func (e *Emulator) latency() time.Duration {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	d := e.faults.Latency
-	if j := e.faults.LatencyJitter; j > 0 {
-		d += time.Duration(e.rng.Int64N(int64(j) + 1))
-	}
-	return d
-}
-
-// bucket is one access key's token bucket.
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-// allow takes a token from the access key's bucket, counting a throttled
-// request when there is none. Buckets run on the host's monotonic clock:
-// ClockOffset shifts what the server says the time is, not how fast it passes.
-func (e *Emulator) allow(accessKey string) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	rate := e.faults.RateLimit
-	if rate <= 0 {
-		return true
-	}
-	burst := float64(e.faults.RateBurst)
-	if burst <= 0 {
-		burst = max(1, math.Ceil(rate))
-	}
-	now := time.Now()
-	b, ok := e.buckets[accessKey]
-	if !ok {
-		b = &bucket{tokens: burst, last: now}
-		e.buckets[accessKey] = b
-	}
-	b.tokens = min(burst, b.tokens+now.Sub(b.last).Seconds()*rate)
-	b.last = now
-	if b.tokens < 1 {
-		e.stats.Throttled++
-		return false
-	}
-	b.tokens--
-	return true
-}
-
-// duration is a time.Duration written in JSON as a Go duration string
-// ("50ms") and read from either such a string or integer nanoseconds.
-type duration time.Duration
-
-func (d duration) MarshalJSON() ([]byte, error) {
-	return json.Marshal(time.Duration(d).String())
-}
-
-func (d *duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		v, err := time.ParseDuration(s)
-		*d = duration(v)
-		return err
-	}
-	var ns int64
-	if err := json.Unmarshal(b, &ns); err != nil {
-		return fmt.Errorf("duration %s is neither a string like \"50ms\" nor integer nanoseconds", b)
-	}
-	*d = duration(ns)
-	return nil
-}
-
-// faultsJSON is Faults as the control endpoint reads and writes it, with the
-// same names and readable durations.
-type faultsJSON struct {
-	Latency       duration `json:"latency,omitempty"`
-	LatencyJitter duration `json:"latency_jitter,omitempty"`
-	Faults        []Fault  `json:"faults,omitempty"`
-	RateLimit     float64  `json:"rate_limit,omitempty"`
-	RateBurst     int      `json:"rate_burst,omitempty"`
-	ClockOffset   duration `json:"clock_offset,omitempty"`
-}
-
-// MarshalJSON writes durations as Go duration strings, such as "50ms".
-func (f Faults) MarshalJSON() ([]byte, error) {
-	return json.Marshal(faultsJSON{
-		Latency:       duration(f.Latency),
-		LatencyJitter: duration(f.LatencyJitter),
-		Faults:        f.Faults,
-		RateLimit:     f.RateLimit,
-		RateBurst:     f.RateBurst,
-		ClockOffset:   duration(f.ClockOffset),
-	})
-}
-
-// UnmarshalJSON reads durations as Go duration strings or integer nanoseconds.
-func (f *Faults) UnmarshalJSON(b []byte) error {
-	var v faultsJSON
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*f = Faults{
-		Latency:       time.Duration(v.Latency),
-		LatencyJitter: time.Duration(v.LatencyJitter),
-		Faults:        v.Faults,
-		RateLimit:     v.RateLimit,
-		RateBurst:     v.RateBurst,
-		ClockOffset:   time.Duration(v.ClockOffset),
+	if f.Count < 0 || f.After < 0 {
+		return fmt.Errorf("count %d or after %d is negative", f.Count, f.After)
 	}
 	return nil
 }

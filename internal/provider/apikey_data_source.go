@@ -34,7 +34,7 @@ type apiKeyDataSource struct {
 }
 
 type apiKeyDataSourceModel struct {
-	apiKeySummaryModel
+	apiKeyModel
 	PrimaryKey   types.String `tfsdk:"primary_key"`
 	SecondaryKey types.String `tfsdk:"secondary_key"`
 }
@@ -44,7 +44,7 @@ func (d *apiKeyDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 }
 
 func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attributes := apiKeySummaryAttributes()
+	attributes := apiKeyDataSourceAttributes()
 	attributes["id"] = schema.StringAttribute{
 		MarkdownDescription: "The ID of the key to look up. Exactly one of `id` and `name` is required.",
 		Optional:            true,
@@ -106,9 +106,9 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 	state := apiKeyDataSourceModel{
-		apiKeySummaryModel: apiKeySummaryFromAPI(key),
-		PrimaryKey:         types.StringValue(key.PrimaryKey),
-		SecondaryKey:       types.StringValue(key.SecondaryKey),
+		apiKeyModel:  apiKeyModelFromAPI(key),
+		PrimaryKey:   types.StringValue(key.PrimaryKey),
+		SecondaryKey: types.StringValue(key.SecondaryKey),
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

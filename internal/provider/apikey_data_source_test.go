@@ -10,12 +10,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
 func TestAccAPIKeyDataSource(t *testing.T) {
-	env := newTestEnv(t, emulator.Config{MaxPageSize: 2})
-	config := env.config(`
+	env := acctest.NewEnv(t, emulator.Config{MaxPageSize: 2})
+	config := env.Config(`
 resource "ncp_apigw_api_key" "test" {
   name        = "lookup-me"
   description = "found by id and by name"
@@ -39,8 +40,8 @@ data "ncp_apigw_api_key" "by_name" {
 `)
 	same := func(attr string) []statecheck.StateCheck {
 		return []statecheck.StateCheck{
-			statecheck.CompareValuePairs("data.ncp_apigw_api_key.by_id", tfjsonpath.New(attr), testKeyAddr, tfjsonpath.New(attr), compare.ValuesSame()),
-			statecheck.CompareValuePairs("data.ncp_apigw_api_key.by_name", tfjsonpath.New(attr), testKeyAddr, tfjsonpath.New(attr), compare.ValuesSame()),
+			statecheck.CompareValuePairs("data.ncp_apigw_api_key.by_id", tfjsonpath.New(attr), acctest.KeyAddr, tfjsonpath.New(attr), compare.ValuesSame()),
+			statecheck.CompareValuePairs("data.ncp_apigw_api_key.by_name", tfjsonpath.New(attr), acctest.KeyAddr, tfjsonpath.New(attr), compare.ValuesSame()),
 		}
 	}
 	var checks []statecheck.StateCheck
@@ -54,8 +55,8 @@ data "ncp_apigw_api_key" "by_name" {
 	)
 
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyed,
+		ProtoV6ProviderFactories: factories(env),
+		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config:            config,
@@ -84,7 +85,7 @@ data "ncp_apigw_api_key" "both" {
 			{
 				// Back to a valid configuration, for the destroy.
 				Config:           config,
-				ConfigPlanChecks: emptyPlanAfterApply,
+				ConfigPlanChecks: acctest.EmptyPlanAfterApply,
 			},
 		},
 	})

@@ -40,10 +40,6 @@ func (d *apiKeysDataSource) Metadata(_ context.Context, req datasource.MetadataR
 }
 
 func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	keyAttributes := apiKeySummaryAttributes()
-	keyAttributes["id"] = schema.StringAttribute{MarkdownDescription: "The API key's ID.", Computed: true}
-	keyAttributes["name"] = schema.StringAttribute{MarkdownDescription: "Name of the API key.", Computed: true}
-
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists API Gateway API keys, optionally filtered. Key values are not listed: " +
 			"look a key up with the `ncp_apigw_api_key` data source to read them.",
@@ -66,7 +62,7 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"api_keys": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching keys, in the API's order.",
 				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: keyAttributes},
+				NestedObject:        schema.NestedAttributeObject{Attributes: apiKeyDataSourceAttributes()},
 			},
 			"ids": schema.ListAttribute{
 				MarkdownDescription: "The IDs of the matching keys, in the same order as `api_keys`.",
@@ -109,10 +105,11 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		if !nameRegex.MatchString(k.Name) || (!config.Enabled.IsNull() && k.Enabled != config.Enabled.ValueBool()) {
 			continue
 		}
-		keyValues = append(keyValues, apiKeySummaryFromAPI(k).objectValue())
+		model := apiKeyModelFromAPI(k)
+		keyValues = append(keyValues, apiKeyObjects.objectValue(&model))
 		idValues = append(idValues, types.StringValue(k.ID))
 	}
-	config.APIKeys = types.ListValueMust(types.ObjectType{AttrTypes: apiKeySummaryAttrTypes}, keyValues)
+	config.APIKeys = types.ListValueMust(apiKeyObjects.objectType(), keyValues)
 	config.IDs = types.ListValueMust(types.StringType, idValues)
 	tflog.Debug(ctx, "listed API keys", map[string]any{"listed": len(keys), "matched": len(idValues)})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 	"github.com/ncp-community/terraform-provider-ncp/internal/ncpclient"
 )
@@ -23,17 +24,17 @@ const pageCap = 3
 // TestAccAPIKeysDataSource lists more keys than fit in one of the server's
 // pages, with each filter, and reads every page exactly once.
 func TestAccAPIKeysDataSource(t *testing.T) {
-	env := newTestEnv(t, emulator.Config{MaxPageSize: pageCap})
-	env.needsEmulator(t)
+	env := acctest.NewEnv(t, emulator.Config{MaxPageSize: pageCap})
+	env.NeedsEmulator(t)
 	// Made by hand: 2 "other" keys, one disabled, on top of Terraform's 7.
 	for _, name := range []string{"other-1", "other-2"} {
-		env.emu.PutKey(name, "made in the console")
+		env.Emulator.PutKey(name, "made in the console")
 	}
-	if _, err := env.client.UpdateAPIKey(context.Background(), env.emu.Keys()[1].ID, ncpclient.UpdateAPIKeyInput{Name: "other-2"}); err != nil {
+	if _, err := env.Client.UpdateAPIKey(context.Background(), env.Emulator.Keys()[1].ID, ncpclient.UpdateAPIKeyInput{Name: "other-2"}); err != nil {
 		t.Fatal(err)
 	}
 
-	keys := env.config(`
+	keys := env.Config(`
 resource "ncp_apigw_api_key" "fleet" {
   count   = 7
   name    = "fleet-${count.index}"
@@ -59,13 +60,13 @@ data "ncp_apigw_api_keys" "disabled" {
 `
 	listRequestsBefore := 0
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroyedExcept(2),
+		ProtoV6ProviderFactories: factories(env),
+		CheckDestroy:             env.CheckDestroyedExcept(2),
 		Steps: []resource.TestStep{
 			{
 				Config: keys,
 				Check: func(*terraform.State) error {
-					listRequestsBefore = env.emu.Stats().Requests[emulator.RouteList]
+					listRequestsBefore = env.Emulator.Stats().Requests[emulator.RouteList]
 					return nil
 				},
 			},
@@ -97,7 +98,7 @@ data "ncp_apigw_api_keys" "disabled" {
 				Check: func(*terraform.State) error {
 					// Each refresh and apply reads each data source once; every
 					// read is ceil(K / page cap) requests for the K keys it lists.
-					got := env.emu.Stats().Requests[emulator.RouteList] - listRequestsBefore
+					got := env.Emulator.Stats().Requests[emulator.RouteList] - listRequestsBefore
 					perRead := pages(9) + pages(7) + pages(9) + pages(9)
 					if got%perRead != 0 || got == 0 {
 						return fmt.Errorf("%d list requests, want a multiple of %d (one full pass over each data source)", got, perRead)
@@ -113,11 +114,11 @@ data "ncp_apigw_api_keys" "disabled" {
 func pages(k int) int { return (k + pageCap - 1) / pageCap }
 
 func TestAccAPIKeysDataSource_invalidRegex(t *testing.T) {
-	env := newTestEnv(t, emulator.Config{})
+	env := acctest.NewEnv(t, emulator.Config{})
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: factories(env),
 		Steps: []resource.TestStep{{
-			Config:      env.config(`data "ncp_apigw_api_keys" "bad" { name_regex = "fleet-(" }`),
+			Config:      env.Config(`data "ncp_apigw_api_keys" "bad" { name_regex = "fleet-(" }`),
 			ExpectError: regexp.MustCompile(`not a valid RE2 regular expression`),
 		}},
 	})

@@ -20,15 +20,31 @@ import (
 
 var _ provider.Provider = (*ncpProvider)(nil)
 
-// New returns a constructor of the provider at the given version.
-func New(version string) func() provider.Provider {
+// New returns a constructor of the provider at the given version. The
+// released binary passes no options; tests pass theirs.
+func New(version string, opts ...Option) func() provider.Provider {
 	return func() provider.Provider {
-		return &ncpProvider{version: version}
+		p := &ncpProvider{version: version}
+		for _, opt := range opts {
+			opt(p)
+		}
+		return p
 	}
 }
 
+// Option changes how a provider built by New works.
+type Option func(*ncpProvider)
+
+// WithClientConfig makes the provider pass the configuration of every API
+// client it builds through adjust first. Tests use it to count the clients
+// (one per provider instance) and to shorten retry delays.
+func WithClientConfig(adjust func(*ncpclient.Config)) Option {
+	return func(p *ncpProvider) { p.adjustClientConfig = adjust }
+}
+
 type ncpProvider struct {
-	version string
+	version            string
+	adjustClientConfig func(*ncpclient.Config)
 }
 
 type providerModel struct {
@@ -70,10 +86,6 @@ func (p *ncpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	}
 }
 
-// newAPIClient builds the provider's API client. Tests wrap it, to count
-// the clients made or to shorten retry delays; nothing else changes it.
-var newAPIClient = ncpclient.New
-
 // siteNames are the values site accepts, in the order the docs list them.
 var siteNames = []string{"public", "gov", "fin"}
 
@@ -97,20 +109,30 @@ func (p *ncpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 
-	creds, err := resolveCredentials(credentials{config.AccessKey.ValueString(), config.SecretKey.ValueString()})
+	creds, warnings, err := resolveCredentials(
+		credentials{AccessKey: config.AccessKey.ValueString(), SecretKey: config.SecretKey.ValueString()},
+		os.Getenv, os.UserHomeDir)
+	for _, w := range warnings {
+		resp.Diagnostics.AddWarning("NCP credentials", w)
+	}
 	if err != nil {
 		data.err = diag.NewErrorDiagnostic("Missing NCP credentials", err.Error())
 		return
 	}
+	tflog.Debug(ctx, "NCP credentials found", map[string]any{"source": creds.Source})
 
-	client, err := newAPIClient(ncpclient.Config{
+	cfg := ncpclient.Config{
 		AccessKey: creds.AccessKey,
 		SecretKey: creds.SecretKey,
 		Site:      valueOrEnv(config.Site, "NCLOUD_SITE"),
 		Endpoint:  valueOrEnv(config.Endpoint, "NCP_APIGW_ENDPOINT"),
 		UserAgent: "terraform-provider-ncp/" + p.version,
 		Logger:    logToTflog,
-	})
+	}
+	if p.adjustClientConfig != nil {
+		p.adjustClientConfig(&cfg)
+	}
+	client, err := ncpclient.New(cfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid NCP provider configuration", err.Error())
 		return

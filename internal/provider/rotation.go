@@ -2,10 +2,10 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/ncpclient"
@@ -37,127 +37,91 @@ func (r rotation) keyTypes() []ncpclient.KeyType {
 
 func (r rotation) any() bool { return r.primary || r.secondary }
 
+// rotates reports whether the rotation regenerates the key of type kt.
+func (r rotation) rotates(kt ncpclient.KeyType) bool {
+	if kt == ncpclient.KeyTypeSecondary {
+		return r.secondary
+	}
+	return r.primary
+}
+
 // plannedRotation decides which keys an update from state to plan
 // regenerates. An existing key is rotated when rotate_trigger is set and
-// differs from state (unset to a value counts); removing the trigger rotates
-// nothing. A trigger or key type unknown at plan time counts as a possible
-// rotation, so that a plan never promises key values that may change.
-func plannedRotation(plan, state apiKeyResourceModel) rotation {
+// differs from the trigger state recorded (unset to a value counts);
+// removing the trigger rotates nothing. A trigger or key type unknown at
+// plan time counts as a possible rotation, so that a plan never promises key
+// values that may change. Keys that an earlier, partly failed apply already
+// regenerated for the same trigger are not regenerated again.
+func plannedRotation(plan, state apiKeyResourceModel, done rotationProgress) rotation {
 	if plan.RotateTrigger.IsNull() || plan.RotateTrigger.Equal(state.RotateTrigger) {
 		return rotation{}
 	}
+	var r rotation
 	switch {
 	case plan.RotateKeyType.IsUnknown() || plan.RotateKeyType.ValueString() == rotateKeyTypeBoth:
-		return rotation{primary: true, secondary: true}
+		r = rotation{primary: true, secondary: true}
 	case plan.RotateKeyType.ValueString() == rotateKeyTypeSecondary:
-		return rotation{secondary: true}
+		r = rotation{secondary: true}
 	default:
-		return rotation{primary: true}
+		r = rotation{primary: true}
 	}
+	if done.appliesTo(plan.RotateTrigger) {
+		r.primary = r.primary && !slices.Contains(done.KeyTypes, ncpclient.KeyTypePrimary)
+		r.secondary = r.secondary && !slices.Contains(done.KeyTypes, ncpclient.KeyTypeSecondary)
+	}
+	return r
 }
 
-// plannedEdit reports whether an update from state to plan changes an
-// argument that the edit (PUT) sends.
-func plannedEdit(plan, state apiKeyResourceModel) bool {
-	return !plan.Name.Equal(state.Name) ||
-		!plan.Description.Equal(state.Description) ||
-		!plan.Enabled.Equal(state.Enabled)
+// privateKeyRotation holds, in private state, the progress of a rotation
+// that failed part way: which keys were regenerated for which trigger. State
+// keeps the old trigger until every key is done, so that the next apply
+// finishes the rotation, and this record keeps it from regenerating a key
+// twice.
+const privateKeyRotation = "rotation"
+
+// rotationProgress is the value of privateKeyRotation.
+type rotationProgress struct {
+	Trigger  string              `json:"trigger"`
+	KeyTypes []ncpclient.KeyType `json:"done"`
 }
 
-// privateKeyImported marks, in private state, a key imported and not applied
-// since. NCP does not store rotate_trigger, so an import cannot read it back:
-// the first apply after an import adopts the configured trigger instead of
-// rotating the key.
-const privateKeyImported = "imported"
+// appliesTo reports whether the progress is that of a rotation to trigger.
+func (p rotationProgress) appliesTo(trigger types.String) bool {
+	return len(p.KeyTypes) > 0 && !trigger.IsUnknown() && !trigger.IsNull() && trigger.ValueString() == p.Trigger
+}
 
-// privateState reads provider-private state: req.Private of plan modifiers
-// and of Update.
+// privateState is the provider-private state of a resource, as requests
+// hand it to ModifyPlan, Read and Update.
 type privateState interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 }
 
-// adoptImportedTrigger makes state carry the planned trigger when the key was
-// just imported, so that no rotation is planned for it.
-func adoptImportedTrigger(ctx context.Context, private privateState, plan apiKeyResourceModel, state *apiKeyResourceModel) diag.Diagnostics {
-	imported, diags := private.GetKey(ctx, privateKeyImported)
-	if len(imported) > 0 && state.RotateTrigger.IsNull() {
-		state.RotateTrigger = plan.RotateTrigger
-	}
-	return diags
+// privateStateWriter is the private state a response carries back.
+type privateStateWriter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
-// planAndState decodes both sides of an update plan. ok is false on create,
-// on destroy, and when decoding failed.
-func planAndState(ctx context.Context, plan tfsdk.Plan, state tfsdk.State, private privateState) (p, s apiKeyResourceModel, ok bool, diags diag.Diagnostics) {
-	if plan.Raw.IsNull() || state.Raw.IsNull() {
-		return p, s, false, nil
+func readRotationProgress(ctx context.Context, private privateState) (rotationProgress, diag.Diagnostics) {
+	var p rotationProgress
+	raw, diags := private.GetKey(ctx, privateKeyRotation)
+	if len(raw) > 0 && json.Unmarshal(raw, &p) != nil {
+		// A record this version cannot read rotates every key again: a
+		// second regenerate is safe, a skipped one is not.
+		return rotationProgress{}, diags
 	}
-	diags.Append(plan.Get(ctx, &p)...)
-	diags.Append(state.Get(ctx, &s)...)
-	if diags.HasError() {
-		return p, s, false, diags
-	}
-	diags.Append(adoptImportedTrigger(ctx, private, p, &s)...)
-	return p, s, !diags.HasError(), diags
+	return p, diags
 }
 
-// keyValuePlanModifier keeps a key value from state unless the plan
-// regenerates that key, so that plans stay quiet and honest.
-type keyValuePlanModifier struct {
-	keyType ncpclient.KeyType
-}
-
-var _ planmodifier.String = keyValuePlanModifier{}
-
-func (m keyValuePlanModifier) Description(context.Context) string {
-	return "The value stays the same unless rotate_trigger changes and rotate_key_type selects this key."
-}
-
-func (m keyValuePlanModifier) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (m keyValuePlanModifier) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	plan, state, ok, diags := planAndState(ctx, req.Plan, req.State, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if !ok {
-		return
+// writeRotationProgress records p, or removes the record when p holds no key.
+func writeRotationProgress(ctx context.Context, private privateStateWriter, p rotationProgress) diag.Diagnostics {
+	if len(p.KeyTypes) == 0 {
+		return private.SetKey(ctx, privateKeyRotation, nil)
 	}
-	rot := plannedRotation(plan, state)
-	rotated := rot.primary
-	if m.keyType == ncpclient.KeyTypeSecondary {
-		rotated = rot.secondary
+	raw, err := json.Marshal(p)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Recording the rotation's progress failed", err.Error())
+		return diags
 	}
-	if rotated {
-		resp.PlanValue = types.StringUnknown()
-		return
-	}
-	resp.PlanValue = req.StateValue
-}
-
-// modTimePlanModifier keeps mod_time from state unless the plan sends the
-// API an edit or a regenerate.
-type modTimePlanModifier struct{}
-
-var _ planmodifier.String = modTimePlanModifier{}
-
-func (modTimePlanModifier) Description(context.Context) string {
-	return "The value stays the same unless the plan edits or regenerates the key."
-}
-
-func (m modTimePlanModifier) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (modTimePlanModifier) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	plan, state, ok, diags := planAndState(ctx, req.Plan, req.State, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if !ok {
-		return
-	}
-	if plannedEdit(plan, state) || plannedRotation(plan, state).any() {
-		resp.PlanValue = types.StringUnknown()
-		return
-	}
-	resp.PlanValue = req.StateValue
+	return private.SetKey(ctx, privateKeyRotation, raw)
 }

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/ncpclient"
 )
 
 func TestPlannedRotation(t *testing.T) {
@@ -29,7 +31,37 @@ func TestPlannedRotation(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			state := apiKeyResourceModel{RotateTrigger: c.stateTrigger, RotateKeyType: str("PRIMARY")}
 			plan := apiKeyResourceModel{RotateTrigger: c.planTrigger, RotateKeyType: c.keyType}
-			if got := plannedRotation(plan, state); got != c.want {
+			if got := plannedRotation(plan, state, rotationProgress{}); got != c.want {
+				t.Errorf("plannedRotation = %+v, want %+v", got, c.want)
+			}
+		})
+	}
+}
+
+// TestPlannedRotationAfterPartialFailure: the keys an earlier apply
+// regenerated for the same trigger are not regenerated again; for another
+// trigger, or one unknown yet, every key is.
+func TestPlannedRotationAfterPartialFailure(t *testing.T) {
+	str := types.StringValue
+	state := apiKeyResourceModel{RotateTrigger: str("t0"), RotateKeyType: str("BOTH")}
+	primaryDone := rotationProgress{Trigger: "t1", KeyTypes: []ncpclient.KeyType{ncpclient.KeyTypePrimary}}
+	cases := []struct {
+		name     string
+		trigger  types.String
+		keyType  string
+		progress rotationProgress
+		want     rotation
+	}{
+		{"same trigger: only the secondary is left", str("t1"), "BOTH", primaryDone, rotation{secondary: true}},
+		{"same trigger, key type now PRIMARY: nothing left", str("t1"), "PRIMARY", primaryDone, rotation{}},
+		{"another trigger: both again", str("t2"), "BOTH", primaryDone, rotation{primary: true, secondary: true}},
+		{"trigger unknown: both", types.StringUnknown(), "BOTH", primaryDone, rotation{primary: true, secondary: true}},
+		{"no progress: both", str("t1"), "BOTH", rotationProgress{}, rotation{primary: true, secondary: true}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			plan := apiKeyResourceModel{RotateTrigger: c.trigger, RotateKeyType: str(c.keyType)}
+			if got := plannedRotation(plan, state, c.progress); got != c.want {
 				t.Errorf("plannedRotation = %+v, want %+v", got, c.want)
 			}
 		})
@@ -43,31 +75,5 @@ func TestRotationKeyTypes(t *testing.T) {
 	}
 	if got := (rotation{}).keyTypes(); len(got) != 0 {
 		t.Errorf("no rotation gives %v, want none", got)
-	}
-}
-
-func TestPlannedEdit(t *testing.T) {
-	base := apiKeyResourceModel{apiKeySummaryModel: apiKeySummaryModel{
-		Name: types.StringValue("a"), Description: types.StringValue(""), Enabled: types.BoolValue(true),
-	}}
-	changed := func(f func(*apiKeyResourceModel)) apiKeyResourceModel { m := base; f(&m); return m }
-	cases := []struct {
-		name string
-		plan apiKeyResourceModel
-		want bool
-	}{
-		{"nothing", base, false},
-		{"only the trigger", changed(func(m *apiKeyResourceModel) { m.RotateTrigger = types.StringValue("x") }), false},
-		{"name", changed(func(m *apiKeyResourceModel) { m.Name = types.StringValue("b") }), true},
-		{"name unknown", changed(func(m *apiKeyResourceModel) { m.Name = types.StringUnknown() }), true},
-		{"description", changed(func(m *apiKeyResourceModel) { m.Description = types.StringValue("d") }), true},
-		{"enabled", changed(func(m *apiKeyResourceModel) { m.Enabled = types.BoolValue(false) }), true},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			if got := plannedEdit(c.plan, base); got != c.want {
-				t.Errorf("plannedEdit = %t, want %t", got, c.want)
-			}
-		})
 	}
 }

@@ -8,13 +8,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
-
-// wrapped matches text however Terraform wraps its lines.
-func wrapped(text string) string {
-	return strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`)
-}
 
 // TestAccReliability_badInputs extends TestAccInvalidArguments to the
 // arguments and values it leaves out: lengths counted in characters, not
@@ -24,10 +20,10 @@ func wrapped(text string) string {
 // summary says what is wrong; the values at the limit pass; nothing is
 // written to the API.
 func TestAccReliability_badInputs(t *testing.T) {
-	env := newTestEnv(t, emulator.Config{})
-	env.needsEmulator(t)
+	env := acctest.NewEnv(t, emulator.Config{})
+	env.NeedsEmulator(t)
 	provider := func(attrs string) string {
-		return "provider \"ncp\" {\n" + attrs + "\n  access_key = \"a\"\n  secret_key = \"b\"\n}\n" + apiKeyConfig(`name = "ok"`)
+		return "provider \"ncp\" {\n" + attrs + "\n  access_key = \"a\"\n  secret_key = \"b\"\n}\n" + acctest.KeyConfig(`name = "ok"`)
 	}
 	hangul := func(n int) string { return strings.Repeat("가", n) } // 3 bytes each in UTF-8
 	cases := []struct {
@@ -35,27 +31,27 @@ func TestAccReliability_badInputs(t *testing.T) {
 		summary      string // of the error; "" for a valid value
 		detail       string // a part of the error's detail
 	}{
-		{"name of 20 multibyte characters", env.config(apiKeyConfig(fmt.Sprintf("name = %q", hangul(20)))), "", ""},
-		{"name of 21 multibyte characters", env.config(apiKeyConfig(fmt.Sprintf("name = %q", hangul(21)))),
+		{"name of 20 multibyte characters", env.Config(acctest.KeyConfig(fmt.Sprintf("name = %q", hangul(20)))), "", ""},
+		{"name of 21 multibyte characters", env.Config(acctest.KeyConfig(fmt.Sprintf("name = %q", hangul(21)))),
 			"Invalid Attribute Value Length", "UTF-8 character count must be between 1 and 20, got: 21"},
-		{"description of 50 multibyte characters", env.config(apiKeyConfig(fmt.Sprintf("name = \"ok\"\ndescription = %q", hangul(50)))), "", ""},
-		{"description of 51 multibyte characters", env.config(apiKeyConfig(fmt.Sprintf("name = \"ok\"\ndescription = %q", hangul(51)))),
+		{"description of 50 multibyte characters", env.Config(acctest.KeyConfig(fmt.Sprintf("name = \"ok\"\ndescription = %q", hangul(50)))), "", ""},
+		{"description of 51 multibyte characters", env.Config(acctest.KeyConfig(fmt.Sprintf("name = \"ok\"\ndescription = %q", hangul(51)))),
 			"Invalid Attribute Value Length", "UTF-8 character count must be at most 50, got: 51"},
-		{"rotate_key_type in lower case", env.config(apiKeyConfig("name = \"ok\"\nrotate_key_type = \"primary\"")),
+		{"rotate_key_type in lower case", env.Config(acctest.KeyConfig("name = \"ok\"\nrotate_key_type = \"primary\"")),
 			"Invalid Attribute Value Match", "value must be one of"},
-		{"enabled not a bool", env.config(apiKeyConfig("name = \"ok\"\nenabled = \"maybe\"")),
+		{"enabled not a bool", env.Config(acctest.KeyConfig("name = \"ok\"\nenabled = \"maybe\"")),
 			"Incorrect attribute value type", ""},
-		{"timeout not a duration", env.config(apiKeyConfig("name = \"ok\"\ntimeouts {\n  create = \"soon\"\n}")),
+		{"timeout not a duration", env.Config(acctest.KeyConfig("name = \"ok\"\ntimeouts {\n  create = \"soon\"\n}")),
 			"Invalid Attribute Value Time Duration", `"soon" must be a string containing a sequence of decimal numbers`},
-		{"data source with neither id nor name", env.config(`data "ncp_apigw_api_key" "neither" {}`),
+		{"data source with neither id nor name", env.Config(`data "ncp_apigw_api_key" "neither" {}`),
 			"Missing Attribute Configuration", "Exactly one of these attributes must be configured: [id,name]"},
-		{"data source with an empty id", env.config(`data "ncp_apigw_api_key" "empty" { id = "" }`),
+		{"data source with an empty id", env.Config(`data "ncp_apigw_api_key" "empty" { id = "" }`),
 			"Invalid Attribute Value Length", "string length must be at least 1, got: 0"},
-		{"data source name of 21 characters", env.config(`data "ncp_apigw_api_key" "long" { name = "abcdefghijklmnopqrstu" }`),
+		{"data source name of 21 characters", env.Config(`data "ncp_apigw_api_key" "long" { name = "abcdefghijklmnopqrstu" }`),
 			"Invalid Attribute Value Length", "UTF-8 character count must be between 1 and 20, got: 21"},
-		{"list name empty", env.config(`data "ncp_apigw_api_keys" "empty" { name = "" }`),
+		{"list name empty", env.Config(`data "ncp_apigw_api_keys" "empty" { name = "" }`),
 			"Invalid Attribute Value Length", "UTF-8 character count must be between 1 and 20, got: 0"},
-		{"list name_regex invalid", env.config(`data "ncp_apigw_api_keys" "bad" { name_regex = "fleet-(" }`),
+		{"list name_regex invalid", env.Config(`data "ncp_apigw_api_keys" "bad" { name_regex = "fleet-(" }`),
 			"Invalid regular expression", "not a valid RE2 regular expression"},
 		{"site empty", provider(`site = ""`), "Invalid Attribute Value Match", "value must be one of"},
 		{"endpoint empty", provider(`endpoint = ""`), "Invalid NCP API endpoint", "must be an absolute URL"},
@@ -71,31 +67,31 @@ func TestAccReliability_badInputs(t *testing.T) {
 		if c.summary == "" {
 			step.ExpectNonEmptyPlan = true
 		} else {
-			step.ExpectError = regexp.MustCompile(`(?s)Error: ` + regexp.QuoteMeta(c.summary) + `\n.*` + wrapped(c.detail))
+			step.ExpectError = regexp.MustCompile(`(?s)Error: ` + regexp.QuoteMeta(c.summary) + `\n.*` + acctest.Wrapped(c.detail))
 		}
 		steps = append(steps, step)
 	}
 	// Import IDs are known only at import: they fail there, before any write.
-	valid := env.config(apiKeyConfig(`name = "ok"`))
+	valid := env.Config(acctest.KeyConfig(`name = "ok"`))
 	for _, id := range []string{" ", "a/b", "doesnotexist"} {
 		want := `Invalid import ID`
 		if id == "doesnotexist" {
 			want = `Cannot import non-existent remote object`
 		}
 		steps = append(steps, resource.TestStep{
-			Config: valid, ResourceName: testKeyAddr, ImportState: true, ImportStateId: id,
+			Config: valid, ResourceName: acctest.KeyAddr, ImportState: true, ImportStateId: id,
 			ExpectError: regexp.MustCompile(want),
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: factories(env),
 		Steps:                    steps,
 	})
 	// Checked here, not in CheckDestroy, which does not run when the steps
 	// leave nothing in state.
-	stats := env.emu.Stats().Requests
-	t.Logf("bad inputs: %d plans and imports, %d API writes, %d API reads", len(steps), env.writes(), stats[emulator.RouteGet]+stats[emulator.RouteList])
-	if n := env.writes(); n != 0 {
+	stats := env.Emulator.Stats().Requests
+	t.Logf("bad inputs: %d plans and imports, %d API writes, %d API reads", len(steps), env.Writes(), stats[emulator.RouteGet]+stats[emulator.RouteList])
+	if n := env.Writes(); n != 0 {
 		t.Errorf("bad inputs caused %d API writes", n)
 	}
 }

@@ -1,0 +1,141 @@
+package acctest
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
+	"github.com/ncp-community/terraform-provider-ncp/internal/ncpclient"
+)
+
+// Credentials of the accounts tests sign with. The other account plays a
+// colleague who changes keys in the console.
+const (
+	AccessKey      = "ACCTESTACCESSKEY0001"
+	SecretKey      = "acctest-secret-key-do-not-log-0123456789"
+	OtherAccessKey = "ACCTESTCOLLEAGUE0002"
+	OtherSecretKey = "acctest-colleague-secret-do-not-log-9876"
+)
+
+// Env is one test's API: an emulator, or NCP.
+type Env struct {
+	Emulator *emulator.Emulator // nil against NCP
+	Endpoint string             // the API's base URL; empty against NCP
+	// Client talks to the API directly, for checks that must see what the
+	// API holds rather than what the provider reported.
+	Client *ncpclient.Client
+
+	providerBlock string
+	clientsMade   atomic.Int64
+	fastRetries   atomic.Bool
+}
+
+// AgainstNCP reports whether the tests run against NCP rather than the
+// emulator.
+func AgainstNCP() bool { return os.Getenv("NCP_ACC_TARGET") == "ncp" }
+
+// NewEnv starts an emulator for the test, configured by cfg with the test
+// accounts' credentials, or connects to NCP.
+func NewEnv(t *testing.T, cfg emulator.Config) *Env {
+	t.Helper()
+	if AgainstNCP() {
+		client, err := ncpclient.New(ncpclient.Config{
+			AccessKey: os.Getenv("NCLOUD_ACCESS_KEY"),
+			SecretKey: os.Getenv("NCLOUD_SECRET_KEY"),
+			Site:      os.Getenv("NCLOUD_SITE"),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &Env{Client: client, providerBlock: `provider "ncp" {}`}
+	}
+
+	cfg.AccessKey, cfg.SecretKey = AccessKey, SecretKey
+	cfg.OtherAccessKey, cfg.OtherSecretKey = OtherAccessKey, OtherSecretKey
+	emu := emulator.New(cfg)
+	server := httptest.NewServer(emu)
+	t.Cleanup(server.Close)
+	endpoint := server.URL + emulator.BasePath
+	client, err := ncpclient.New(ncpclient.Config{AccessKey: AccessKey, SecretKey: SecretKey, Endpoint: endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Env{
+		Emulator: emu,
+		Endpoint: endpoint,
+		Client:   client,
+		providerBlock: fmt.Sprintf(`
+provider "ncp" {
+  endpoint   = %q
+  access_key = %q
+  secret_key = %q
+}
+`, endpoint, AccessKey, SecretKey),
+	}
+}
+
+// NeedsEmulator skips a test that injects faults or reads the emulator's
+// counters when the tests run against NCP.
+func (e *Env) NeedsEmulator(t *testing.T) {
+	t.Helper()
+	if e.Emulator == nil {
+		t.Skip("needs the emulator: it injects faults or counts requests")
+	}
+}
+
+// Config prefixes HCL with the provider block for this API.
+func (e *Env) Config(hcl string) string {
+	return e.providerBlock + hcl
+}
+
+// AdjustClientConfig is the hook the provider under test passes every API
+// client configuration through (provider.WithClientConfig): it counts the
+// clients, one per provider instance, and shortens retry delays when the
+// test asked for it.
+func (e *Env) AdjustClientConfig(cfg *ncpclient.Config) {
+	e.clientsMade.Add(1)
+	if e.fastRetries.Load() {
+		cfg.RetryBaseDelay, cfg.RetryMaxDelay = time.Millisecond, 10*time.Millisecond
+	}
+}
+
+// ClientsMade is how many API clients the provider built: one per provider
+// instance, each of which learns the server's clock afresh.
+func (e *Env) ClientsMade() int64 { return e.clientsMade.Load() }
+
+// UseFastRetries shortens the provider's retry delays to milliseconds, for
+// tests that exhaust every retry: with the real delays (250ms doubling up to
+// 15s) each such operation would take about half a minute.
+func (e *Env) UseFastRetries() { e.fastRetries.Store(true) }
+
+// Writes counts the requests that change keys, as the emulator saw them.
+func (e *Env) Writes() int {
+	r := e.Emulator.Stats().Requests
+	return r[emulator.RouteCreate] + r[emulator.RouteEdit] + r[emulator.RouteRegenerate] + r[emulator.RouteDelete]
+}
+
+// OtherClient is a client of the API signed by the other account, the
+// colleague whose changes Terraform must live with.
+func (e *Env) OtherClient(t *testing.T) *ncpclient.Client {
+	t.Helper()
+	client, err := ncpclient.New(ncpclient.Config{AccessKey: OtherAccessKey, SecretKey: OtherSecretKey, Endpoint: e.Endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
+// Key reads a key directly from the API, failing the test if it cannot.
+func (e *Env) Key(t *testing.T, id string) *ncpclient.APIKey {
+	t.Helper()
+	key, err := e.Client.GetAPIKey(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}

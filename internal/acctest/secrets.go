@@ -1,0 +1,103 @@
+package acctest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
+)
+
+// SecretRecorder serves an API handler and remembers every secret that
+// crossed the wire: each signature and each key value the API answered
+// with, besides the secret keys it was given.
+type SecretRecorder struct {
+	next http.Handler
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+var keyValueInBody = regexp.MustCompile(`"(?:primaryKey|secondaryKey)"\s*:\s*"([^"]+)"`)
+
+// NewSecretRecorder records the secrets that cross next, and the test
+// accounts' secret keys.
+func NewSecretRecorder(next http.Handler) *SecretRecorder {
+	return &SecretRecorder{next: next, seen: map[string]bool{SecretKey: true, OtherSecretKey: true}}
+}
+
+func (s *SecretRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	s.next.ServeHTTP(rec, r)
+	s.mu.Lock()
+	if sig := r.Header.Get("x-ncp-apigw-signature-v2"); sig != "" {
+		s.seen[sig] = true
+	}
+	for _, m := range keyValueInBody.FindAllSubmatch(rec.Body.Bytes(), -1) {
+		s.seen[string(m[1])] = true
+	}
+	s.mu.Unlock()
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+}
+
+// Add records a secret that never crossed the wire, such as a wrong secret
+// key the provider signed with.
+func (s *SecretRecorder) Add(secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seen[secret] = true
+}
+
+// Secrets lists what was recorded.
+func (s *SecretRecorder) Secrets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for v := range s.seen {
+		out = append(out, v)
+	}
+	return out
+}
+
+// StartRecordedEmulator serves an emulator configured by cfg (with the test
+// accounts' credentials) through a SecretRecorder, and returns it, the
+// recorder and the API's base URL.
+func StartRecordedEmulator(t *testing.T, cfg emulator.Config) (*emulator.Emulator, *SecretRecorder, string) {
+	t.Helper()
+	cfg.AccessKey, cfg.SecretKey = AccessKey, SecretKey
+	cfg.OtherAccessKey, cfg.OtherSecretKey = OtherAccessKey, OtherSecretKey
+	emu := emulator.New(cfg)
+	rec := NewSecretRecorder(emu)
+	srv := httptest.NewServer(rec)
+	t.Cleanup(srv.Close)
+	return emu, rec, srv.URL + emulator.BasePath
+}
+
+// LeakedSecrets returns how many recorded secrets (at least minSecrets must
+// have been recorded) appear in text, failing the test for each, and logs
+// how much was checked.
+func LeakedSecrets(t *testing.T, text string, recorder *SecretRecorder, minSecrets int) int {
+	t.Helper()
+	if !strings.Contains(text, "/api/v1/api-keys") {
+		t.Fatal("the text holds no request of the provider's: was the trace log captured?")
+	}
+	secrets := recorder.Secrets()
+	if len(secrets) < minSecrets {
+		t.Fatalf("only %d secrets were recorded; the recorder is not seeing the traffic", len(secrets))
+	}
+	found := 0
+	for _, secret := range secrets {
+		if strings.Contains(text, secret) {
+			found++
+			t.Errorf("a secret of %d characters appears in terraform's output or trace log", len(secret))
+		}
+	}
+	t.Logf("checked %d secrets against %d bytes of output and trace log: %d found", len(secrets), len(text), found)
+	return found
+}
