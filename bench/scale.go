@@ -29,8 +29,7 @@ output "listed" {
 
 // listPlans seeds keys keys, then plans listConfig runs times, with the
 // emulator capping pages at pageSize: Terraform reads the data source once
-// per plan, so the minimum is one list request per page. The plan's output
-// must count every key, which proves that the data source read every page.
+// per plan, so the minimum is one list request per page.
 func (h *harness) listPlans(ctx context.Context, keys, runs int) ([]sample, error) {
 	e, err := h.startEmulator(ctx, "-max-page-size", strconv.Itoa(pageSize))
 	if err != nil {
@@ -38,34 +37,35 @@ func (h *harness) listPlans(ctx context.Context, keys, runs int) ([]sample, erro
 	}
 	defer e.stop()
 	ws, err := h.newWorkspace("list", e, listConfig)
-	if err == nil {
-		err = e.control(ctx, http.MethodPost, "/_emulator/keys", map[string]int{"count": keys}, nil)
+	if err != nil {
+		return nil, err
 	}
-	plan := step{name: fmt.Sprintf("plan: list data source over %d keys, page size %d", keys, pageSize), cmd: (*workspace).plan,
-		minimum: routeCounts{emulator.RouteList: (keys + pageSize - 1) / pageSize}}
+	if err := e.control(ctx, http.MethodPost, "/_emulator/keys", map[string]int{"count": keys}, nil); err != nil {
+		return nil, err
+	}
+	plan := step{name: fmt.Sprintf("plan: list data source over %d keys, page size %d", keys, pageSize),
+		cmd: (*workspace).plan, minimum: routeCounts{emulator.RouteList: pages(keys)}}
 	var samples []sample
-	for run := 1; run <= runs && err == nil; run++ {
-		var s []sample
-		if s, err = h.runSteps(ctx, ws, run, []step{plan}); err == nil {
-			samples = append(samples, s[0])
-			err = checkListed(s[0].output, keys)
+	for run := 1; run <= runs; run++ {
+		s, err := h.runSteps(ctx, ws, run, []step{plan})
+		if err != nil {
+			return samples, err
+		}
+		samples = append(samples, s[0])
+		// The output must count every key: the data source read every page.
+		if m := listedOutput.FindStringSubmatch(s[0].output); m == nil || m[1] != strconv.Itoa(keys) {
+			return samples, fmt.Errorf("the plan does not show listed = %d:\n%s", keys, tail(s[0].output, 30))
 		}
 	}
-	return samples, err
+	return samples, nil
 }
 
 // listedOutput finds the value of the "listed" output in a plan's output.
 var listedOutput = regexp.MustCompile(`(?m)^\s*\+ listed\s*=\s*(\d+)\s*$`)
 
-func checkListed(planOutput string, want int) error {
-	m := listedOutput.FindStringSubmatch(planOutput)
-	if m == nil {
-		return fmt.Errorf("the plan shows no \"listed\" output:\n%s", tail(planOutput, 30))
-	}
-	if m[1] != strconv.Itoa(want) {
-		return fmt.Errorf("the data source listed %s keys, want %d", m[1], want)
-	}
-	return nil
+// pages is how many pages hold keys keys.
+func pages(keys int) int {
+	return (keys + pageSize - 1) / pageSize
 }
 
 // scale measures the plan listing ScaleKeys keys: its wall time, its list
@@ -75,7 +75,7 @@ func (h *harness) scale(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	requests, minimum := 0, (h.ScaleKeys+pageSize-1)/pageSize
+	requests, minimum := 0, pages(h.ScaleKeys)
 	for _, p := range plans {
 		requests = max(requests, routeCounts(p.Stats.Requests).total())
 	}
