@@ -8,46 +8,6 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// step is one command of a scenario, with the configuration it runs with
-// ("" keeps the last) and the fewest requests it can make, checked when the
-// workspace talks to an emulator.
-type step struct {
-	name    string
-	config  string
-	cmd     func(*workspace, context.Context) (sample, error)
-	minimum routeCounts // nil: not checked
-}
-
-// runSteps runs the steps in one workspace, records their samples and
-// checks their requests. The last step destroys; should an earlier one
-// fail, a destroy still runs.
-func (h *harness) runSteps(ctx context.Context, ws *workspace, run int, steps []step) ([]sample, error) {
-	var samples []sample
-	for i, s := range steps {
-		if s.config != "" {
-			if err := ws.writeConfig(s.config); err != nil {
-				return samples, err
-			}
-		}
-		res, err := s.cmd(ws, ctx)
-		res.Workspace, res.Step, res.Run = ws.name, s.name, run
-		h.report.Samples = append(h.report.Samples, res)
-		if err != nil {
-			if i < len(steps)-1 && ctx.Err() == nil { // after an interrupt, the emulator dies with the harness
-				if _, err := ws.destroy(ctx); err != nil {
-					h.logf("destroying after a failure: %v", err)
-				}
-			}
-			return samples, fmt.Errorf("%s: %w", s.name, err)
-		}
-		if s.minimum != nil && ws.emu != nil {
-			h.checkRequests(s.name, run, s.minimum, res.Stats)
-		}
-		samples = append(samples, res)
-	}
-	return samples, nil
-}
-
 // routeCounts are API requests by route.
 type routeCounts map[emulator.Route]int
 
