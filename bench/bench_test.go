@@ -1,172 +1,149 @@
 package main
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-func TestMedian(t *testing.T) {
-	for _, tc := range []struct {
-		in   []float64
-		want float64
-	}{
-		{nil, 0},
-		{[]float64{3}, 3},
-		{[]float64{5, 1, 3}, 3},
-		{[]float64{4, 1, 3, 2}, 2.5},
-	} {
-		if got := median(tc.in); got != tc.want {
-			t.Errorf("median(%v) = %v, want %v", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestRequestCountMet(t *testing.T) {
-	minimum := routeCounts{emulator.RouteGet: 10, emulator.RouteEdit: 1}
-	for _, tc := range []struct {
-		name     string
+func TestMinimal(t *testing.T) {
+	get, edit := emulator.RouteGet, emulator.RouteEdit
+	minimum := routeCounts{get: 10, edit: 1}
+	for name, tc := range map[string]struct {
 		measured routeCounts
 		want     bool
 	}{
-		{"equal", routeCounts{emulator.RouteGet: 10, emulator.RouteEdit: 1}, true},
-		{"extra route", routeCounts{emulator.RouteGet: 10, emulator.RouteEdit: 1, emulator.RouteList: 1}, false},
-		{"missing route", routeCounts{emulator.RouteGet: 10}, false},
-		// The same total made of other requests is not the minimum.
-		{"same total", routeCounts{emulator.RouteGet: 9, emulator.RouteEdit: 2}, false},
+		"equal":         {routeCounts{get: 10, edit: 1}, true},
+		"extra route":   {routeCounts{get: 10, edit: 1, emulator.RouteList: 1}, false},
+		"missing route": {routeCounts{get: 10}, false},
+		"same total":    {routeCounts{get: 9, edit: 2}, false}, // other requests are not the minimum
 	} {
-		c := newRequestCount(tc.name, minimum, tc.measured)
-		if c.Met != tc.want {
-			t.Errorf("%s: Met = %v, want %v (%s)", tc.name, c.Met, tc.want, c.byRoute())
+		if got := minimal(minimum, tc.measured); got != tc.want {
+			t.Errorf("%s: minimal = %v, want %v", name, got, tc.want)
 		}
 	}
-}
-
-func TestRequestCountByRoute(t *testing.T) {
-	c := newRequestCount("x", routeCounts{emulator.RouteDelete: 2, emulator.RouteGet: 2}, routeCounts{emulator.RouteGet: 3, emulator.RouteDelete: 2})
-	if got, want := c.byRoute(), "get 3/2, delete 2/2"; got != want {
-		t.Errorf("byRoute() = %q, want %q", got, want)
+	if got := byRoute(routeCounts{emulator.RouteDelete: 2, get: 2}, routeCounts{get: 3, emulator.RouteDelete: 2}); got != "get 3/2, delete 2/2" {
+		t.Errorf("byRoute = %q", got)
 	}
 }
 
 func TestParseGoBench(t *testing.T) {
-	out := `goos: linux
+	names, samples, err := parseGoBench(`goos: linux
 BenchmarkDecodeAPIKeyPage-2   	     100	   1100800 ns/op	  23.47 MB/s	   58624 B/op	     716 allocs/op
 BenchmarkSign-2               	   33558	      3272 ns/op	     736 B/op	      16 allocs/op
 BenchmarkSign-2               	   33558	      3000 ns/op	     736 B/op	      16 allocs/op
-BenchmarkSign-2               	   33558	      3100 ns/op	     736 B/op	      16 allocs/op
 --- FAIL: BenchmarkBroken
 PASS
-`
-	got := parseGoBench(out)
-	if names := []string{got[0].Name, got[1].Name}; len(got) != 2 || !slices.Equal(names, []string{"BenchmarkDecodeAPIKeyPage-2", "BenchmarkSign-2"}) {
-		t.Fatalf("parseGoBench names = %v", got)
+`)
+	if err != nil || !slices.Equal(names, []string{"BenchmarkDecodeAPIKeyPage-2", "BenchmarkSign-2"}) {
+		t.Fatalf("parseGoBench = %v, %v", names, err)
 	}
-	sign := got[1].Medians
-	if sign["ns/op"] != 3100 || sign["B/op"] != 736 || sign["allocs/op"] != 16 {
-		t.Errorf("BenchmarkSign medians = %v", sign)
+	if s := samples["BenchmarkSign-2"]; !slices.Equal(s["ns/op"], []float64{3272, 3000}) || !slices.Equal(s["allocs/op"], []float64{16, 16}) {
+		t.Errorf("BenchmarkSign samples = %v", s)
 	}
-	if got[0].Medians["MB/s"] != 23.47 {
-		t.Errorf("BenchmarkDecodeAPIKeyPage MB/s = %v", got[0].Medians["MB/s"])
+	if s := samples["BenchmarkDecodeAPIKeyPage-2"]["MB/s"]; !slices.Equal(s, []float64{23.47}) {
+		t.Errorf("BenchmarkDecodeAPIKeyPage MB/s = %v", s)
 	}
 }
 
-func TestListedKeys(t *testing.T) {
-	plan := "Changes to Outputs:\n  + listed = 10000\n\nYou can apply this plan"
-	if n, err := listedKeys(plan); err != nil || n != 10000 {
-		t.Errorf("listedKeys = %d, %v; want 10000", n, err)
-	}
-	if _, err := listedKeys("No changes."); err == nil {
-		t.Error("listedKeys found an output in a plan without one")
-	}
-}
-
-func TestKeySetConfig(t *testing.T) {
-	cfg := keySet{n: 5, disabled: true, firstDescription: "d", triggers: map[int]string{1: "r1", 2: "r1"}}.config()
-	for _, want := range []string{
-		"count           = 5",
-		`description     = count.index == 0 ? "d" : ""`,
-		"enabled         = false",
-		`"1" = "r1"`,
-		`"2" = "r1"`,
-	} {
-		if !strings.Contains(cfg, want) {
-			t.Errorf("config lacks %q:\n%s", want, cfg)
+func TestLifecycleConfigWithoutKeyValuesDiffersByOneLine(t *testing.T) {
+	stored, notStored := strings.Split(lifecycleConfig(kindNCP, 7, true), "\n"), strings.Split(lifecycleConfig(kindNCP, 7, false), "\n")
+	var diff []string
+	for i := range min(len(stored), len(notStored)) {
+		if stored[i] != notStored[i] {
+			diff = append(diff, strings.TrimSpace(notStored[i]))
 		}
 	}
-}
-
-func TestTerraformEnvDropsSettingsThatChangeTheMeasure(t *testing.T) {
-	env := terraformEnv([]string{"PATH=/bin", "TF_LOG=trace", "TF_CLI_ARGS=-refresh=false", "NCLOUD_SECRET_KEY=s", "NCP_APIGW_ENDPOINT=x", "CHECKPOINT_DISABLE=0"})
-	want := []string{"PATH=/bin", "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
-	if !slices.Equal(env, want) {
-		t.Errorf("terraformEnv = %q, want %q", env, want)
+	if len(stored) != len(notStored) || !slices.Equal(diff, []string{"store_key_values = false"}) {
+		t.Errorf("the configurations differ by %q", diff)
 	}
 }
 
-func TestPeakRSS(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "rss")
-	if err := os.WriteFile(path, []byte("1000\n3000\n2000\n"), 0o600); err != nil {
+func TestProviderWrapperRunsTheProviderUnderGNUTime(t *testing.T) {
+	tmp := t.TempDir()
+	fakeTime := filepath.Join(tmp, "time") // writes its arguments to the -o file
+	if err := os.WriteFile(fakeTime, []byte("#!/bin/sh\necho \"$@\" > \"$5\"\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := peakRSS(path); err != nil || got != 3000 {
-		t.Errorf("peakRSS = %d, %v; want 3000", got, err)
+	rc, err := writeProviderWrappers(tmp, fakeTime, map[string]string{"terraform-provider-x": "/opt/x provider"})
+	if config, _ := os.ReadFile(rc); err != nil || !strings.Contains(string(config), `"hashicorp/time"    = "`+tmp+`"`) {
+		t.Fatalf("writeProviderWrappers: %v; CLI config:\n%s", err, config)
 	}
-	if _, err := peakRSS(filepath.Join(t.TempDir(), "none")); err == nil {
-		t.Error("peakRSS of a missing file succeeded")
+	rss := filepath.Join(tmp, "rss")
+	cmd := exec.Command(filepath.Join(tmp, "terraform-provider-x"), "-a b", "c")
+	cmd.Env = []string{"BENCH_PROVIDER_RSS=" + rss}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("wrapper: %v: %s", err, out)
+	}
+	if got, _ := os.ReadFile(rss); string(got) != "-f %M -a -o "+rss+" /opt/x provider -a b c\n" {
+		t.Errorf("GNU time got %q", got)
 	}
 }
 
-func TestPages(t *testing.T) {
-	for _, tc := range []struct{ k, page, want int }{{250, 100, 3}, {10000, 100, 100}, {100, 100, 1}, {0, 100, 0}} {
-		if got := pages(tc.k, tc.page); got != tc.want {
-			t.Errorf("pages(%d, %d) = %d, want %d", tc.k, tc.page, got, tc.want)
-		}
+func TestProviderPeakKiB(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rss")
+	if kib, err := providerPeakKiB(path); err != nil || kib != 0 {
+		t.Errorf("no file: %d, %v; want 0 (no provider ran)", kib, err)
+	}
+	if err := os.WriteFile(path, []byte("1000\nCommand exited with non-zero status 1\n3000\n2000\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if kib, err := providerPeakKiB(path); err != nil || kib != 3000 {
+		t.Errorf("providerPeakKiB = %d, %v; want 3000", kib, err)
 	}
 }
 
 func TestParseOptions(t *testing.T) {
-	env := map[string]string{"BENCH_SMOKE": "1"}
-	o, err := parseOptions([]string{"-time-provider-dir", "t"}, func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
+	parse := func(runs string, args ...string) (options, error) {
+		return parseOptions(append([]string{"-time-provider", "t"}, args...), func(string) string { return runs })
 	}
-	if !o.Smoke || o.Runs != 1 || !slices.Equal(o.OverheadN, []int{10}) || o.ScaleKeys != 500 {
-		t.Errorf("smoke settings = %+v", o.settings)
+	if o, err := parse("", "-mode", "smoke"); err != nil || o.Runs != 1 || !slices.Equal(o.OverheadN, []int{10}) || o.ScaleKeys != 500 {
+		t.Errorf("smoke: %+v, %v", o.settings, err)
 	}
-	env = map[string]string{"BENCH_RUNS": "5"}
-	if o, err = parseOptions([]string{"-time-provider-dir", "t"}, func(k string) string { return env[k] }); err != nil || o.Runs != 5 || o.Smoke {
-		t.Errorf("BENCH_RUNS=5: runs %d, smoke %v, err %v", o.Runs, o.Smoke, err)
+	if o, err := parse("", "-mode", "scale", "-store-key-values=false"); err != nil || o.OverheadN != nil || !slices.Equal(o.ScalingN, []int{5000}) || o.StoreKeyValues {
+		t.Errorf("scale without key values: %+v, %v", o.settings, err)
 	}
-	env = map[string]string{"BENCH_RUNS": "0"}
-	if _, err := parseOptions([]string{"-time-provider-dir", "t"}, func(k string) string { return env[k] }); err == nil {
+	if o, err := parse("5"); err != nil || o.Runs != 5 || o.Mode != "full" || !o.StoreKeyValues {
+		t.Errorf("BENCH_RUNS=5: %+v, %v", o.settings, err)
+	}
+	if _, err := parse("0"); err == nil {
 		t.Error("BENCH_RUNS=0 was accepted")
+	}
+	if _, err := parse("", "-mode", "fast"); err == nil {
+		t.Error("-mode fast was accepted")
 	}
 }
 
-func TestOverheadRowTarget(t *testing.T) {
-	row := func(command string, n int, ncp, ts float64) overheadRow {
-		r := overheadRow{Command: command, N: n, Samples: map[string][]float64{}, CPUSamples: map[string][]float64{}}
-		r.add(kindNCP, commandResult{wall: time.Duration(ncp * float64(time.Second))})
-		r.add(kindTimeStatic, commandResult{wall: time.Duration(ts * float64(time.Second))})
-		r.add(kindTerraformData, commandResult{wall: time.Second})
-		return r.summarize()
+// lifecycleOf is a lifecycle whose commands each take wall seconds, use
+// twice as much CPU, and peak at peakMiB.
+func lifecycleOf(wall, peakMiB float64) []sample {
+	s := sample{WallS: wall, CPUS: 2 * wall, PeakMiB: peakMiB, ProviderPeakMiB: peakMiB / 4}
+	return []sample{s, s, s}
+}
+
+func TestLifecycleRows(t *testing.T) {
+	r := &report{Settings: settings{Runs: 1}}
+	addLifecycleRows(r, 500, map[string][][]sample{kindNCP: {lifecycleOf(3, 100)}, kindTimeStatic: {lifecycleOf(2, 80)}, kindTerraformData: {lifecycleOf(1, 60)}})
+	addLifecycleRows(r, 2000, map[string][][]sample{kindNCP: {lifecycleOf(4, 200), lifecycleOf(3, 100), lifecycleOf(5, 300)}, kindTimeStatic: {lifecycleOf(5, 160)}})
+	var out bytes.Buffer
+	r.print(&out)
+	for _, want := range []string{
+		"| apply, N=500          | 3.00 s | 2.00 s      | 1.00 s         | 1.50×                | 3.00×                   | ≤ 1.2× time_static | **no** |",
+		"| destroy, N=500        | 6.00 s | 4.00 s      | 2.00 s         | 1.50×                |",
+		"| 500  | 9.00 s / 6.00 s         | 1.50× | 18.00 s / 12.00 s      | 1.50× | 100 / 80                    | 25 / 20 ",
+		"| 2000 | 12.00 s / 15.00 s       | 0.80× | 24.00 s / 30.00 s      | 0.80× | 200 / 160                   | 50 / 40 ",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the tables lack\n%s\nin\n%s", want, out.String())
+		}
 	}
-	if r := row(cmdApply, overheadTargetN, 6, 5); r.Target == nil || !r.Target.Met || r.RatioTimeStatic != 1.2 {
-		t.Errorf("apply at N=500, ratio 1.2: target %+v, ratio %v", r.Target, r.RatioTimeStatic)
-	}
-	if r := row(cmdPlan, overheadTargetN, 7, 5); r.Target == nil || r.Target.Met {
-		t.Errorf("plan at N=500, ratio 1.4: target %+v", r.Target)
-	}
-	if r := row(cmdDestroy, overheadTargetN, 7, 5); r.Target != nil {
-		t.Errorf("destroy has a target: %+v", r.Target)
-	}
-	if r := row(cmdApply, 100, 7, 5); r.Target != nil {
-		t.Errorf("apply at N=100 has a target: %+v", r.Target)
+	if strings.Contains(out.String(), "N=2000") {
+		t.Errorf("the overhead tables show N=2000, which ran no terraform_data:\n%s", out.String())
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -13,161 +14,65 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// emulatorProcess is one ncp-apigw-emulator process on a free loopback
-// port. The harness runs the real binary rather than the emulator package in
-// process so that the provider talks to it over the same kind of socket as
-// in `make demo`, and so that the harness's own CPU use stays out of it.
+// emulatorProcess is one bin/ncp-apigw-emulator on a free loopback port:
+// the real binary rather than the package in process, so that the provider
+// talks to it over a socket as in `make demo`, and the harness's own CPU use
+// stays out of it.
 type emulatorProcess struct {
-	cmd     *exec.Cmd
-	dir     string
-	baseURL string // without /api/v1
-	exited  chan struct{}
-	http    *http.Client
+	url  string // without /api/v1
+	stop func()
 }
 
-const (
-	emulatorStartTimeout = 10 * time.Second
-	emulatorStopTimeout  = 5 * time.Second
-)
-
-// startEmulator starts the emulator with the given extra flags. The
-// credentials go through the environment, not the command line, where any
-// local user could read them.
-func startEmulator(ctx context.Context, binary, parentDir string, creds credentials, flags ...string) (*emulatorProcess, error) {
-	dir, err := os.MkdirTemp(parentDir, "emulator-")
+// startEmulator starts an emulator with extra flags; close stops it, if the
+// measure did not. The credentials go through the environment, not the
+// command line, where any local user could read them.
+func (h *harness) startEmulator(ctx context.Context, flags ...string) (*emulatorProcess, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	cmd := exec.CommandContext(ctx, filepath.Join(h.binDir, "ncp-apigw-emulator"), append([]string{"-listen", "127.0.0.1:0"}, flags...)...)
+	cmd.Env = append(os.Environ(), "NCP_EMULATOR_ACCESS_KEY="+h.accessKey, "NCP_EMULATOR_SECRET_KEY="+h.secretKey)
+	var stderr bytes.Buffer
+	cmd.Stderr, cmd.SysProcAttr = &stderr, childProcAttr()
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) } // a clean shutdown,
+	cmd.WaitDelay = 5 * time.Second                                          // or SIGKILL after 5 s
+	stdout, err := cmd.StdoutPipe()
+	if err == nil {
+		err = cmd.Start()
+	}
 	if err != nil {
+		cancel()
 		return nil, err
 	}
-	logFile, err := os.Create(filepath.Join(dir, "emulator.log"))
-	if err != nil {
-		return nil, err
-	}
-	defer logFile.Close() // the child has its own copy
-	addrFile := filepath.Join(dir, "addr")
-	args := append([]string{"-listen", "127.0.0.1:0", "-addr-file", addrFile}, flags...)
-	cmd := exec.Command(binary, args...)
-	cmd.Env = append(os.Environ(),
-		"NCP_EMULATOR_ACCESS_KEY="+creds.accessKey,
-		"NCP_EMULATOR_SECRET_KEY="+creds.secretKey,
-	)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = childProcAttr()
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	e := &emulatorProcess{cmd: cmd, dir: dir, exited: make(chan struct{}), http: &http.Client{Timeout: time.Minute}}
-	go func() {
-		_ = cmd.Wait() // its exit status is of no interest: stop kills it
-		close(e.exited)
-	}()
-	if e.baseURL, err = e.waitForAddr(ctx, addrFile); err != nil {
+	e := &emulatorProcess{stop: func() { cancel(); _ = cmd.Wait() }}
+	h.emulators = append(h.emulators, e)
+	// Its only output is "listening on http://HOST:PORT"; nothing but EOF if it fails.
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	url, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
+	if !ok || !strings.HasPrefix(url, "http://127.0.0.1:") { // traffic stays on this machine
 		e.stop()
-		return nil, err
+		return nil, fmt.Errorf("the emulator did not listen on 127.0.0.1: %q %s", line, tail(stderr.String(), 10))
 	}
-	// The harness only ever sends traffic to this machine.
-	if !strings.HasPrefix(e.baseURL, "http://127.0.0.1:") {
-		e.stop()
-		return nil, fmt.Errorf("the emulator listens on %s, not on 127.0.0.1", e.baseURL)
-	}
+	e.url = url
 	return e, nil
 }
 
-// waitForAddr polls for the file the emulator writes once it listens.
-func (e *emulatorProcess) waitForAddr(ctx context.Context, addrFile string) (string, error) {
-	deadline := time.NewTimer(emulatorStartTimeout)
-	defer deadline.Stop()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if b, err := os.ReadFile(addrFile); err == nil && len(b) > 0 {
-			return strings.TrimSpace(string(b)), nil
-		}
-		select {
-		case <-ctx.Done():
-			return "", ctx.Err()
-		case <-e.exited:
-			return "", fmt.Errorf("the emulator exited before listening: %s", e.logTail())
-		case <-deadline.C:
-			return "", fmt.Errorf("the emulator did not listen within %s: %s", emulatorStartTimeout, e.logTail())
-		case <-tick.C:
-		}
-	}
-}
-
-func (e *emulatorProcess) logTail() string {
-	b, _ := os.ReadFile(filepath.Join(e.dir, "emulator.log"))
-	return tail(string(b), 10)
-}
-
-// stop ends the emulator: SIGTERM for a clean shutdown, SIGKILL if it takes
-// too long. It is safe to call more than once.
-func (e *emulatorProcess) stop() {
-	select {
-	case <-e.exited:
-		return
-	default:
-	}
-	_ = e.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-e.exited:
-	case <-time.After(emulatorStopTimeout):
-		_ = e.cmd.Process.Kill()
-		<-e.exited
-	}
-}
-
-// endpoint is the provider's endpoint setting for this emulator.
-func (e *emulatorProcess) endpoint() string {
-	return e.baseURL + emulator.BasePath
-}
-
-// resetStats zeroes the request counters, before each measured command.
-func (e *emulatorProcess) resetStats(ctx context.Context) error {
-	return e.control(ctx, http.MethodPost, "/_emulator/stats/reset", nil, nil)
-}
-
-// stats returns the counters since the last reset.
-func (e *emulatorProcess) stats(ctx context.Context) (emulator.Stats, error) {
-	var s emulator.Stats
-	err := e.control(ctx, http.MethodGet, "/_emulator/stats", nil, &s)
-	return s, err
-}
-
-// setFaults replaces the fault configuration; the zero value lifts every
-// fault, which lets a destroy after a latency or rate-limit measure run at
-// full speed.
-func (e *emulatorProcess) setFaults(ctx context.Context, f emulator.Faults) error {
-	return e.control(ctx, http.MethodPut, "/_emulator/faults", f, nil)
-}
-
-// seed creates count keys directly, without API requests, named
-// name-1..name-count.
-func (e *emulatorProcess) seed(ctx context.Context, name string, count int) error {
-	in := map[string]any{"apiKeyName": name, "count": count}
-	return e.control(ctx, http.MethodPost, "/_emulator/keys", in, nil)
-}
-
-// control calls one of the emulator's unsigned control endpoints. Answers
-// that out does not want (the seeded keys, with their values) are discarded
-// unread so that they cannot end up in a log.
+// control calls one of the emulator's unsigned control endpoints
+// (/_emulator/stats, stats/reset, faults and keys). Answers that out does
+// not want (the seeded keys, with their values) are discarded unread, so
+// that they cannot end up in a log.
 func (e *emulatorProcess) control(ctx context.Context, method, path string, in, out any) error {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, e.baseURL+path, body)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	body, err := json.Marshal(in)
 	if err != nil {
 		return err
 	}
-	resp, err := e.http.Do(req)
+	req, err := http.NewRequestWithContext(ctx, method, e.url+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return err
 	}

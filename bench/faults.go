@@ -2,180 +2,106 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
-	"time"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// latencyResult compares an apply against an API with latency to its floor:
-// the rounds of requests Terraform's parallelism allows, each costing the
-// latency once, plus what the same apply costs with a provider doing no I/O.
-type latencyResult struct {
-	N                 int       `json:"n"`
-	LatencyS          float64   `json:"latency_s"`
-	Parallelism       int       `json:"parallelism"`
-	ApplySamples      []float64 `json:"apply_samples_s"`
-	Apply             float64   `json:"apply_s"`
-	TimeStaticSamples []float64 `json:"time_static_apply_samples_s"`
-	TimeStaticApply   float64   `json:"time_static_apply_s"`
-	Floor             float64   `json:"floor_s"`
-	Ratio             float64   `json:"ratio"`
-}
+// The rate-limit targets: the apply succeeds within 1.25 times the time
+// the quota allows, with at most 5% of the requests refused.
+const (
+	rateLimitWallFactor = 1.25
+	rateLimitMaxShare   = 0.05
+)
 
-// latency measures apply of LatencyN keys against an emulator adding
-// Latency to every request, next to the time_static apply of as many
-// resources.
-func (h *harness) latency(ctx context.Context) error {
-	n, lat, par := h.opts.LatencyN, h.opts.Latency, h.opts.Parallelism
-	r := latencyResult{N: n, LatencyS: seconds(lat), Parallelism: par}
-	for run := 1; run <= h.opts.Runs; run++ {
-		ts, err := h.floorApply(ctx, kindTimeStatic, n)
+// faults measures, Runs times: the time_static apply of LatencyN
+// resources; apply of as many keys against an emulator adding latency to
+// every request; and apply of RateN keys against an emulator allowing
+// rateLimit requests per second with a burst of rateBurst, answering HTTP
+// 429 beyond.
+func (h *harness) faults(ctx context.Context) error {
+	var floors, slow, limited []sample
+	for run := 1; run <= h.Runs; run++ {
+		ws, err := h.newWorkspace(kindTimeStatic, nil, lifecycleConfig(kindTimeStatic, h.LatencyN, true))
 		if err != nil {
-			return fmt.Errorf("time_static, run %d: %w", run, err)
+			return err
 		}
-		r.TimeStaticSamples = append(r.TimeStaticSamples, ts)
-		a, err := h.faultyApply(ctx, "latency", n, []string{"-latency", lat.String()})
+		floor, err := h.runSteps(ctx, ws, run, []step{{name: "apply (latency floor)", cmd: (*workspace).apply}, {name: "destroy", cmd: (*workspace).destroy}})
 		if err != nil {
-			return fmt.Errorf("run %d: %w", run, err)
+			return err
 		}
-		name := fmt.Sprintf("apply: create %d keys, %s latency", n, lat)
-		h.checkRequests(name, run, routeCounts{emulator.RouteCreate: n}, a.stats.Requests)
-		r.ApplySamples = append(r.ApplySamples, seconds(a.wall))
-		h.logf("  run %d/%d: apply %.2fs, time_static apply %.2fs", run, h.opts.Runs, seconds(a.wall), ts)
+		s, err := h.faultyApply(ctx, run, h.LatencyN, step{name: fmt.Sprintf("apply: create %d keys, %s latency", h.LatencyN, latency),
+			minimum: routeCounts{emulator.RouteCreate: h.LatencyN}}, "-latency", latency.String())
+		if err != nil {
+			return err
+		}
+		t, err := h.faultyApply(ctx, run, h.RateN, step{name: "apply, rate-limited"}, // the refused requests count too
+			"-rate-limit", fmt.Sprint(rateLimit), "-rate-burst", fmt.Sprint(rateBurst))
+		if err != nil {
+			return err
+		}
+		floors, slow, limited = append(floors, floor[0]), append(slow, s), append(limited, t)
+		h.logf("  run %d/%d: time_static apply %.2fs, apply with latency %.2fs, apply with rate limit %.2fs (%d throttled)",
+			run, h.Runs, floor[0].WallS, s.WallS, t.WallS, t.Stats.Throttled)
 	}
-	r.Apply = median(r.ApplySamples)
-	r.TimeStaticApply = median(r.TimeStaticSamples)
-	rounds := math.Ceil(float64(n) / float64(par))
-	r.Floor = rounds*r.LatencyS + r.TimeStaticApply
-	r.Ratio = ratio(r.Apply, r.Floor)
-	h.report.Latency = &r
+
+	// The latency floor: the rounds of requests Terraform's parallelism
+	// allows, each costing the latency once, plus what the same apply costs
+	// with a provider doing no I/O.
+	wall := func(s sample) float64 { return s.WallS }
+	apply, floorApply := medianOf(slow, wall), medianOf(floors, wall)
+	floor := math.Ceil(float64(h.LatencyN)/parallelism)*latency.Seconds() + floorApply
+	h.report.table("Latency (floor = ceil(N / parallelism) × latency + time_static apply at the same N):", "measure", "measured", "floor", "ratio").
+		add(fmt.Sprintf("apply, N=%d, %d ms latency, -parallelism=%d", h.LatencyN, latency.Milliseconds(), parallelism),
+			secs(apply), fmt.Sprintf("%s = %.2f s + %.2f s", secs(floor), floor-floorApply, floorApply), times(ratio(apply, floor)))
+
+	var requests, refused []int
+	errorAnswers := 0 // neither a success nor a 429, which is the limit doing its job; dropped connections are status 0
+	for _, s := range limited {
+		requests, refused = append(requests, routeCounts(s.Stats.Requests).total()), append(refused, s.Stats.Throttled)
+		for status, count := range s.Stats.Responses {
+			if (status < http.StatusOK || status >= http.StatusMultipleChoices) && status != http.StatusTooManyRequests {
+				errorAnswers += count
+			}
+		}
+	}
+	quotaFloor, rateWall := float64(h.RateN)/rateLimit, medianOf(limited, wall)
+	share := medianOf(limited, func(s sample) float64 {
+		return ratio(float64(s.Stats.Throttled), float64(routeCounts(s.Stats.Requests).total()))
+	})
+	t := h.report.table(fmt.Sprintf("Rate limit (%d requests/s, burst %d, HTTP 429 beyond; apply of N=%d):", rateLimit, rateBurst, h.RateN),
+		"measure", "measured", "target", "met?")
+	t.add("apply wall time (median)", secs(rateWall), fmt.Sprintf("≤ %s (%.2f × %.1f s quota floor)",
+		secs(rateLimitWallFactor*quotaFloor), rateLimitWallFactor, quotaFloor), yesNo(rateWall <= rateLimitWallFactor*quotaFloor))
+	t.add("requests answered 429 (median share)", fmt.Sprintf("%.1f%% (429s per run: %v of %v requests)", 100*share, refused, requests),
+		fmt.Sprintf("≤ %.0f%%", 100*rateLimitMaxShare), yesNo(share <= rateLimitMaxShare))
+	t.add("errors (answers neither 2xx nor 429, all runs)", fmt.Sprint(errorAnswers), "0", yesNo(errorAnswers == 0))
 	return nil
 }
 
-// floorApply applies n resources of a floor kind, destroys them, and
-// returns the apply's wall time in seconds.
-func (h *harness) floorApply(ctx context.Context, kind string, n int) (float64, error) {
-	ws, err := h.floorWorkspace("floor-" + kind)
-	if err != nil {
-		return 0, err
-	}
-	if err := ws.writeConfig(overheadConfig(kind, n)); err != nil {
-		return 0, err
-	}
-	res, err := ws.apply(ctx)
-	if err != nil {
-		h.destroyAfterFailure(ctx, ws)
-		return 0, err
-	}
-	_, err = ws.destroy(ctx)
-	return seconds(res.wall), err
-}
-
-// faultyApplyResult is an apply against a faulty emulator.
-type faultyApplyResult struct {
-	wall  time.Duration
-	stats emulator.Stats
-}
-
-// faultyApply applies n keys against a fresh emulator started with the
-// given fault flags, then lifts the faults and destroys the keys, so that
-// the destroy, which is not measured, takes no longer than it must.
-func (h *harness) faultyApply(ctx context.Context, name string, n int, flags []string) (faultyApplyResult, error) {
+// faultyApply runs apply, of n keys, against a fresh emulator started with
+// fault flags, then lifts the faults, so that the destroy, which is not
+// measured, takes no longer than it must.
+func (h *harness) faultyApply(ctx context.Context, run, n int, apply step, flags ...string) (sample, error) {
 	e, err := h.startEmulator(ctx, flags...)
 	if err != nil {
-		return faultyApplyResult{}, err
+		return sample{}, err
 	}
 	defer e.stop()
-	ws, err := h.ncpWorkspace(name, e, h.opts.binDir)
+	ws, err := h.newWorkspace(kindNCP, e, lifecycleConfig(kindNCP, n, h.StoreKeyValues))
 	if err != nil {
-		return faultyApplyResult{}, err
+		return sample{}, err
 	}
-	if err := ws.writeConfig(overheadConfig(kindNCP, n)); err != nil {
-		return faultyApplyResult{}, err
+	apply.cmd = func(w *workspace, ctx context.Context) (sample, error) {
+		s, err := w.apply(ctx)
+		return s, errors.Join(err, e.control(ctx, http.MethodPut, "/_emulator/faults", emulator.Faults{}, nil))
 	}
-	var r faultyApplyResult
-	res, err := ws.apply(ctx)
-	r.wall = res.wall
-	if err == nil {
-		r.stats, err = e.stats(ctx) // a fresh emulator has counted nothing else
-	}
-	if err == nil {
-		err = e.setFaults(ctx, emulator.Faults{})
-	}
+	samples, err := h.runSteps(ctx, ws, run, []step{apply, {name: "destroy", cmd: (*workspace).destroy}})
 	if err != nil {
-		h.destroyAfterFailure(ctx, ws)
-		return r, err
+		return sample{}, err
 	}
-	_, err = ws.destroy(ctx)
-	return r, err
-}
-
-// rateLimitResult is an apply against an API that throttles: it must
-// succeed, within rateLimitWallFactor of the time the quota allows, with few
-// requests refused.
-type rateLimitResult struct {
-	N                 int       `json:"n"`
-	RateLimit         int       `json:"rate_limit"`
-	RateBurst         int       `json:"rate_burst"`
-	WallSamples       []float64 `json:"wall_samples_s"`
-	Wall              float64   `json:"wall_s"`
-	QuotaFloor        float64   `json:"quota_floor_s"`
-	MaxWall           float64   `json:"max_wall_s"`
-	RequestSamples    []int     `json:"request_samples"`
-	ThrottledSamples  []int     `json:"throttled_samples"`
-	ThrottledShares   []float64 `json:"throttled_share_samples"`
-	ThrottledShare    float64   `json:"throttled_share"`
-	Errors            int       `json:"errors"`
-	WallMet           bool      `json:"wall_met"`
-	ThrottledShareMet bool      `json:"throttled_share_met"`
-	ErrorsMet         bool      `json:"errors_met"`
-}
-
-// rateLimit measures apply of RateN keys against an emulator that allows
-// RateLimit requests per second with a burst of RateBurst and answers
-// HTTP 429 beyond.
-func (h *harness) rateLimit(ctx context.Context) error {
-	n, limit, burst := h.opts.RateN, h.opts.RateLimit, h.opts.RateBurst
-	flags := []string{"-rate-limit", fmt.Sprint(limit), "-rate-burst", fmt.Sprint(burst)}
-	r := rateLimitResult{N: n, RateLimit: limit, RateBurst: burst}
-	for run := 1; run <= h.opts.Runs; run++ {
-		a, err := h.faultyApply(ctx, "rate-limit", n, flags)
-		if err != nil {
-			return fmt.Errorf("run %d: %w", run, err)
-		}
-		total := routeCounts(a.stats.Requests).total()
-		share := ratio(float64(a.stats.Throttled), float64(total))
-		r.WallSamples = append(r.WallSamples, seconds(a.wall))
-		r.RequestSamples = append(r.RequestSamples, total)
-		r.ThrottledSamples = append(r.ThrottledSamples, a.stats.Throttled)
-		r.ThrottledShares = append(r.ThrottledShares, share)
-		r.Errors += errorAnswers(a.stats)
-		h.logf("  run %d/%d: apply %.2fs, %d requests, %d throttled (%.1f%%)",
-			run, h.opts.Runs, seconds(a.wall), total, a.stats.Throttled, 100*share)
-	}
-	r.Wall = median(r.WallSamples)
-	r.QuotaFloor = float64(n) / float64(limit)
-	r.MaxWall = rateLimitWallFactor * r.QuotaFloor
-	r.ThrottledShare = median(r.ThrottledShares)
-	r.WallMet = r.Wall <= r.MaxWall
-	r.ThrottledShareMet = r.ThrottledShare <= rateLimitMaxShare
-	r.ErrorsMet = r.Errors == 0
-	h.report.RateLimit = &r
-	return nil
-}
-
-// errorAnswers counts the answers that are neither a success nor a 429: a
-// 429 is the limit doing its job, anything else is an error the user sees
-// or the provider had to retry. Dropped connections count as status 0.
-func errorAnswers(s emulator.Stats) int {
-	n := 0
-	for status, count := range s.Responses {
-		if (status < http.StatusOK || status >= http.StatusMultipleChoices) && status != http.StatusTooManyRequests {
-			n += count
-		}
-	}
-	return n
+	return samples[0], nil
 }

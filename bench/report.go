@@ -1,162 +1,154 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"maps"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
-	"time"
-
-	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
+	"unicode/utf8"
 )
 
-// report is everything one harness run found; it is written as JSON and
-// printed as tables.
+// report is everything one run found: the tables it prints and every
+// sample they come from. It is written to results.json.
 type report struct {
-	Date      string           `json:"date"`
-	Machine   machine          `json:"machine"`
-	Settings  settings         `json:"settings"`
-	Overhead  []overheadRow    `json:"overhead"`
-	Requests  []requestCount   `json:"requests"`
-	Latency   *latencyResult   `json:"latency,omitempty"`
-	RateLimit *rateLimitResult `json:"rate_limit,omitempty"`
-	Scale     *scaleResult     `json:"scale,omitempty"`
-	GoBench   *goBenchResult   `json:"go_bench,omitempty"`
-	Failures  []string         `json:"failures"`
-	DurationS float64          `json:"duration_s"`
+	Date      string            `json:"date"`
+	Machine   map[string]string `json:"machine"`
+	Settings  settings          `json:"settings"`
+	Tables    []*table          `json:"tables"`
+	Samples   []sample          `json:"samples"`
+	GoBench   string            `json:"go_bench_output,omitempty"`
+	Failures  []string          `json:"failures"`
+	DurationS float64           `json:"duration_s"`
 }
 
-// target is one of the issue's performance targets, met or missed.
-type target struct {
-	Goal     string `json:"goal"`
-	Measured string `json:"measured"`
-	Met      bool   `json:"met"`
+// table is a Markdown table, padded so that it also reads well in a
+// terminal and can be pasted into the docs as it is.
+type table struct {
+	Title  string     `json:"title"`
+	Header []string   `json:"header"`
+	Rows   [][]string `json:"rows"`
 }
 
-func newReport(s settings) *report {
-	return &report{
-		Date:     time.Now().UTC().Format(time.RFC3339),
-		Settings: s,
-		Requests: []requestCount{},
-		Failures: []string{},
-	}
-}
-
-// overheadRow is one command at one N: the medians of the provider and of
-// both floors, side by side, and the ratios to each floor.
-type overheadRow struct {
-	Command            string               `json:"command"`
-	N                  int                  `json:"n"`
-	Samples            map[string][]float64 `json:"samples_s"`
-	Medians            map[string]float64   `json:"medians_s"`
-	RatioTimeStatic    float64              `json:"ratio_vs_time_static"`
-	RatioTerraformData float64              `json:"ratio_vs_terraform_data"`
-	CPUSamples         map[string][]float64 `json:"cpu_samples_s"`
-	CPUMedians         map[string]float64   `json:"cpu_medians_s"`
-	// Target is set for the rows the issue gives a target: apply and
-	// no-change plan at N=500, at most overheadTargetRatio × time_static.
-	Target *target `json:"target,omitempty"`
-}
-
-// add records one kind's run of the command.
-func (r *overheadRow) add(kind string, res commandResult) {
-	r.Samples[kind] = append(r.Samples[kind], seconds(res.wall))
-	r.CPUSamples[kind] = append(r.CPUSamples[kind], seconds(res.cpu))
-}
-
-// summarize computes the medians, the ratios and the target, if any.
-func (r overheadRow) summarize() overheadRow {
-	r.Medians, r.CPUMedians = map[string]float64{}, map[string]float64{}
-	for kind, s := range r.Samples {
-		r.Medians[kind] = median(s)
-		r.CPUMedians[kind] = median(r.CPUSamples[kind])
-	}
-	r.RatioTimeStatic = ratio(r.Medians[kindNCP], r.Medians[kindTimeStatic])
-	r.RatioTerraformData = ratio(r.Medians[kindNCP], r.Medians[kindTerraformData])
-	if r.N == overheadTargetN && r.Command != cmdDestroy {
-		r.Target = &target{
-			Goal:     fmt.Sprintf("≤ %.1f× time_static", overheadTargetRatio),
-			Measured: fmt.Sprintf("%.2f×", r.RatioTimeStatic),
-			Met:      r.RatioTimeStatic <= overheadTargetRatio,
+// table returns the report's table with this title, added after the
+// others when it is new: the measures fill theirs in the report's order.
+func (r *report) table(title string, header ...string) *table {
+	for _, t := range r.Tables {
+		if t.Title == title {
+			return t
 		}
 	}
-	return r
+	t := &table{Title: title, Header: header}
+	r.Tables = append(r.Tables, t)
+	return t
 }
 
-// routeCounts are API requests by route.
-type routeCounts map[emulator.Route]int
+func (t *table) add(cells ...string) { t.Rows = append(t.Rows, cells) }
 
-func (c routeCounts) total() int {
-	n := 0
-	for _, v := range c {
-		n += v
-	}
-	return n
-}
-
-// requestCount is one command's requests next to the fewest it can make.
-// Met requires every route to match, so a request saved on one route
-// cannot hide an extra one on another.
-type requestCount struct {
-	Name     string      `json:"name"`
-	Minimum  routeCounts `json:"minimum"`
-	Measured routeCounts `json:"measured"`
-	Met      bool        `json:"met"`
-}
-
-func newRequestCount(name string, minimum, measured routeCounts) requestCount {
-	routes := slices.Concat(slices.Collect(maps.Keys(minimum)), slices.Collect(maps.Keys(measured)))
-	met := true
-	for _, r := range routes {
-		met = met && minimum[r] == measured[r]
-	}
-	return requestCount{Name: name, Minimum: minimum, Measured: measured, Met: met}
-}
-
-// routes lists the routes either side used, in the API's order.
-func (c requestCount) routes() []emulator.Route {
-	var out []emulator.Route
-	for _, r := range []emulator.Route{emulator.RouteCreate, emulator.RouteGet, emulator.RouteList,
-		emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete} {
-		if c.Minimum[r] > 0 || c.Measured[r] > 0 {
-			out = append(out, r)
+func (t *table) render(w io.Writer) {
+	fmt.Fprintf(w, "%s\n\n", t.Title)
+	rule := make([]string, len(t.Header))
+	for _, row := range append([][]string{t.Header}, t.Rows...) {
+		for i, cell := range row {
+			rule[i] = strings.Repeat("-", max(len(rule[i]), utf8.RuneCountInString(cell)))
 		}
 	}
-	return out
+	for _, row := range append([][]string{t.Header, rule}, t.Rows...) {
+		for i, cell := range row {
+			fmt.Fprintf(w, "| %s%s ", cell, strings.Repeat(" ", len(rule[i])-utf8.RuneCountInString(cell)))
+		}
+		fmt.Fprintln(w, "|")
+	}
+	fmt.Fprintln(w)
 }
 
-// byRoute shows each route as "get 10/10": measured, then minimum.
-func (c requestCount) byRoute() string {
-	var parts []string
-	for _, r := range c.routes() {
-		parts = append(parts, fmt.Sprintf("%s %d/%d", r, c.Measured[r], c.Minimum[r]))
+func (r *report) print(w io.Writer) {
+	if r.Settings.Mode == "smoke" {
+		fmt.Fprint(w, "Smoke run: small sizes, 1 run; its wall times are not comparable to the targets.\n\n")
 	}
-	return strings.Join(parts, ", ")
-}
-
-func (c requestCount) measuredText() string { return countsText(c.Measured, c.routes()) }
-func (c requestCount) minimumText() string  { return countsText(c.Minimum, c.routes()) }
-
-func countsText(counts routeCounts, routes []emulator.Route) string {
-	var parts []string
-	for _, r := range routes {
-		parts = append(parts, fmt.Sprintf("%s=%d", r, counts[r]))
+	if !r.Settings.StoreKeyValues {
+		fmt.Fprint(w, "The keys of the lifecycles, latency and rate limit have store_key_values = false.\n\n")
 	}
-	return strings.Join(parts, " ")
+	for _, t := range r.Tables {
+		if len(t.Rows) > 0 {
+			t.render(w)
+		}
+	}
+	if len(r.Failures) > 0 {
+		fmt.Fprintln(w, "Failures:")
+		for _, f := range r.Failures {
+			fmt.Fprintln(w, "  - "+strings.ReplaceAll(f, "\n", "\n    "))
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 // write saves the report as indented JSON.
 func (r *report) write(dir string) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
 	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return "", err
-	}
 	path := filepath.Join(dir, "results.json")
-	return path, os.WriteFile(path, append(b, '\n'), 0o644)
+	if err == nil {
+		err = errors.Join(os.MkdirAll(dir, 0o755), os.WriteFile(path, append(b, '\n'), 0o644))
+	}
+	return path, err
+}
+
+func secs(s float64) string  { return fmt.Sprintf("%.2f s", s) }
+func times(r float64) string { return fmt.Sprintf("%.2f×", r) }
+
+func yesNo(met bool) string {
+	if met {
+		return "yes"
+	}
+	return "**no**"
+}
+
+// median is the middle of the values (the mean of the two middle ones for
+// an even count), which one slow run of a noisy machine cannot move much.
+func median(values []float64) float64 {
+	if len(values) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(values))
+	return (s[(len(s)-1)/2] + s[len(s)/2]) / 2
+}
+
+// medianOf is the median of f over the samples.
+func medianOf[T any](samples []T, f func(T) float64) float64 {
+	var values []float64
+	for _, s := range samples {
+		values = append(values, f(s))
+	}
+	return median(values)
+}
+
+// ratio is a/b, or 0 when there is no baseline to divide by.
+func ratio(a, b float64) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return a / b
+}
+
+// describeMachine says where the numbers come from: they mean little
+// without the cores, memory and versions that produced them.
+func describeMachine(ctx context.Context) map[string]string {
+	m := map[string]string{"cores": strconv.Itoa(runtime.NumCPU()), "os": runtime.GOOS + "/" + runtime.GOARCH, "go": runtime.Version()}
+	for _, file := range []string{"/proc/cpuinfo", "/proc/meminfo"} { // none on macOS
+		b, _ := os.ReadFile(file)
+		if match := regexp.MustCompile(`(?m)^(model name|MemTotal)\s*:\s*(.+)$`).FindStringSubmatch(string(b)); match != nil {
+			m[match[1]] = match[2]
+		}
+	}
+	out, _ := exec.CommandContext(ctx, "terraform", "version").Output()
+	m["terraform"], _, _ = strings.Cut(string(out), "\n")
+	return m
 }

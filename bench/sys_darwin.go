@@ -1,6 +1,9 @@
 package main
 
-import "syscall"
+import (
+	"os"
+	"syscall"
+)
 
 // childProcAttr is empty: macOS has no parent-death signal, so a harness
 // killed with SIGKILL leaves its emulators running.
@@ -8,7 +11,8 @@ func childProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{}
 }
 
-// maxRSSBytes returns ru_maxrss, which macOS reports in bytes.
-func maxRSSBytes(ru *syscall.Rusage) int64 {
-	return ru.Maxrss
+// maxRSSKiB reads ru_maxrss from wait4, which macOS reports in bytes.
+func maxRSSKiB(ps *os.ProcessState) float64 {
+	ru, _ := ps.SysUsage().(*syscall.Rusage)
+	return float64(ru.Maxrss) / 1024
 }

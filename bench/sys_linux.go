@@ -1,15 +1,18 @@
 package main
 
-import "syscall"
+import (
+	"os"
+	"syscall"
+)
 
-// childProcAttr makes the kernel kill a child (an emulator, or the provider
-// under the wrapper) when its parent dies, so that none outlives a harness
-// killed with SIGKILL, which no trap can catch.
+// childProcAttr makes the kernel kill an emulator when the harness dies, so
+// that none outlives a harness killed with SIGKILL, which no trap catches.
 func childProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
 
-// maxRSSBytes converts ru_maxrss, which Linux reports in kilobytes.
-func maxRSSBytes(ru *syscall.Rusage) int64 {
-	return ru.Maxrss * 1024
+// maxRSSKiB reads ru_maxrss from wait4, which Linux reports in KiB.
+func maxRSSKiB(ps *os.ProcessState) float64 {
+	ru, _ := ps.SysUsage().(*syscall.Rusage)
+	return float64(ru.Maxrss)
 }

@@ -5,173 +5,177 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// workspace is one Terraform working directory with its own CLI config. Its
-// dev_overrides point Terraform at the providers under test, so no
-// `terraform init` is needed (nor possible: the registry is unreachable).
+// sample is what the harness measures of one Terraform command. CPU is the
+// user and system time of Terraform and of every process it waited for,
+// the providers among them; PeakMiB and ProviderPeakMiB: see memory.go.
+type sample struct {
+	Workspace       string          `json:"workspace"`
+	Step            string          `json:"step"`
+	Run             int             `json:"run"`
+	WallS           float64         `json:"wall_s"`
+	CPUS            float64         `json:"cpu_s"`
+	PeakMiB         float64         `json:"peak_mib"`
+	ProviderPeakMiB float64         `json:"provider_peak_mib"`        // 0 for terraform_data
+	Stats           *emulator.Stats `json:"emulator_stats,omitempty"` // this command's requests alone
+	code            int
+	output          string
+}
+
+// workspace is one Terraform working directory.
 type workspace struct {
-	dir         string
-	env         []string
-	parallelism int
+	name, dir, rssFile string
+	env                []string
+	emu                *emulatorProcess // nil for the floors, which send no requests
 }
 
-// overrides are the directories dev_overrides maps the providers to.
-type overrides struct {
-	ncp  string // holds terraform-provider-ncp: the build, or the RSS wrapper
-	time string // holds terraform-provider-time
-}
-
-// commandGrace is how long Terraform gets to stop after an interrupt before
-// it is killed.
-const commandGrace = 30 * time.Second
-
-// errPlanNotEmpty is the failure of a plan that should have found nothing
-// to change.
-var errPlanNotEmpty = errors.New("the no-change plan is not empty")
-
-// newWorkspace makes a directory under root whose Terraform runs with the
-// given overrides and extra environment (credentials, endpoint).
-func newWorkspace(root, name string, o overrides, extraEnv []string, parallelism int) (*workspace, error) {
-	dir, err := os.MkdirTemp(root, name+"-")
+// newWorkspace makes a workspace holding config, named after the kind of
+// resource or the measure. With an emulator, the provider talks to it and
+// each command's requests are counted.
+func (h *harness) newWorkspace(name string, emu *emulatorProcess, config string) (*workspace, error) {
+	dir, err := os.MkdirTemp(h.tmp, name+"-")
 	if err != nil {
 		return nil, err
 	}
-	rc := filepath.Join(dir, "terraform.rc")
-	if err := os.WriteFile(rc, []byte(cliConfig(o)), 0o600); err != nil {
-		return nil, err
+	w := &workspace{name: name, dir: dir, rssFile: filepath.Join(dir, "provider-rss"), emu: emu}
+	w.env = append(terraformEnv(os.Environ()), "TF_CLI_CONFIG_FILE="+h.cliConfig, "BENCH_PROVIDER_RSS="+w.rssFile)
+	if emu != nil {
+		w.env = append(w.env, "NCP_APIGW_ENDPOINT="+emu.url+emulator.BasePath,
+			"NCLOUD_ACCESS_KEY="+h.accessKey, "NCLOUD_SECRET_KEY="+h.secretKey)
 	}
-	env := append(terraformEnv(os.Environ()), "TF_CLI_CONFIG_FILE="+rc)
-	return &workspace{dir: dir, env: append(env, extraEnv...), parallelism: parallelism}, nil
+	return w, w.writeConfig(config)
 }
 
-// cliConfig is the CLI config that installs the providers under test from
-// local directories.
-func cliConfig(o overrides) string {
-	return fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "ncp-community/ncp" = %q
-    "hashicorp/time"    = %q
-  }
-  direct {}
-}
-`, o.ncp, o.time)
-}
-
-// terraformEnv is the harness's environment without the variables that
-// would change what is measured: every TF_* (TF_LOG, TF_CLI_ARGS,
-// TF_CLI_CONFIG_FILE...) and the provider's own settings, which the
-// workspace sets itself. It adds CHECKPOINT_DISABLE so that Terraform does
-// not try to call home.
-func terraformEnv(environ []string) []string {
-	var env []string
-	for _, kv := range environ {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "NCLOUD_") ||
-			strings.HasPrefix(name, "NCP_") || name == "CHECKPOINT_DISABLE" {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
-}
-
-// writeConfig replaces the workspace's configuration.
 func (w *workspace) writeConfig(hcl string) error {
 	return os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(hcl), 0o600)
 }
 
-// commandResult is one finished Terraform command. cpu is the user and
-// system time of Terraform and of the provider processes it ran and waited
-// for: unlike wall time, it hardly moves when a noisy neighbour takes the
-// CPU, so it tells a slow machine from a slow provider.
-type commandResult struct {
-	wall   time.Duration
-	cpu    time.Duration
-	code   int
-	output string
+// terraformEnv is the harness's environment without what would change the
+// measure: every TF_* (TF_LOG, TF_CLI_ARGS...) and the provider's settings,
+// which the workspace sets itself. Terraform must not call home either.
+func terraformEnv(environ []string) []string {
+	env := slices.DeleteFunc(slices.Clone(environ), func(kv string) bool {
+		name, _, _ := strings.Cut(kv, "=")
+		return strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "NCLOUD_") ||
+			strings.HasPrefix(name, "NCP_") || name == "CHECKPOINT_DISABLE"
+	})
+	return append(env, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 }
 
-// terraform runs one command and times it from start to exit. The error is
-// only for a command that could not run or was interrupted; the caller
-// judges the exit code.
-func (w *workspace) terraform(ctx context.Context, args ...string) (commandResult, error) {
+// terraform runs one command, which must exit 0, and measures it.
+func (w *workspace) terraform(ctx context.Context, args ...string) (sample, error) {
+	if err := os.Remove(w.rssFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return sample{}, err
+	}
+	if w.emu != nil {
+		if err := w.emu.control(ctx, http.MethodPost, "/_emulator/stats/reset", nil, nil); err != nil {
+			return sample{}, err
+		}
+	}
 	var out bytes.Buffer
+	args = append(args, "-input=false", "-no-color", "-parallelism="+strconv.Itoa(parallelism))
 	cmd := exec.CommandContext(ctx, "terraform", args...)
-	cmd.Dir, cmd.Env = w.dir, w.env
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = w.dir, w.env, &out, &out
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = commandGrace
+	cmd.WaitDelay = 30 * time.Second // for Terraform to stop after an interrupt
 	start := time.Now()
 	err := cmd.Run()
-	res := commandResult{wall: time.Since(start), code: cmd.ProcessState.ExitCode(), output: out.String()}
-	if cmd.ProcessState != nil {
-		res.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	s := sample{WallS: time.Since(start).Seconds(), output: out.String()}
+	switch ps := cmd.ProcessState; {
+	case ctx.Err() != nil:
+		return s, ctx.Err()
+	case ps == nil:
+		return s, fmt.Errorf("terraform %s: %w", args[0], err)
+	default:
+		s.code, s.CPUS, s.PeakMiB = ps.ExitCode(), (ps.UserTime() + ps.SystemTime()).Seconds(), maxRSSKiB(ps)/1024
 	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return res, ctxErr
+	if s.code != 0 {
+		return s, fmt.Errorf("terraform %s exited %d:\n%s", args[0], s.code, tail(s.output, 30))
 	}
-	var exitErr *exec.ExitError
-	if err != nil && !errors.As(err, &exitErr) {
-		return res, fmt.Errorf("terraform %s: %w", args[0], err)
+	kib, err := providerPeakKiB(w.rssFile)
+	s.ProviderPeakMiB = float64(kib) / 1024
+	if err == nil && w.emu != nil {
+		s.Stats = &emulator.Stats{}
+		err = w.emu.control(ctx, http.MethodGet, "/_emulator/stats", nil, s.Stats)
 	}
-	return res, nil
+	return s, err
 }
 
-// mustSucceed runs a command that has to exit 0.
-func (w *workspace) mustSucceed(ctx context.Context, args ...string) (commandResult, error) {
-	res, err := w.terraform(ctx, args...)
-	if err == nil && res.code != 0 {
-		err = fmt.Errorf("terraform %s exited %d:\n%s", args[0], res.code, tail(res.output, 30))
+func (w *workspace) apply(ctx context.Context) (sample, error) {
+	return w.terraform(ctx, "apply", "-auto-approve")
+}
+
+func (w *workspace) plan(ctx context.Context) (sample, error) {
+	return w.terraform(ctx, "plan")
+}
+
+// planNoChange is the refreshing plan that must find nothing to do: with
+// -detailed-exitcode, exit code 2 means changes.
+func (w *workspace) planNoChange(ctx context.Context) (sample, error) {
+	s, err := w.terraform(ctx, "plan", "-detailed-exitcode")
+	if s.code == 2 {
+		err = fmt.Errorf("the no-change plan is not empty: %w", err)
 	}
-	return res, err
+	return s, err
 }
 
-func (w *workspace) parallelismFlag() string {
-	return "-parallelism=" + strconv.Itoa(w.parallelism)
+func (w *workspace) destroy(ctx context.Context) (sample, error) {
+	return w.terraform(ctx, "destroy", "-auto-approve")
 }
 
-// apply creates or updates everything in the configuration.
-func (w *workspace) apply(ctx context.Context) (commandResult, error) {
-	return w.mustSucceed(ctx, "apply", "-auto-approve", "-input=false", "-no-color", w.parallelismFlag())
+// step is one command of a scenario, with the configuration it runs with
+// ("" keeps the last) and the fewest requests it can make, checked when the
+// workspace talks to an emulator.
+type step struct {
+	name    string
+	config  string
+	cmd     func(*workspace, context.Context) (sample, error)
+	minimum routeCounts // nil: not checked
 }
 
-// planNoChange runs the refreshing plan that must find nothing to do:
-// exit code 0 of -detailed-exitcode, where 2 means changes.
-func (w *workspace) planNoChange(ctx context.Context) (commandResult, error) {
-	res, err := w.terraform(ctx, "plan", "-input=false", "-detailed-exitcode", "-no-color", w.parallelismFlag())
-	switch {
-	case err != nil:
-		return res, err
-	case res.code == 2:
-		return res, fmt.Errorf("%w:\n%s", errPlanNotEmpty, tail(res.output, 30))
-	case res.code != 0:
-		return res, fmt.Errorf("terraform plan exited %d:\n%s", res.code, tail(res.output, 30))
+// runSteps runs the steps in one workspace, records their samples and
+// checks their requests. The last step destroys; should an earlier one
+// fail, a destroy still runs.
+func (h *harness) runSteps(ctx context.Context, ws *workspace, run int, steps []step) ([]sample, error) {
+	var samples []sample
+	for i, s := range steps {
+		if s.config != "" {
+			if err := ws.writeConfig(s.config); err != nil {
+				return samples, err
+			}
+		}
+		res, err := s.cmd(ws, ctx)
+		res.Workspace, res.Step, res.Run = ws.name, s.name, run
+		h.report.Samples = append(h.report.Samples, res)
+		if err != nil {
+			if i < len(steps)-1 && ctx.Err() == nil { // after an interrupt, the emulator dies with the harness
+				if _, err := ws.destroy(ctx); err != nil {
+					h.logf("destroying after a failure: %v", err)
+				}
+			}
+			return samples, fmt.Errorf("%s: %w", s.name, err)
+		}
+		if s.minimum != nil && ws.emu != nil {
+			h.checkRequests(s.name, run, s.minimum, res.Stats)
+		}
+		samples = append(samples, res)
 	}
-	return res, nil
-}
-
-// plan runs a plan that may propose changes, returning its output.
-func (w *workspace) plan(ctx context.Context) (commandResult, error) {
-	return w.mustSucceed(ctx, "plan", "-input=false", "-no-color", w.parallelismFlag())
-}
-
-// destroy removes everything the workspace created.
-func (w *workspace) destroy(ctx context.Context) (commandResult, error) {
-	return w.mustSucceed(ctx, "destroy", "-auto-approve", "-no-color", w.parallelismFlag())
+	return samples, nil
 }
 
 // tail returns the last n lines of s, enough to see why a command failed.
 func tail(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }

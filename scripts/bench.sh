@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# make bench / make bench-smoke: the performance harness (bench/, see
-# contributing/performance.md). Expects `make build` to have filled bin/. Installs
-# the hashicorp/time provider the harness uses as a floor, builds the
-# harness, and runs it. BENCH_SMOKE=1 makes the small run CI does;
-# BENCH_RUNS sets the runs per measure (default 3, smoke 1).
+# make bench / bench-smoke / bench-scale: the performance harness (bench/,
+# see contributing/performance.md). Expects `make build` to have filled bin/.
+# Installs what the harness needs (hashicorp/time as a floor, GNU time to
+# measure the providers' memory), builds the harness, and runs it with this
+# script's arguments (-mode smoke|scale, -store-key-values=false).
+# BENCH_RUNS sets the runs per measure (default: full 3, smoke and scale 1).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +23,13 @@ for bin in terraform-provider-ncp ncp-apigw-emulator; do
 done
 command -v terraform >/dev/null || { echo "bench: terraform is not on PATH" >&2; exit 1; }
 
+# GNU time: Debian's `time` package, or `gtime` from Homebrew on macOS.
+gnu_time=$(command -v gtime || echo /usr/bin/time)
+if ! "$gnu_time" --version 2>&1 | grep -q GNU; then
+	echo "bench: installing GNU time (Debian package time)" >&2
+	apt-get update -qq && apt-get install -y -qq time >/dev/null
+fi
+
 # The time provider comes from the Go module proxy, built from source, into
 # a cache under bench/out (gitignored) that later runs reuse.
 if [ ! -x "$time_dir/terraform-provider-time" ]; then
@@ -33,6 +41,6 @@ fi
 
 # exec, so that an interrupt reaches the harness directly: it stops its
 # emulators and removes its temporary directories itself, and the kernel
-# kills its children should it be killed outright.
+# kills its emulators should it be killed outright.
 cd "$root"
-exec "$tools/bench" -bin "$root/bin" -time-provider-dir "$time_dir" -out "$out" -repo "$root"
+exec "$tools/bench" -time-provider "$time_dir/terraform-provider-time" -gnu-time "$gnu_time" "$@"

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
+)
+
+// The kinds of resource a lifecycle compares: the provider under test and
+// two floors. time_static is a plugin provider doing no I/O, so it costs
+// what any plugin costs; terraform_data is built into Terraform, so it
+// costs what Terraform itself costs.
+const (
+	kindNCP           = "ncp"
+	kindTimeStatic    = "time_static"
+	kindTerraformData = "terraform_data"
+)
+
+// The overhead target: apply and no-change plan at N=500 cost at most 1.2
+// times time_static. Missing it is reported, never a failure.
+const (
+	overheadTargetN     = 500
+	overheadTargetRatio = 1.2
+)
+
+// lifecycleConfig is n resources of one kind, each with one argument that
+// differs per instance, as a name does for an API key.
+func lifecycleConfig(kind string, n int, storeKeyValues bool) string {
+	switch kind {
+	case kindNCP:
+		keyValues := "" // the provider's default: key values in state
+		if !storeKeyValues {
+			keyValues = "store_key_values = false"
+		}
+		return required("ncp", "ncp-community/ncp") + fmt.Sprintf(`
+resource "ncp_apigw_api_key" "bench" {
+  count = %d
+  name  = "bench-${count.index}"
+  %s
+}
+`, n, keyValues)
+	case kindTimeStatic:
+		return required("time", "hashicorp/time") + fmt.Sprintf(`
+resource "time_static" "bench" {
+  count    = %d
+  triggers = { name = "bench-${count.index}" }
+}
+`, n)
+	default:
+		return fmt.Sprintf(`resource "terraform_data" "bench" {
+  count = %d
+  input = "bench-${count.index}"
+}
+`, n)
+	}
+}
+
+func required(name, source string) string {
+	return fmt.Sprintf("terraform {\n  required_providers {\n    %s = { source = %q }\n  }\n}\n", name, source)
+}
+
+// lifecycles measures apply, no-change plan and destroy of n resources of
+// each kind, Runs times, going through the kinds in turn within each run so
+// that a machine that slows down over time penalises none of them. Each of
+// the keys' commands must make the fewest requests it can.
+func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label string) error {
+	lifecycleTables(h.report) // before the first request check adds its table
+	e, err := h.startEmulator(ctx)
+	if err != nil {
+		return err
+	}
+	defer e.stop()
+	name := func(command string) string { return fmt.Sprintf("%s, %d keys (%s)", command, n, label) }
+	steps := []step{
+		{name: name("apply"), cmd: (*workspace).apply, minimum: routeCounts{emulator.RouteCreate: n}},
+		{name: name("no-change plan"), cmd: (*workspace).planNoChange, minimum: routeCounts{emulator.RouteGet: n}},
+		{name: name("destroy"), cmd: (*workspace).destroy, minimum: routeCounts{emulator.RouteGet: n, emulator.RouteDelete: n}},
+	}
+	runs := map[string][][]sample{}
+	for run := 1; run <= h.Runs; run++ {
+		for _, kind := range kinds {
+			emu := e
+			if kind != kindNCP {
+				emu = nil // the floors send no requests
+			}
+			ws, err := h.newWorkspace(kind, emu, lifecycleConfig(kind, n, h.StoreKeyValues))
+			if err != nil {
+				return err
+			}
+			l, err := h.runSteps(ctx, ws, run, steps)
+			if err != nil {
+				return fmt.Errorf("%s, run %d: %w", kind, run, err)
+			}
+			runs[kind] = append(runs[kind], l)
+			h.logf("  N=%d run %d/%d %-14s apply %.2fs, plan %.2fs, destroy %.2fs", n, run, h.Runs, kind, l[0].WallS, l[1].WallS, l[2].WallS)
+		}
+	}
+	addLifecycleRows(h.report, n, runs)
+	return nil
+}
+
+// lifecycleTables returns the overhead tables and the scaling table.
+func lifecycleTables(r *report) (walls, cpus, scaling *table) {
+	return r.table(fmt.Sprintf("Overhead (median of %d run(s), -parallelism=%d):", r.Settings.Runs, parallelism),
+			"measure", "ncp", "time_static", "terraform_data", "ratio vs time_static", "ratio vs terraform_data", "target", "met?"),
+		r.table("CPU time of the same commands (user + system of Terraform and the providers it ran, median):",
+			"measure", "ncp", "time_static", "terraform_data", "ratio vs time_static"),
+		r.table(fmt.Sprintf("Scaling (apply + no-change plan + destroy, median of %d run(s); CPU as above; peak: the largest RSS\n"+
+			"of the three commands, of Terraform and any process it waited for (wait4), and of a provider alone (GNU time)):", r.Settings.Runs),
+			"N", "wall, ncp / time_static", "ratio", "CPU, ncp / time_static", "ratio", "peak MiB, ncp / time_static", "provider peak MiB, ncp / time_static")
+}
+
+// addLifecycleRows adds the lifecycles of n resources (by kind, then run:
+// apply, no-change plan, destroy) to the tables: each command next to the
+// floors' if terraform_data ran, and the whole lifecycle next to
+// time_static's.
+func addLifecycleRows(r *report, n int, runs map[string][][]sample) {
+	walls, cpus, scaling := lifecycleTables(r)
+	// stat is, by kind, the median over the runs of f of a lifecycle.
+	stat := func(f func(l []sample) float64) map[string]float64 {
+		m := map[string]float64{}
+		for kind, lifecycles := range runs {
+			m[kind] = medianOf(lifecycles, f)
+		}
+		return m
+	}
+	for i, command := range []string{"apply", "no-change plan", "destroy"} {
+		if runs[kindTerraformData] == nil {
+			break
+		}
+		wall, cpu := stat(func(l []sample) float64 { return l[i].WallS }), stat(func(l []sample) float64 { return l[i].CPUS })
+		measure, vsTime, goal, met := fmt.Sprintf("%s, N=%d", command, n), ratio(wall[kindNCP], wall[kindTimeStatic]), "—", "—"
+		if n == overheadTargetN && command != "destroy" {
+			goal, met = fmt.Sprintf("≤ %.1f× time_static", overheadTargetRatio), yesNo(vsTime <= overheadTargetRatio)
+		}
+		walls.add(measure, secs(wall[kindNCP]), secs(wall[kindTimeStatic]), secs(wall[kindTerraformData]),
+			times(vsTime), times(ratio(wall[kindNCP], wall[kindTerraformData])), goal, met)
+		cpus.add(measure, secs(cpu[kindNCP]), secs(cpu[kindTimeStatic]), secs(cpu[kindTerraformData]),
+			times(ratio(cpu[kindNCP], cpu[kindTimeStatic])))
+	}
+	wall := stat(func(l []sample) float64 { return l[0].WallS + l[1].WallS + l[2].WallS })
+	cpu := stat(func(l []sample) float64 { return l[0].CPUS + l[1].CPUS + l[2].CPUS })
+	peak := stat(func(l []sample) float64 { return max(l[0].PeakMiB, l[1].PeakMiB, l[2].PeakMiB) })
+	providerPeak := stat(func(l []sample) float64 { return max(l[0].ProviderPeakMiB, l[1].ProviderPeakMiB, l[2].ProviderPeakMiB) })
+	mib := func(v float64) string { return fmt.Sprintf("%.0f", v) }
+	vs := func(m map[string]float64, format func(float64) string) string {
+		return format(m[kindNCP]) + " / " + format(m[kindTimeStatic])
+	}
+	scaling.add(strconv.Itoa(n), vs(wall, secs), times(ratio(wall[kindNCP], wall[kindTimeStatic])),
+		vs(cpu, secs), times(ratio(cpu[kindNCP], cpu[kindTimeStatic])), vs(peak, mib), vs(providerPeak, mib))
+}
