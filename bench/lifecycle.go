@@ -76,7 +76,7 @@ func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label s
 	steps := []step{
 		{name: name("apply"), cmd: (*workspace).apply, minimum: routeCounts{emulator.RouteCreate: n}},
 		{name: name("no-change plan"), cmd: (*workspace).planNoChange, minimum: routeCounts{emulator.RouteGet: n}},
-		{name: name("destroy"), cmd: (*workspace).destroy, minimum: routeCounts{emulator.RouteGet: n, emulator.RouteDelete: n}},
+		{name: name("destroy"), cmd: (*workspace).destroy, minimum: destroyMinimum(n)},
 	}
 	runs := map[string][][]sample{}
 	for run := 1; run <= h.Runs; run++ {

@@ -103,11 +103,11 @@ func (h *harness) requestCounts(ctx context.Context) error {
 		{"apply: rotate 1 key (PRIMARY)", keysConfig(n, true, edited, `"1" = "r1"`), apply, routeCounts{get: n, emulator.RouteRegenerate: 1}},
 		{"apply: rotate 1 key (BOTH)", keysConfig(n, true, edited, `"1" = "r1", "2" = "r1"`), apply, routeCounts{get: n, emulator.RouteRegenerate: 2}},
 		{"no-change plan after the changes", "", plan, routeCounts{get: n}},
-		{fmt.Sprintf("destroy %d keys", n), "", destroy, routeCounts{get: n, emulator.RouteDelete: n}},
+		{fmt.Sprintf("destroy %d keys", n), "", destroy, destroyMinimum(n)},
 	}, {
 		{fmt.Sprintf("apply: create %d disabled keys", n), keysConfig(n, false, "", ""), apply, routeCounts{emulator.RouteCreate: n, emulator.RouteEdit: n}},
 		{fmt.Sprintf("no-change plan: refresh %d disabled keys", n), "", plan, routeCounts{get: n}},
-		{fmt.Sprintf("destroy %d disabled keys", n), "", destroy, routeCounts{get: n, emulator.RouteDelete: n}},
+		{fmt.Sprintf("destroy %d disabled keys", n), "", destroy, destroyMinimum(n)},
 	}} {
 		ws, err := h.newWorkspace("requests", e, steps[0].config)
 		if err != nil {
@@ -118,4 +118,12 @@ func (h *harness) requestCounts(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// destroyMinimum is the least destroying n keys costs: the refresh (a read
+// each), a delete each, and the read that confirms each delete (NCP
+// documents no answer to a delete, so only a read tells NCP's success from
+// a proxy's).
+func destroyMinimum(n int) routeCounts {
+	return routeCounts{emulator.RouteGet: 2 * n, emulator.RouteDelete: n}
 }
