@@ -12,23 +12,10 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-func TestMinimal(t *testing.T) {
-	get, edit := emulator.RouteGet, emulator.RouteEdit
-	minimum := routeCounts{get: 10, edit: 1}
-	for name, tc := range map[string]struct {
-		measured routeCounts
-		want     bool
-	}{
-		"equal":         {routeCounts{get: 10, edit: 1}, true},
-		"extra route":   {routeCounts{get: 10, edit: 1, emulator.RouteList: 1}, false},
-		"missing route": {routeCounts{get: 10}, false},
-		"same total":    {routeCounts{get: 9, edit: 2}, false}, // other requests are not the minimum
-	} {
-		if got := minimal(minimum, tc.measured); got != tc.want {
-			t.Errorf("%s: minimal = %v, want %v", name, got, tc.want)
-		}
-	}
-	if got := byRoute(routeCounts{emulator.RouteDelete: 2, get: 2}, routeCounts{get: 3, emulator.RouteDelete: 2}); got != "get 3/2, delete 2/2" {
+func TestByRoute(t *testing.T) {
+	minimum := routeCounts{emulator.RouteKeyProducts: 2, emulator.RouteDelete: 2, emulator.RouteGet: 2}
+	measured := routeCounts{emulator.RouteGet: 3, emulator.RouteDelete: 2, emulator.RouteKeyProducts: 2, "teleport": 1}
+	if got := byRoute(minimum, measured); got != "get 3/2, delete 2/2, key-products 2/2, teleport 1/0" {
 		t.Errorf("byRoute = %q", got)
 	}
 }
@@ -49,19 +36,6 @@ PASS
 	}
 	if s := samples["BenchmarkDecodeAPIKeyPage-2"]["MB/s"]; !slices.Equal(s, []float64{23.47}) {
 		t.Errorf("BenchmarkDecodeAPIKeyPage MB/s = %v", s)
-	}
-}
-
-func TestLifecycleConfigWithoutKeyValuesDiffersByOneLine(t *testing.T) {
-	stored, notStored := strings.Split(lifecycleConfig(kindNCP, 7, true), "\n"), strings.Split(lifecycleConfig(kindNCP, 7, false), "\n")
-	var diff []string
-	for i := range min(len(stored), len(notStored)) {
-		if stored[i] != notStored[i] {
-			diff = append(diff, strings.TrimSpace(notStored[i]))
-		}
-	}
-	if len(stored) != len(notStored) || !slices.Equal(diff, []string{"store_key_values = false"}) {
-		t.Errorf("the configurations differ by %q", diff)
 	}
 }
 
@@ -100,22 +74,25 @@ func TestProviderPeakKiB(t *testing.T) {
 }
 
 func TestParseOptions(t *testing.T) {
-	parse := func(runs string, args ...string) (options, error) {
-		return parseOptions(append([]string{"-time-provider", "t"}, args...), func(string) string { return runs })
+	parse := func(env map[string]string, args ...string) (options, error) {
+		return parseOptions(append([]string{"-time-provider", "t"}, args...), func(k string) string { return env[k] })
 	}
-	if o, err := parse("", "-mode", "smoke"); err != nil || o.Runs != 1 || !slices.Equal(o.OverheadN, []int{10}) || o.ScaleKeys != 500 {
-		t.Errorf("smoke: %+v, %v", o.settings, err)
+	if o, err := parse(nil, "-mode", "smoke"); err != nil || o.Runs != 1 || !slices.Equal(o.OverheadN, []int{10}) || o.ScaleKeys != 500 || !filepath.IsAbs(o.terraform) {
+		t.Errorf("smoke: %+v, %v", o, err)
 	}
-	if o, err := parse("", "-mode", "scale", "-store-key-values=false"); err != nil || o.OverheadN != nil || !slices.Equal(o.ScalingN, []int{5000}) || o.StoreKeyValues {
-		t.Errorf("scale without key values: %+v, %v", o.settings, err)
+	if o, err := parse(nil, "-mode", "scale", "-store-key-values=false", "-run", "^scaling"); err != nil ||
+		o.OverheadN != nil || !slices.Equal(o.ScalingN, []int{5000}) || o.StoreKeyValues || o.only.MatchString("scale") {
+		t.Errorf("scale without key values: %+v, %v", o, err)
 	}
-	if o, err := parse("5"); err != nil || o.Runs != 5 || o.Mode != "full" || !o.StoreKeyValues {
-		t.Errorf("BENCH_RUNS=5: %+v, %v", o.settings, err)
+	if o, err := parse(map[string]string{"BENCH_RUNS": "5", "BENCH_TERRAFORM": "/bin/true"}); err != nil || o.Runs != 5 || o.Mode != "full" || !o.StoreKeyValues || o.terraform != "/bin/true" {
+		t.Errorf("BENCH_RUNS=5, BENCH_TERRAFORM=/bin/true: %+v, %v", o, err)
 	}
-	if _, err := parse("0"); err == nil {
-		t.Error("BENCH_RUNS=0 was accepted")
+	for _, bad := range []map[string]string{{"BENCH_RUNS": "0"}, {"BENCH_TERRAFORM": "/no/such/terraform"}} {
+		if _, err := parse(bad); err == nil {
+			t.Errorf("%v was accepted", bad)
+		}
 	}
-	if _, err := parse("", "-mode", "fast"); err == nil {
+	if _, err := parse(nil, "-mode", "fast"); err == nil {
 		t.Error("-mode fast was accepted")
 	}
 }
@@ -128,7 +105,7 @@ func lifecycleOf(wall, peakMiB float64) []sample {
 }
 
 func TestLifecycleRows(t *testing.T) {
-	r := &report{Settings: settings{Runs: 1}}
+	r := newReport(settings{Runs: 1})
 	addLifecycleRows(r, 500, map[string][][]sample{kindNCP: {lifecycleOf(3, 100)}, kindTimeStatic: {lifecycleOf(2, 80)}, kindTerraformData: {lifecycleOf(1, 60)}})
 	addLifecycleRows(r, 2000, map[string][][]sample{kindNCP: {lifecycleOf(4, 200), lifecycleOf(3, 100), lifecycleOf(5, 300)}, kindTimeStatic: {lifecycleOf(5, 160)}})
 	var out bytes.Buffer

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -30,10 +29,11 @@ type emulatorProcess struct {
 // command line, where any local user could read them.
 func (h *harness) startEmulator(ctx context.Context, flags ...string) (*emulatorProcess, error) {
 	ctx, cancel := context.WithCancel(ctx)
-	cmd := exec.CommandContext(ctx, filepath.Join(h.binDir, "ncp-apigw-emulator"), append([]string{"-listen", "127.0.0.1:0"}, flags...)...)
+	cmd := exec.CommandContext(ctx, "bin/ncp-apigw-emulator", append([]string{"-listen", "127.0.0.1:0"}, flags...)...)
 	cmd.Env = append(os.Environ(), "NCP_EMULATOR_ACCESS_KEY="+h.accessKey, "NCP_EMULATOR_SECRET_KEY="+h.secretKey)
 	var stderr bytes.Buffer
-	cmd.Stderr, cmd.SysProcAttr = &stderr, childProcAttr()
+	// The kernel kills the emulator should the harness die, even of a SIGKILL.
+	cmd.Stderr, cmd.SysProcAttr = &stderr, &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) } // a clean shutdown,
 	cmd.WaitDelay = 5 * time.Second                                          // or SIGKILL after 5 s
 	stdout, err := cmd.StdoutPipe()

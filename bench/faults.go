@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -29,16 +28,16 @@ func (h *harness) faults(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		floor, err := h.runSteps(ctx, ws, run, []step{{name: "apply (latency floor)", cmd: (*workspace).apply}, {name: "destroy", cmd: (*workspace).destroy}})
+		floor, err := h.runSteps(ctx, ws, run, []step{{name: "apply (latency floor)", cmd: apply}, {name: "destroy", cmd: destroy}})
 		if err != nil {
 			return err
 		}
 		s, err := h.faultyApply(ctx, run, h.LatencyN, step{name: fmt.Sprintf("apply: create %d keys, %s latency", h.LatencyN, latency),
-			minimum: routeCounts{emulator.RouteCreate: h.LatencyN}}, "-latency", latency.String())
+			cmd: apply, minimum: routeCounts{emulator.RouteCreate: h.LatencyN}}, "-latency", latency.String())
 		if err != nil {
 			return err
 		}
-		t, err := h.faultyApply(ctx, run, h.RateN, step{name: "apply, rate-limited"}, // the refused requests count too
+		t, err := h.faultyApply(ctx, run, h.RateN, step{name: "apply, rate-limited", cmd: apply}, // the refused requests count too
 			"-rate-limit", fmt.Sprint(rateLimit), "-rate-burst", fmt.Sprint(rateBurst))
 		if err != nil {
 			return err
@@ -52,11 +51,10 @@ func (h *harness) faults(ctx context.Context) error {
 	// allows, each costing the latency once, plus what the same apply costs
 	// with a provider doing no I/O.
 	wall := func(s sample) float64 { return s.WallS }
-	apply, floorApply := medianOf(slow, wall), medianOf(floors, wall)
+	slowApply, floorApply := medianOf(slow, wall), medianOf(floors, wall)
 	floor := math.Ceil(float64(h.LatencyN)/parallelism)*latency.Seconds() + floorApply
-	h.report.table("Latency (floor = ceil(N / parallelism) × latency + time_static apply at the same N):", "measure", "measured", "floor", "ratio").
-		add(fmt.Sprintf("apply, N=%d, %d ms latency, -parallelism=%d", h.LatencyN, latency.Milliseconds(), parallelism),
-			secs(apply), fmt.Sprintf("%s = %.2f s + %.2f s", secs(floor), floor-floorApply, floorApply), times(ratio(apply, floor)))
+	h.report.latency.add(fmt.Sprintf("apply, N=%d, %d ms latency, -parallelism=%d", h.LatencyN, latency.Milliseconds(), parallelism),
+		secs(slowApply), fmt.Sprintf("%s = %.2f s + %.2f s", secs(floor), floor-floorApply, floorApply), times(ratio(slowApply, floor)))
 
 	var requests, refused []int
 	errorAnswers := 0 // neither a success nor a 429, which is the limit doing its job; dropped connections are status 0
@@ -72,8 +70,7 @@ func (h *harness) faults(ctx context.Context) error {
 	share := medianOf(limited, func(s sample) float64 {
 		return ratio(float64(s.Stats.Throttled), float64(routeCounts(s.Stats.Requests).total()))
 	})
-	t := h.report.table(fmt.Sprintf("Rate limit (%d requests/s, burst %d, HTTP 429 beyond; apply of N=%d):", rateLimit, rateBurst, h.RateN),
-		"measure", "measured", "target", "met?")
+	t := h.report.rateLimit
 	t.add("apply wall time (median)", secs(rateWall), fmt.Sprintf("≤ %s (%.2f × %.1f s quota floor)",
 		secs(rateLimitWallFactor*quotaFloor), rateLimitWallFactor, quotaFloor), yesNo(rateWall <= rateLimitWallFactor*quotaFloor))
 	t.add("requests answered 429 (median share)", fmt.Sprintf("%.1f%% (429s per run: %v of %v requests)", 100*share, refused, requests),
@@ -85,7 +82,7 @@ func (h *harness) faults(ctx context.Context) error {
 // faultyApply runs apply, of n keys, against a fresh emulator started with
 // fault flags, then lifts the faults, so that the destroy, which is not
 // measured, takes no longer than it must.
-func (h *harness) faultyApply(ctx context.Context, run, n int, apply step, flags ...string) (sample, error) {
+func (h *harness) faultyApply(ctx context.Context, run, n int, applyStep step, flags ...string) (sample, error) {
 	e, err := h.startEmulator(ctx, flags...)
 	if err != nil {
 		return sample{}, err
@@ -95,13 +92,15 @@ func (h *harness) faultyApply(ctx context.Context, run, n int, apply step, flags
 	if err != nil {
 		return sample{}, err
 	}
-	apply.cmd = func(w *workspace, ctx context.Context) (sample, error) {
-		s, err := w.apply(ctx)
-		return s, errors.Join(err, e.control(ctx, http.MethodPut, "/_emulator/faults", emulator.Faults{}, nil))
+	applied, err := h.runSteps(ctx, ws, run, []step{applyStep}) // which destroys should it fail
+	if err == nil {
+		err = e.control(ctx, http.MethodPut, "/_emulator/faults", emulator.Faults{}, nil)
 	}
-	samples, err := h.runSteps(ctx, ws, run, []step{apply, {name: "destroy", cmd: (*workspace).destroy}})
+	if err == nil {
+		_, err = h.runSteps(ctx, ws, run, []step{{name: "destroy", cmd: destroy}})
+	}
 	if err != nil {
 		return sample{}, err
 	}
-	return samples[0], nil
+	return applied[0], nil
 }

@@ -11,15 +11,19 @@ import (
 	"golang.org/x/perf/benchfmt"
 )
 
-// goBench runs the client's micro-benchmarks (request signing and page
-// decoding are its only CPU-bound work) in the module root, the harness's
-// working directory, and reports the median of each figure.
-func (h *harness) goBench(ctx context.Context) error {
+// goBenchArgs runs the client's micro-benchmarks: request signing and page
+// decoding are its only CPU-bound work.
+func goBenchArgs(s settings) []string {
 	args := []string{"test", "-run", "^$", "-bench", ".", "-benchmem", "-count", strconv.Itoa(goBenchCount)}
-	if h.GoBenchTime != "" {
-		args = append(args, "-benchtime", h.GoBenchTime)
+	if s.GoBenchTime != "" {
+		args = append(args, "-benchtime", s.GoBenchTime)
 	}
-	args = append(args, "./internal/ncpclient/")
+	return append(args, "./internal/ncpclient/")
+}
+
+// goBench runs them and reports the median of each figure.
+func (h *harness) goBench(ctx context.Context) error {
+	args := goBenchArgs(h.settings)
 	var out bytes.Buffer
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -29,18 +33,16 @@ func (h *harness) goBench(ctx context.Context) error {
 		return fmt.Errorf("go %s: %w:\n%s", strings.Join(args, " "), err, tail(out.String(), 30))
 	}
 	names, samples, err := parseGoBench(out.String())
-	t := h.report.table(fmt.Sprintf("Go micro-benchmarks (median of %d; go %s):", goBenchCount, strings.Join(args, " ")),
-		"benchmark", "ns/op", "B/op", "allocs/op", "MB/s")
 	for _, name := range names {
 		row := []string{name}
-		for _, unit := range t.Header[1:] {
+		for _, unit := range h.report.goBench.Header[1:] {
 			cell := "—"
 			if s, ok := samples[name][unit]; ok {
-				cell = fmt.Sprintf("%.6g", median(s))
+				cell = fmt.Sprintf("%.6g", medianOf(s, func(v float64) float64 { return v }))
 			}
 			row = append(row, cell)
 		}
-		t.add(row...)
+		h.report.goBench.add(row...)
 	}
 	if err == nil && len(names) == 0 {
 		err = fmt.Errorf("go %s ran no benchmark", strings.Join(args, " "))

@@ -9,9 +9,7 @@ import (
 )
 
 // The kinds of resource a lifecycle compares: the provider under test and
-// two floors. time_static is a plugin provider doing no I/O, so it costs
-// what any plugin costs; terraform_data is built into Terraform, so it
-// costs what Terraform itself costs.
+// the two floors (see main.go).
 const (
 	kindNCP           = "ncp"
 	kindTimeStatic    = "time_static"
@@ -25,40 +23,39 @@ const (
 	overheadTargetRatio = 1.2
 )
 
+// ncpRequired points Terraform at the provider under test; time is one of
+// hashicorp's, which Terraform assumes.
+const ncpRequired = `terraform {
+  required_providers {
+    ncp = { source = "ncp-community/ncp" }
+  }
+}
+`
+
 // lifecycleConfig is n resources of one kind, each with one argument that
 // differs per instance, as a name does for an API key.
 func lifecycleConfig(kind string, n int, storeKeyValues bool) string {
 	switch kind {
 	case kindNCP:
-		keyValues := "" // the provider's default: key values in state
-		if !storeKeyValues {
-			keyValues = "store_key_values = false"
-		}
-		return required("ncp", "ncp-community/ncp") + fmt.Sprintf(`
+		return fmt.Sprintf(ncpRequired+`
 resource "ncp_apigw_api_key" "bench" {
-  count = %d
-  name  = "bench-${count.index}"
-  %s
+  count            = %d
+  name             = "bench-${count.index}"
+  store_key_values = %t
 }
-`, n, keyValues)
+`, n, storeKeyValues)
 	case kindTimeStatic:
-		return required("time", "hashicorp/time") + fmt.Sprintf(`
-resource "time_static" "bench" {
+		return fmt.Sprintf(`resource "time_static" "bench" {
   count    = %d
   triggers = { name = "bench-${count.index}" }
 }
 `, n)
-	default:
-		return fmt.Sprintf(`resource "terraform_data" "bench" {
+	}
+	return fmt.Sprintf(`resource "terraform_data" "bench" {
   count = %d
   input = "bench-${count.index}"
 }
 `, n)
-	}
-}
-
-func required(name, source string) string {
-	return fmt.Sprintf("terraform {\n  required_providers {\n    %s = { source = %q }\n  }\n}\n", name, source)
 }
 
 // lifecycles measures apply, no-change plan and destroy of n resources of
@@ -66,7 +63,6 @@ func required(name, source string) string {
 // that a machine that slows down over time penalises none of them. Each of
 // the keys' commands must make the fewest requests it can.
 func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label string) error {
-	lifecycleTables(h.report) // before the first request check adds its table
 	e, err := h.startEmulator(ctx)
 	if err != nil {
 		return err
@@ -74,9 +70,9 @@ func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label s
 	defer e.stop()
 	name := func(command string) string { return fmt.Sprintf("%s, %d keys (%s)", command, n, label) }
 	steps := []step{
-		{name: name("apply"), cmd: (*workspace).apply, minimum: routeCounts{emulator.RouteCreate: n}},
-		{name: name("no-change plan"), cmd: (*workspace).planNoChange, minimum: routeCounts{emulator.RouteGet: n}},
-		{name: name("destroy"), cmd: (*workspace).destroy, minimum: destroyMinimum(n)},
+		{name: name("apply"), cmd: apply, minimum: routeCounts{emulator.RouteCreate: n}},
+		{name: name("no-change plan"), cmd: noChange, minimum: routeCounts{emulator.RouteGet: n}},
+		{name: name("destroy"), cmd: destroy, minimum: destroyMinimum(n)},
 	}
 	runs := map[string][][]sample{}
 	for run := 1; run <= h.Runs; run++ {
@@ -101,23 +97,11 @@ func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label s
 	return nil
 }
 
-// lifecycleTables returns the overhead tables and the scaling table.
-func lifecycleTables(r *report) (walls, cpus, scaling *table) {
-	return r.table(fmt.Sprintf("Overhead (median of %d run(s), -parallelism=%d):", r.Settings.Runs, parallelism),
-			"measure", "ncp", "time_static", "terraform_data", "ratio vs time_static", "ratio vs terraform_data", "target", "met?"),
-		r.table("CPU time of the same commands (user + system of Terraform and the providers it ran, median):",
-			"measure", "ncp", "time_static", "terraform_data", "ratio vs time_static"),
-		r.table(fmt.Sprintf("Scaling (apply + no-change plan + destroy, median of %d run(s); CPU as above; peak: the largest RSS\n"+
-			"of the three commands, of Terraform and any process it waited for (wait4), and of a provider alone (GNU time)):", r.Settings.Runs),
-			"N", "wall, ncp / time_static", "ratio", "CPU, ncp / time_static", "ratio", "peak MiB, ncp / time_static", "provider peak MiB, ncp / time_static")
-}
-
 // addLifecycleRows adds the lifecycles of n resources (by kind, then run:
 // apply, no-change plan, destroy) to the tables: each command next to the
 // floors' if terraform_data ran, and the whole lifecycle next to
 // time_static's.
 func addLifecycleRows(r *report, n int, runs map[string][][]sample) {
-	walls, cpus, scaling := lifecycleTables(r)
 	// stat is, by kind, the median over the runs of f of a lifecycle.
 	stat := func(f func(l []sample) float64) map[string]float64 {
 		m := map[string]float64{}
@@ -135,19 +119,18 @@ func addLifecycleRows(r *report, n int, runs map[string][][]sample) {
 		if n == overheadTargetN && command != "destroy" {
 			goal, met = fmt.Sprintf("≤ %.1f× time_static", overheadTargetRatio), yesNo(vsTime <= overheadTargetRatio)
 		}
-		walls.add(measure, secs(wall[kindNCP]), secs(wall[kindTimeStatic]), secs(wall[kindTerraformData]),
+		r.overhead.add(measure, secs(wall[kindNCP]), secs(wall[kindTimeStatic]), secs(wall[kindTerraformData]),
 			times(vsTime), times(ratio(wall[kindNCP], wall[kindTerraformData])), goal, met)
-		cpus.add(measure, secs(cpu[kindNCP]), secs(cpu[kindTimeStatic]), secs(cpu[kindTerraformData]),
+		r.cpu.add(measure, secs(cpu[kindNCP]), secs(cpu[kindTimeStatic]), secs(cpu[kindTerraformData]),
 			times(ratio(cpu[kindNCP], cpu[kindTimeStatic])))
 	}
 	wall := stat(func(l []sample) float64 { return l[0].WallS + l[1].WallS + l[2].WallS })
 	cpu := stat(func(l []sample) float64 { return l[0].CPUS + l[1].CPUS + l[2].CPUS })
 	peak := stat(func(l []sample) float64 { return max(l[0].PeakMiB, l[1].PeakMiB, l[2].PeakMiB) })
 	providerPeak := stat(func(l []sample) float64 { return max(l[0].ProviderPeakMiB, l[1].ProviderPeakMiB, l[2].ProviderPeakMiB) })
-	mib := func(v float64) string { return fmt.Sprintf("%.0f", v) }
-	vs := func(m map[string]float64, format func(float64) string) string {
-		return format(m[kindNCP]) + " / " + format(m[kindTimeStatic])
+	vs := func(m map[string]float64, format string) string {
+		return fmt.Sprintf(format+" / "+format, m[kindNCP], m[kindTimeStatic])
 	}
-	scaling.add(strconv.Itoa(n), vs(wall, secs), times(ratio(wall[kindNCP], wall[kindTimeStatic])),
-		vs(cpu, secs), times(ratio(cpu[kindNCP], cpu[kindTimeStatic])), vs(peak, mib), vs(providerPeak, mib))
+	r.scaling.add(strconv.Itoa(n), vs(wall, "%.2f s"), times(ratio(wall[kindNCP], wall[kindTimeStatic])),
+		vs(cpu, "%.2f s"), times(ratio(cpu[kindNCP], cpu[kindTimeStatic])), vs(peak, "%.0f"), vs(providerPeak, "%.0f"))
 }

@@ -10,18 +10,17 @@ import (
 )
 
 // Peak memory comes from two places. Terraform's rusage from wait4 (see
-// workspace.terraform) gives the largest RSS of Terraform and of every
-// process it waited for, the providers among them. GNU time, which runs
-// each provider in Terraform's place through the wrappers below, gives the
-// largest RSS of a provider process alone.
+// workspace.run) gives the largest RSS of Terraform and of every process it
+// waited for, the providers among them. GNU time, which runs each provider
+// in Terraform's place through the wrappers below, gives the largest RSS
+// of a provider process alone.
 
 // writeProviderWrappers writes, under the names Terraform looks for, a
 // two-line script per provider that runs the real binary under GNU time,
 // which appends the provider's peak RSS in KiB to $BENCH_PROVIDER_RSS when
-// it exits. The provider keeps Terraform's stdin, stdout and stderr, so
-// go-plugin's handshake is unchanged. It returns the CLI config whose
-// dev_overrides install the wrappers: no `terraform init` is needed, nor
-// possible (the registry is unreachable).
+// it exits; the provider keeps Terraform's stdin, stdout and stderr. It
+// returns the CLI config whose dev_overrides install the wrappers: no
+// `terraform init` is needed, nor possible (the registry is unreachable).
 func writeProviderWrappers(dir, gnuTime string, providers map[string]string) (string, error) {
 	var err error
 	for name, binary := range providers {

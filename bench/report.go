@@ -1,19 +1,18 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -28,6 +27,8 @@ type report struct {
 	GoBench   string            `json:"go_bench_output,omitempty"`
 	Failures  []string          `json:"failures"`
 	DurationS float64           `json:"duration_s"`
+	// The tables the measures fill, in the order printed.
+	overhead, cpu, scaling, requests, latency, rateLimit, scale, goBench *table
 }
 
 // table is a Markdown table, padded so that it also reads well in a
@@ -38,17 +39,29 @@ type table struct {
 	Rows   [][]string `json:"rows"`
 }
 
-// table returns the report's table with this title, added after the
-// others when it is new: the measures fill theirs in the report's order.
-func (r *report) table(title string, header ...string) *table {
-	for _, t := range r.Tables {
-		if t.Title == title {
-			return t
-		}
+func newReport(s settings) *report {
+	r := &report{Date: time.Now().UTC().Format(time.RFC3339), Settings: s, Failures: []string{}}
+	add := func(title string, header ...string) *table {
+		r.Tables = append(r.Tables, &table{Title: title, Header: header})
+		return r.Tables[len(r.Tables)-1]
 	}
-	t := &table{Title: title, Header: header}
-	r.Tables = append(r.Tables, t)
-	return t
+	r.overhead = add(fmt.Sprintf("Overhead (median of %d run(s), -parallelism=%d):", s.Runs, parallelism),
+		"measure", "ncp", "time_static", "terraform_data", "ratio vs time_static", "ratio vs terraform_data", "target", "met?")
+	r.cpu = add("CPU time of the same commands (user + system of Terraform and the providers it ran, median):",
+		"measure", "ncp", "time_static", "terraform_data", "ratio vs time_static")
+	r.scaling = add(fmt.Sprintf("Scaling (apply + no-change plan + destroy, median of %d run(s); CPU as above; peak: the largest RSS\n"+
+		"of the three commands, of Terraform and any process it waited for (wait4), and of a provider alone (GNU time)):", s.Runs),
+		"N", "wall, ncp / time_static", "ratio", "CPU, ncp / time_static", "ratio", "peak MiB, ncp / time_static", "provider peak MiB, ncp / time_static")
+	r.requests = add("API requests (from the emulator's counters, reset before each command):",
+		"command", "measured / minimum", "by route (measured/minimum)", "met?")
+	r.latency = add("Latency (floor = ceil(N / parallelism) × latency + time_static apply at the same N):", "measure", "measured", "floor", "ratio")
+	r.rateLimit = add(fmt.Sprintf("Rate limit (%d requests/s, burst %d, HTTP 429 beyond; apply of N=%d):", rateLimit, rateBurst, s.RateN),
+		"measure", "measured", "target", "met?")
+	r.scale = add(fmt.Sprintf("Scale (%d seeded keys, emulator page size %d; plan of the list data source, "+
+		"terraform query of the list resource with limit = %[1]d):", s.ScaleKeys, pageSize), "measure", "measured", "target", "met?")
+	r.goBench = add(fmt.Sprintf("Go micro-benchmarks (median of %d; go %s):", goBenchCount, strings.Join(goBenchArgs(s), " ")),
+		"benchmark", "ns/op", "B/op", "allocs/op", "MB/s")
+	return r
 }
 
 func (t *table) add(cells ...string) { t.Rows = append(t.Rows, cells) }
@@ -94,11 +107,25 @@ func (r *report) print(w io.Writer) {
 // write saves the report as indented JSON.
 func (r *report) write(dir string) (string, error) {
 	b, err := json.MarshalIndent(r, "", "  ")
-	path := filepath.Join(dir, "results.json")
-	if err == nil {
+	path, absErr := filepath.Abs(filepath.Join(dir, "results.json"))
+	if err = errors.Join(err, absErr); err == nil {
 		err = errors.Join(os.MkdirAll(dir, 0o755), os.WriteFile(path, append(b, '\n'), 0o644))
 	}
 	return path, err
+}
+
+// describeMachine says where the numbers come from: they mean little
+// without the cores, memory and versions that produced them.
+func describeMachine(terraformVersion string) map[string]string {
+	m := map[string]string{"cores": strconv.Itoa(runtime.NumCPU()), "os": runtime.GOOS + "/" + runtime.GOARCH,
+		"go": runtime.Version(), "terraform": terraformVersion}
+	for _, file := range []string{"/proc/cpuinfo", "/proc/meminfo"} {
+		b, _ := os.ReadFile(file)
+		if match := regexp.MustCompile(`(?m)^(model name|MemTotal)\s*:\s*(.+)$`).FindStringSubmatch(string(b)); match != nil {
+			m[match[1]] = match[2]
+		}
+	}
+	return m
 }
 
 func secs(s float64) string  { return fmt.Sprintf("%.2f s", s) }
@@ -111,23 +138,19 @@ func yesNo(met bool) string {
 	return "**no**"
 }
 
-// median is the middle of the values (the mean of the two middle ones for
-// an even count), which one slow run of a noisy machine cannot move much.
-func median(values []float64) float64 {
-	if len(values) == 0 {
+// medianOf is the median of f over the samples (the mean of the two middle
+// values for an even count), which one slow run of a noisy machine cannot
+// move much.
+func medianOf[T any](samples []T, f func(T) float64) float64 {
+	if len(samples) == 0 {
 		return 0
 	}
-	s := slices.Sorted(slices.Values(values))
-	return (s[(len(s)-1)/2] + s[len(s)/2]) / 2
-}
-
-// medianOf is the median of f over the samples.
-func medianOf[T any](samples []T, f func(T) float64) float64 {
 	var values []float64
 	for _, s := range samples {
 		values = append(values, f(s))
 	}
-	return median(values)
+	slices.Sort(values)
+	return (values[(len(values)-1)/2] + values[len(values)/2]) / 2
 }
 
 // ratio is a/b, or 0 when there is no baseline to divide by.
@@ -136,19 +159,4 @@ func ratio(a, b float64) float64 {
 		return 0
 	}
 	return a / b
-}
-
-// describeMachine says where the numbers come from: they mean little
-// without the cores, memory and versions that produced them.
-func describeMachine(ctx context.Context) map[string]string {
-	m := map[string]string{"cores": strconv.Itoa(runtime.NumCPU()), "os": runtime.GOOS + "/" + runtime.GOARCH, "go": runtime.Version()}
-	for _, file := range []string{"/proc/cpuinfo", "/proc/meminfo"} { // none on macOS
-		b, _ := os.ReadFile(file)
-		if match := regexp.MustCompile(`(?m)^(model name|MemTotal)\s*:\s*(.+)$`).FindStringSubmatch(string(b)); match != nil {
-			m[match[1]] = match[2]
-		}
-	}
-	out, _ := exec.CommandContext(ctx, "terraform", "version").Output()
-	m["terraform"], _, _ = strings.Cut(string(out), "\n")
-	return m
 }

@@ -3,8 +3,9 @@
 # see contributing/performance.md). Expects `make build` to have filled bin/.
 # Installs what the harness needs (hashicorp/time as a floor, GNU time to
 # measure the providers' memory), builds the harness, and runs it with this
-# script's arguments (-mode smoke|scale, -store-key-values=false).
-# BENCH_RUNS sets the runs per measure (default: full 3, smoke and scale 1).
+# script's arguments (-mode smoke|scale, -store-key-values=false, -run REGEXP).
+# BENCH_RUNS sets the runs per measure (default: full 3, smoke and scale 1);
+# BENCH_TERRAFORM, the terraform binary (default: terraform on PATH).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,11 +22,10 @@ for bin in terraform-provider-ncp ncp-apigw-emulator; do
 		exit 1
 	fi
 done
-command -v terraform >/dev/null || { echo "bench: terraform is not on PATH" >&2; exit 1; }
+command -v "${BENCH_TERRAFORM:-terraform}" >/dev/null || { echo "bench: ${BENCH_TERRAFORM:-terraform} is not found" >&2; exit 1; }
 
-# GNU time: Debian's `time` package, or `gtime` from Homebrew on macOS.
-gnu_time=$(command -v gtime || echo /usr/bin/time)
-if ! "$gnu_time" --version 2>&1 | grep -q GNU; then
+# GNU time, Debian's package time, measures the providers' peak RSS.
+if ! /usr/bin/time --version 2>&1 | grep -q GNU; then
 	echo "bench: installing GNU time (Debian package time)" >&2
 	apt-get update -qq && apt-get install -y -qq time >/dev/null
 fi
@@ -43,4 +43,4 @@ fi
 # emulators and removes its temporary directories itself, and the kernel
 # kills its emulators should it be killed outright.
 cd "$root"
-exec "$tools/bench" -time-provider "$time_dir/terraform-provider-time" -gnu-time "$gnu_time" "$@"
+exec "$tools/bench" -time-provider "$time_dir/terraform-provider-time" "$@"
