@@ -1,48 +1,49 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-func TestByRoute(t *testing.T) {
+func TestCheckRequests(t *testing.T) {
+	h := &harness{report: newReport(settings{}, "")}
 	minimum := routeCounts{emulator.RouteKeyProducts: 2, emulator.RouteDelete: 2, emulator.RouteGet: 2}
-	measured := routeCounts{emulator.RouteGet: 3, emulator.RouteDelete: 2, emulator.RouteKeyProducts: 2, "teleport": 1}
-	if got := byRoute(minimum, measured); got != "get 3/2, delete 2/2, key-products 2/2, teleport 1/0" {
-		t.Errorf("byRoute = %q", got)
+	h.checkRequests("same", 1, minimum, &emulator.Stats{Requests: minimum})
+	h.checkRequests("same, run 2", 2, minimum, &emulator.Stats{Requests: minimum}) // not repeated
+	h.checkRequests("more", 2, minimum, &emulator.Stats{Requests: map[emulator.Route]int{emulator.RouteGet: 3, emulator.RouteDelete: 1, "teleport": 2}})
+	want := [][]string{{"same", "6 / 6", "get 2/2, delete 2/2, key-products 2/2", "yes"},
+		{"more (run 2)", "6 / 6", "teleport 2/0, get 3/2, delete 1/2, key-products 0/2", "**no**"}}
+	if !reflect.DeepEqual(h.report.requests.Rows, want) || len(h.report.Failures) != 1 {
+		t.Errorf("rows %q, failures %q", h.report.requests.Rows, h.report.Failures)
 	}
 }
 
-func TestParseGoBench(t *testing.T) {
-	names, samples, err := parseGoBench(`goos: linux
+func TestGoBenchRows(t *testing.T) {
+	rows, err := goBenchRows(`goos: linux
 BenchmarkDecodeAPIKeyPage-2   	     100	   1100800 ns/op	  23.47 MB/s	   58624 B/op	     716 allocs/op
 BenchmarkSign-2               	   33558	      3272 ns/op	     736 B/op	      16 allocs/op
 BenchmarkSign-2               	   33558	      3000 ns/op	     736 B/op	      16 allocs/op
 --- FAIL: BenchmarkBroken
 PASS
-`)
-	if err != nil || !slices.Equal(names, []string{"BenchmarkDecodeAPIKeyPage-2", "BenchmarkSign-2"}) {
-		t.Fatalf("parseGoBench = %v, %v", names, err)
-	}
-	if s := samples["BenchmarkSign-2"]; !slices.Equal(s["ns/op"], []float64{3272, 3000}) || !slices.Equal(s["allocs/op"], []float64{16, 16}) {
-		t.Errorf("BenchmarkSign samples = %v", s)
-	}
-	if s := samples["BenchmarkDecodeAPIKeyPage-2"]["MB/s"]; !slices.Equal(s, []float64{23.47}) {
-		t.Errorf("BenchmarkDecodeAPIKeyPage MB/s = %v", s)
+`, []string{"ns/op", "allocs/op", "MB/s"})
+	want := [][]string{{"BenchmarkDecodeAPIKeyPage-2", "1.1008e+06", "716", "23.47"}, {"BenchmarkSign-2", "3136", "16", "—"}}
+	if err != nil || !reflect.DeepEqual(rows, want) {
+		t.Errorf("goBenchRows = %q, %v; want %q", rows, err, want)
 	}
 }
 
-func TestProviderWrapperRunsTheProviderUnderGNUTime(t *testing.T) {
+// A fake GNU time records its arguments and a peak per provider process,
+// among one of its notes, in the file that providerPeakKiB reads.
+func TestProviderWrapperAndPeak(t *testing.T) {
 	tmp := t.TempDir()
-	fakeTime := filepath.Join(tmp, "time") // writes its arguments to the -o file
-	if err := os.WriteFile(fakeTime, []byte("#!/bin/sh\necho \"$@\" > \"$5\"\n"), 0o700); err != nil {
+	fakeTime := filepath.Join(tmp, "time")
+	if err := os.WriteFile(fakeTime, []byte("#!/bin/sh\necho \"$@\" > \"$5\"\nprintf '3000\\nCommand exited with non-zero status 1\\n2000\\n' >> \"$5\"\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	rc, err := writeProviderWrappers(tmp, fakeTime, map[string]string{"terraform-provider-x": "/opt/x provider"})
@@ -50,50 +51,31 @@ func TestProviderWrapperRunsTheProviderUnderGNUTime(t *testing.T) {
 		t.Fatalf("writeProviderWrappers: %v; CLI config:\n%s", err, config)
 	}
 	rss := filepath.Join(tmp, "rss")
+	if kib, err := providerPeakKiB(rss); err != nil || kib != 0 {
+		t.Errorf("no file: %d, %v; want 0 (no provider ran)", kib, err)
+	}
 	cmd := exec.Command(filepath.Join(tmp, "terraform-provider-x"), "-a b", "c")
 	cmd.Env = []string{"BENCH_PROVIDER_RSS=" + rss}
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("wrapper: %v: %s", err, out)
 	}
-	if got, _ := os.ReadFile(rss); string(got) != "-f %M -a -o "+rss+" /opt/x provider -a b c\n" {
+	if got, _ := os.ReadFile(rss); !strings.HasPrefix(string(got), "-f %M -a -o "+rss+" /opt/x provider -a b c\n") {
 		t.Errorf("GNU time got %q", got)
 	}
-}
-
-func TestProviderPeakKiB(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "rss")
-	if kib, err := providerPeakKiB(path); err != nil || kib != 0 {
-		t.Errorf("no file: %d, %v; want 0 (no provider ran)", kib, err)
-	}
-	if err := os.WriteFile(path, []byte("1000\nCommand exited with non-zero status 1\n3000\n2000\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if kib, err := providerPeakKiB(path); err != nil || kib != 3000 {
+	if kib, err := providerPeakKiB(rss); err != nil || kib != 3000 {
 		t.Errorf("providerPeakKiB = %d, %v; want 3000", kib, err)
 	}
 }
 
 func TestParseOptions(t *testing.T) {
-	parse := func(env map[string]string, args ...string) (options, error) {
-		return parseOptions(append([]string{"-time-provider", "t"}, args...), func(k string) string { return env[k] })
+	o, err := parseOptions([]string{"-time-provider", "t", "-mode", "smoke", "-runs", "5", "-terraform", "/bin/true", "-store-key-values=false", "-run", "^scale$"})
+	if err != nil || o.Runs != 5 || o.ScaleKeys != 500 || o.StoreKeyValues || o.terraform != "/bin/true" || o.only.MatchString("scaling") {
+		t.Errorf("%+v, %v", o, err)
 	}
-	if o, err := parse(nil, "-mode", "smoke"); err != nil || o.Runs != 1 || !slices.Equal(o.OverheadN, []int{10}) || o.ScaleKeys != 500 || !filepath.IsAbs(o.terraform) {
-		t.Errorf("smoke: %+v, %v", o, err)
-	}
-	if o, err := parse(nil, "-mode", "scale", "-store-key-values=false", "-run", "^scaling"); err != nil ||
-		o.OverheadN != nil || !slices.Equal(o.ScalingN, []int{5000}) || o.StoreKeyValues || o.only.MatchString("scale") {
-		t.Errorf("scale without key values: %+v, %v", o, err)
-	}
-	if o, err := parse(map[string]string{"BENCH_RUNS": "5", "BENCH_TERRAFORM": "/bin/true"}); err != nil || o.Runs != 5 || o.Mode != "full" || !o.StoreKeyValues || o.terraform != "/bin/true" {
-		t.Errorf("BENCH_RUNS=5, BENCH_TERRAFORM=/bin/true: %+v, %v", o, err)
-	}
-	for _, bad := range []map[string]string{{"BENCH_RUNS": "0"}, {"BENCH_TERRAFORM": "/no/such/terraform"}} {
-		if _, err := parse(bad); err == nil {
-			t.Errorf("%v was accepted", bad)
+	for _, bad := range [][]string{{"-runs", "-1"}, {"-terraform", "/no/such/terraform"}, {"-mode", "fast"}, {"-run", "("}} {
+		if _, err := parseOptions(append([]string{"-time-provider", "t"}, bad...)); err == nil {
+			t.Errorf("%q was accepted", bad)
 		}
-	}
-	if _, err := parse(nil, "-mode", "fast"); err == nil {
-		t.Error("-mode fast was accepted")
 	}
 }
 
@@ -105,16 +87,16 @@ func lifecycleOf(wall, peakMiB float64) []sample {
 }
 
 func TestLifecycleRows(t *testing.T) {
-	r := newReport(settings{Runs: 1})
+	r := newReport(settings{Runs: 1}, "")
 	addLifecycleRows(r, 500, map[string][][]sample{kindNCP: {lifecycleOf(3, 100)}, kindTimeStatic: {lifecycleOf(2, 80)}, kindTerraformData: {lifecycleOf(1, 60)}})
 	addLifecycleRows(r, 2000, map[string][][]sample{kindNCP: {lifecycleOf(4, 200), lifecycleOf(3, 100), lifecycleOf(5, 300)}, kindTimeStatic: {lifecycleOf(5, 160)}})
-	var out bytes.Buffer
+	var out strings.Builder
 	r.print(&out)
 	for _, want := range []string{
-		"| apply, N=500          | 3.00 s | 2.00 s      | 1.00 s         | 1.50×                | 3.00×                   | ≤ 1.2× time_static | **no** |",
-		"| destroy, N=500        | 6.00 s | 4.00 s      | 2.00 s         | 1.50×                |",
-		"| 500  | 9.00 s / 6.00 s         | 1.50× | 18.00 s / 12.00 s      | 1.50× | 100 / 80                    | 25 / 20 ",
-		"| 2000 | 12.00 s / 15.00 s       | 0.80× | 24.00 s / 30.00 s      | 0.80× | 200 / 160                   | 50 / 40 ",
+		"| apply, N=500 | 3.00 s | 2.00 s | 1.00 s | 1.50× | 3.00× | ≤ 1.2× time_static | **no** |\n",
+		"| destroy, N=500 | 6.00 s | 4.00 s | 2.00 s | 1.50× |\n",
+		"| 500 | 9.00 s / 6.00 s | 1.50× | 18.00 s / 12.00 s | 1.50× | 100 / 80 | 25 / 20 |\n",
+		"| 2000 | 12.00 s / 15.00 s | 0.80× | 24.00 s / 30.00 s | 0.80× | 200 / 160 | 50 / 40 |\n",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the tables lack\n%s\nin\n%s", want, out.String())

@@ -9,42 +9,36 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// The rate-limit targets: the apply succeeds within 1.25 times the time
-// the quota allows, with at most 5% of the requests refused.
+// The rate-limit targets: the apply takes at most 1.25 times the time the
+// quota allows, with at most 5% of the requests refused.
 const (
 	rateLimitWallFactor = 1.25
 	rateLimitMaxShare   = 0.05
 )
 
-// faults measures, Runs times: the time_static apply of LatencyN
-// resources; apply of as many keys against an emulator adding latency to
-// every request; and apply of RateN keys against an emulator allowing
-// rateLimit requests per second with a burst of rateBurst, answering HTTP
-// 429 beyond.
+// faults measures, Runs times, the apply of LatencyN time_static (the
+// latency floor), of as many keys with latency added to every request, and
+// of RateN keys against a rate limit answering HTTP 429.
 func (h *harness) faults(ctx context.Context) error {
 	var floors, slow, limited []sample
 	for run := 1; run <= h.Runs; run++ {
-		ws, err := h.newWorkspace(kindTimeStatic, nil, lifecycleConfig(kindTimeStatic, h.LatencyN, true))
+		floor, err := h.faultyApply(ctx, run, kindTimeStatic, h.LatencyN, nil, step{name: "apply (latency floor)"})
 		if err != nil {
 			return err
 		}
-		floor, err := h.runSteps(ctx, ws, run, []step{{name: "apply (latency floor)", cmd: apply}, {name: "destroy", cmd: destroy}})
+		s, err := h.faultyApply(ctx, run, kindNCP, h.LatencyN, &emulator.Faults{Latency: latency},
+			step{name: fmt.Sprintf("apply: create %d keys, %s latency", h.LatencyN, latency), minimum: routeCounts{emulator.RouteCreate: h.LatencyN}})
 		if err != nil {
 			return err
 		}
-		s, err := h.faultyApply(ctx, run, h.LatencyN, step{name: fmt.Sprintf("apply: create %d keys, %s latency", h.LatencyN, latency),
-			cmd: apply, minimum: routeCounts{emulator.RouteCreate: h.LatencyN}}, "-latency", latency.String())
+		t, err := h.faultyApply(ctx, run, kindNCP, h.RateN, &emulator.Faults{RateLimit: rateLimit, RateBurst: rateBurst},
+			step{name: "apply, rate-limited"}) // whose refused requests count too
 		if err != nil {
 			return err
 		}
-		t, err := h.faultyApply(ctx, run, h.RateN, step{name: "apply, rate-limited", cmd: apply}, // the refused requests count too
-			"-rate-limit", fmt.Sprint(rateLimit), "-rate-burst", fmt.Sprint(rateBurst))
-		if err != nil {
-			return err
-		}
-		floors, slow, limited = append(floors, floor[0]), append(slow, s), append(limited, t)
+		floors, slow, limited = append(floors, floor), append(slow, s), append(limited, t)
 		h.logf("  run %d/%d: time_static apply %.2fs, apply with latency %.2fs, apply with rate limit %.2fs (%d throttled)",
-			run, h.Runs, floor[0].WallS, s.WallS, t.WallS, t.Stats.Throttled)
+			run, h.Runs, floor.WallS, s.WallS, t.WallS, t.Stats.Throttled)
 	}
 
 	// The latency floor: the rounds of requests Terraform's parallelism
@@ -79,26 +73,16 @@ func (h *harness) faults(ctx context.Context) error {
 	return nil
 }
 
-// faultyApply runs apply, of n keys, against a fresh emulator started with
-// fault flags, then lifts the faults, so that the destroy, which is not
-// measured, takes no longer than it must.
-func (h *harness) faultyApply(ctx context.Context, run, n int, applyStep step, flags ...string) (sample, error) {
-	e, err := h.startEmulator(ctx, flags...)
-	if err != nil {
-		return sample{}, err
+// faultyApply applies n resources of a kind, keys against an emulator
+// injecting faults.
+func (h *harness) faultyApply(ctx context.Context, run int, kind string, n int, faults *emulator.Faults, s step) (sample, error) {
+	var e *emulatorServer
+	if faults != nil {
+		e = h.startEmulator(*faults)
+		defer e.Close()
 	}
-	defer e.stop()
-	ws, err := h.newWorkspace(kindNCP, e, lifecycleConfig(kindNCP, n, h.StoreKeyValues))
-	if err != nil {
-		return sample{}, err
-	}
-	applied, err := h.runSteps(ctx, ws, run, []step{applyStep}) // which destroys should it fail
-	if err == nil {
-		err = e.control(ctx, http.MethodPut, "/_emulator/faults", emulator.Faults{}, nil)
-	}
-	if err == nil {
-		_, err = h.runSteps(ctx, ws, run, []step{{name: "destroy", cmd: destroy}})
-	}
+	s.cmd, s.config = apply, lifecycleConfig(kind, n, h.StoreKeyValues)
+	applied, err := h.runSteps(ctx, kind, e, run, []step{s})
 	if err != nil {
 		return sample{}, err
 	}

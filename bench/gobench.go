@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os/exec"
@@ -21,39 +20,25 @@ func goBenchArgs(s settings) []string {
 	return append(args, "./internal/ncpclient/")
 }
 
-// goBench runs them and reports the median of each figure.
 func (h *harness) goBench(ctx context.Context) error {
 	args := goBenchArgs(h.settings)
-	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	h.report.GoBench = out.String()
+	out, err := exec.CommandContext(ctx, "go", args...).CombinedOutput()
+	h.report.GoBench = string(out)
 	if err != nil {
-		return fmt.Errorf("go %s: %w:\n%s", strings.Join(args, " "), err, tail(out.String(), 30))
+		return fmt.Errorf("go %s: %w:\n%s", strings.Join(args, " "), err, tail(string(out)))
 	}
-	names, samples, err := parseGoBench(out.String())
-	for _, name := range names {
-		row := []string{name}
-		for _, unit := range h.report.goBench.Header[1:] {
-			cell := "—"
-			if s, ok := samples[name][unit]; ok {
-				cell = fmt.Sprintf("%.6g", medianOf(s, func(v float64) float64 { return v }))
-			}
-			row = append(row, cell)
-		}
-		h.report.goBench.add(row...)
-	}
-	if err == nil && len(names) == 0 {
+	h.report.goBench.Rows, err = goBenchRows(string(out), h.report.goBench.Header[1:])
+	if err == nil && len(h.report.goBench.Rows) == 0 {
 		err = fmt.Errorf("go %s ran no benchmark", strings.Join(args, " "))
 	}
 	return err
 }
 
-// parseGoBench reads `go test -bench` output with benchfmt: the benchmarks
-// in the order they first appear, and their samples by unit as printed.
-func parseGoBench(output string) (names []string, samples map[string]map[string][]float64, err error) {
-	samples = map[string]map[string][]float64{}
+// goBenchRows reads `go test -bench` output with benchfmt: a row per
+// benchmark, in the order they first appear, with the median of each unit.
+func goBenchRows(output string, units []string) ([][]string, error) {
+	var names []string
+	samples := map[string]map[string][]float64{}
 	r := benchfmt.NewReader(strings.NewReader(output), "go test")
 	for r.Scan() {
 		res, ok := r.Result().(*benchfmt.Result)
@@ -72,5 +57,17 @@ func parseGoBench(output string) (names []string, samples map[string]map[string]
 			samples[name][unit] = append(samples[name][unit], value)
 		}
 	}
-	return names, samples, r.Err()
+	var rows [][]string
+	for _, name := range names {
+		row := []string{name}
+		for _, unit := range units {
+			cell := "—"
+			if s, ok := samples[name][unit]; ok {
+				cell = fmt.Sprintf("%.6g", medianOf(s, func(v float64) float64 { return v }))
+			}
+			row = append(row, cell)
+		}
+		rows = append(rows, row)
+	}
+	return rows, r.Err()
 }

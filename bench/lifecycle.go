@@ -8,10 +8,11 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// The kinds of resource a lifecycle compares: the provider under test and
-// the two floors (see main.go).
+// The kinds of resource a lifecycle compares: the provider under test, and
+// two floors, a plugin provider that does no I/O and a resource built into
+// Terraform.
 const (
-	kindNCP           = "ncp"
+	kindNCP           = "ncp_apigw_api_key"
 	kindTimeStatic    = "time_static"
 	kindTerraformData = "terraform_data"
 )
@@ -23,51 +24,31 @@ const (
 	overheadTargetRatio = 1.2
 )
 
-// ncpRequired points Terraform at the provider under test; time is one of
+// ncpRequired points Terraform at the provider under test; time is
 // hashicorp's, which Terraform assumes.
-const ncpRequired = `terraform {
-  required_providers {
-    ncp = { source = "ncp-community/ncp" }
-  }
-}
-`
+const ncpRequired = "terraform {\n  required_providers {\n    ncp = { source = \"ncp-community/ncp\" }\n  }\n}\n"
 
-// lifecycleConfig is n resources of one kind, each with one argument that
+// lifecycleConfig is n resources of one kind, each with an argument that
 // differs per instance, as a name does for an API key.
 func lifecycleConfig(kind string, n int, storeKeyValues bool) string {
-	switch kind {
-	case kindNCP:
-		return fmt.Sprintf(ncpRequired+`
-resource "ncp_apigw_api_key" "bench" {
-  count            = %d
-  name             = "bench-${count.index}"
-  store_key_values = %t
-}
-`, n, storeKeyValues)
-	case kindTimeStatic:
-		return fmt.Sprintf(`resource "time_static" "bench" {
-  count    = %d
-  triggers = { name = "bench-${count.index}" }
-}
-`, n)
+	arguments := map[string]string{
+		kindNCP:           fmt.Sprintf("name = \"bench-${count.index}\"\n  store_key_values = %t", storeKeyValues),
+		kindTimeStatic:    `triggers = { name = "bench-${count.index}" }`,
+		kindTerraformData: `input = "bench-${count.index}"`,
 	}
-	return fmt.Sprintf(`resource "terraform_data" "bench" {
-  count = %d
-  input = "bench-${count.index}"
-}
-`, n)
+	config := fmt.Sprintf("resource %q \"bench\" {\n  count = %d\n  %s\n}\n", kind, n, arguments[kind])
+	if kind == kindNCP {
+		config = ncpRequired + config
+	}
+	return config
 }
 
 // lifecycles measures apply, no-change plan and destroy of n resources of
-// each kind, Runs times, going through the kinds in turn within each run so
-// that a machine that slows down over time penalises none of them. Each of
-// the keys' commands must make the fewest requests it can.
+// each kind, Runs times, the kinds in turn within each run so that a
+// machine that slows down penalises none of them.
 func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label string) error {
-	e, err := h.startEmulator(ctx)
-	if err != nil {
-		return err
-	}
-	defer e.stop()
+	e := h.startEmulator(emulator.Faults{})
+	defer e.Close()
 	name := func(command string) string { return fmt.Sprintf("%s, %d keys (%s)", command, n, label) }
 	steps := []step{
 		{name: name("apply"), cmd: apply, minimum: routeCounts{emulator.RouteCreate: n}},
@@ -81,26 +62,22 @@ func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label s
 			if kind != kindNCP {
 				emu = nil // the floors send no requests
 			}
-			ws, err := h.newWorkspace(kind, emu, lifecycleConfig(kind, n, h.StoreKeyValues))
-			if err != nil {
-				return err
-			}
-			l, err := h.runSteps(ctx, ws, run, steps)
+			steps[0].config = lifecycleConfig(kind, n, h.StoreKeyValues) // for the new workspace
+			l, err := h.runSteps(ctx, kind, emu, run, steps)
 			if err != nil {
 				return fmt.Errorf("%s, run %d: %w", kind, run, err)
 			}
 			runs[kind] = append(runs[kind], l)
-			h.logf("  N=%d run %d/%d %-14s apply %.2fs, plan %.2fs, destroy %.2fs", n, run, h.Runs, kind, l[0].WallS, l[1].WallS, l[2].WallS)
+			h.logf("  N=%d run %d/%d %-17s apply %.2fs, plan %.2fs, destroy %.2fs", n, run, h.Runs, kind, l[0].WallS, l[1].WallS, l[2].WallS)
 		}
 	}
 	addLifecycleRows(h.report, n, runs)
 	return nil
 }
 
-// addLifecycleRows adds the lifecycles of n resources (by kind, then run:
-// apply, no-change plan, destroy) to the tables: each command next to the
-// floors' if terraform_data ran, and the whole lifecycle next to
-// time_static's.
+// addLifecycleRows adds lifecycles (by kind, then run: apply, no-change
+// plan, destroy) to the tables: each command next to the floors' if
+// terraform_data ran, and the whole lifecycle next to time_static's.
 func addLifecycleRows(r *report, n int, runs map[string][][]sample) {
 	// stat is, by kind, the median over the runs of f of a lifecycle.
 	stat := func(f func(l []sample) float64) map[string]float64 {

@@ -1,15 +1,9 @@
 // Command bench is the performance harness behind `make bench`, `make
-// bench-smoke` and `make bench-scale` (see contributing/performance.md). It
-// drives the real terraform CLI against the provider built in bin/, talking
-// to bin/ncp-apigw-emulator on loopback, next to two floors: hashicorp/time's
-// time_static (a plugin provider doing no I/O) and the built-in
-// terraform_data. It prints Markdown tables and writes them, with every
-// sample, to bench/out/results.json.
-//
-// It exits 1 when a Terraform command fails, a no-change plan is not empty
-// or a command makes more API requests than the minimum; never because of
-// a wall time, which depends on the machine. It runs on Linux, through
-// scripts/bench.sh, in the module root.
+// bench-smoke` and `make bench-scale`; contributing/performance.md says
+// what it measures and how. It runs on Linux, in the module root, through
+// scripts/bench.sh, and exits 1 when a Terraform command fails, a no-change
+// plan is not empty or a command makes more API requests than the minimum;
+// never because of a wall time, which depends on the machine.
 package main
 
 import (
@@ -24,7 +18,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"syscall"
 	"time"
 )
@@ -34,34 +27,33 @@ func main() {
 }
 
 // run runs the measures and returns the exit code. An interrupt cancels
-// the command under way; close stops the emulators and removes the
-// temporary directories on the way out.
+// the command under way.
 func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opts, err := parseOptions(os.Args[1:], os.Getenv)
+	opts, err := parseOptions(os.Args[1:])
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	} else if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		return 2
 	}
-	h := &harness{options: opts, accessKey: "bench-" + rand.Text(), secretKey: rand.Text(), report: newReport(opts.settings)}
-	defer h.close()
-	if h.tmp, err = os.MkdirTemp("", "ncp-bench-"); err == nil {
-		h.cliConfig, err = writeProviderWrappers(h.tmp, gnuTime, map[string]string{
-			"terraform-provider-ncp": opts.ncpProvider, "terraform-provider-time": opts.timeProvider})
+	h := &harness{options: opts, accessKey: "bench-" + rand.Text(), secretKey: rand.Text()}
+	if h.tfVersion, err = terraformVersion(ctx, opts.terraform); err == nil {
+		h.tmp, err = os.MkdirTemp("", "ncp-bench-")
 	}
 	if err == nil {
-		h.tfVersion, err = terraformVersion(ctx, opts.terraform)
+		defer func() { _ = os.RemoveAll(h.tmp) }()
+		h.cliConfig, err = writeProviderWrappers(h.tmp, gnuTime, map[string]string{
+			"terraform-provider-ncp": opts.ncpProvider, "terraform-provider-time": opts.timeProvider})
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		return 1
 	}
+	h.report = newReport(opts.settings, h.tfVersion)
 
 	start := time.Now()
-	h.report.Machine = describeMachine(h.tfVersion)
 	for _, n := range h.OverheadN {
 		h.measure(ctx, fmt.Sprintf("overhead, N=%d", n), func(ctx context.Context) error {
 			return h.lifecycles(ctx, n, []string{kindNCP, kindTimeStatic, kindTerraformData}, "overhead")
@@ -74,8 +66,10 @@ func run() int {
 	}
 	if h.Mode != modeScale {
 		h.measure(ctx, "request counts", h.requestCounts)
-		h.measure(ctx, "subscription request counts", h.subscriptionCounts)
-		h.measure(ctx, "list request count", h.listCount)
+		h.measure(ctx, "list request count", func(ctx context.Context) error {
+			_, err := h.planLists(ctx, listKeys, 1)
+			return err
+		})
 		h.measure(ctx, "latency and rate limit", h.faults)
 		h.measure(ctx, "scale", h.scale)
 		h.measure(ctx, "Go micro-benchmarks", h.goBench)
@@ -99,20 +93,10 @@ func run() int {
 // harness holds what the measures share, and the report they fill.
 type harness struct {
 	options
-	tmp       string // workspaces and provider wrappers; removed by close
-	cliConfig string // Terraform's, see writeProviderWrappers
-	tfVersion string // of options.terraform, such as "1.11.4"
-	accessKey string // random per run; they reach the emulator and Terraform
-	secretKey string // through the environment only, and are never printed
-	report    *report
-	emulators []*emulatorProcess // stopped by close, even after a failure
-}
-
-func (h *harness) close() {
-	for _, e := range h.emulators {
-		e.stop()
-	}
-	_ = os.RemoveAll(h.tmp)
+	tmp, cliConfig       string // the workspaces, provider wrappers and Terraform's CLI config
+	tfVersion            string // such as "1.11.4"
+	accessKey, secretKey string // random per run, passed in the environment only, never printed
+	report               *report
 }
 
 func (h *harness) logf(format string, args ...any) {
@@ -140,11 +124,9 @@ func (h *harness) measure(ctx context.Context, name string, fn func(context.Cont
 	h.logf("%s done in %s", name, time.Since(start).Round(time.Second))
 }
 
-// options are what scripts/bench.sh and the environment tell the harness.
 type options struct {
-	ncpProvider, timeProvider string         // the provider under test and the time_static floor
-	terraform                 string         // BENCH_TERRAFORM, or terraform on PATH
-	only                      *regexp.Regexp // -run: the measures to run, by name
+	ncpProvider, timeProvider, terraform string
+	only                                 *regexp.Regexp // -run
 	settings
 }
 
@@ -175,15 +157,16 @@ const (
 	modeScale    = "scale"         // make bench-scale: only the scaling lifecycle at N=5,000
 )
 
-// parseOptions reads the flags, BENCH_RUNS, which overrides the mode's runs
-// per measure, and BENCH_TERRAFORM. The smoke run keeps every measure but
-// shrinks it, so that CI proves the harness and the request counts in a
-// minute; its wall times are not meant to be compared.
-func parseOptions(args []string, getenv func(string) string) (options, error) {
+// parseOptions reads the flags. The smoke run keeps every measure but
+// shrinks it, so that CI proves the harness and the request counts
+// quickly; its wall times are not meant to be compared.
+func parseOptions(args []string) (options, error) {
 	o := options{ncpProvider: filepath.Join("bin", "terraform-provider-ncp")}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.StringVar(&o.timeProvider, "time-provider", "", "the terraform-provider-time binary (required)")
+	fs.StringVar(&o.terraform, "terraform", "terraform", "the terraform binary")
 	mode := fs.String("mode", "full", "full (make bench), smoke (make bench-smoke) or scale (make bench-scale)")
+	runs := fs.Int("runs", 0, "runs per measure, instead of the mode's")
 	keep := fs.Bool("store-key-values", true, "false sets store_key_values = false on the keys of the lifecycles and faults")
 	only := fs.String("run", "", "run only the measures whose names match this regular expression")
 	if err := fs.Parse(args); err != nil {
@@ -194,20 +177,15 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 		"smoke":   {Runs: 1, OverheadN: []int{10}, ScalingN: []int{20}, RequestN: 10, LatencyN: 20, RateN: 20, ScaleKeys: 500, GoBenchTime: "100ms"},
 		modeScale: {Runs: 1, ScalingN: []int{5000}},
 	}[*mode]
-	if fs.NArg() > 0 || o.timeProvider == "" || !ok {
+	if fs.NArg() > 0 || o.timeProvider == "" || !ok || *runs < 0 {
 		return o, fmt.Errorf("usage: bench -time-provider PATH [-mode full|smoke|scale] [flags], not %q", args)
 	}
-	o.settings, o.Mode, o.StoreKeyValues = sizes, *mode, *keep
-	if v := getenv("BENCH_RUNS"); v != "" {
-		if o.Runs, _ = strconv.Atoi(v); o.Runs < 1 {
-			return o, fmt.Errorf("BENCH_RUNS=%q is not a positive integer", v)
-		}
-	}
+	o.settings, o.Mode, o.StoreKeyValues, o.Runs = sizes, *mode, *keep, cmp.Or(*runs, sizes.Runs)
 	var err error
 	if o.only, err = regexp.Compile(*only); err != nil {
 		return o, fmt.Errorf("-run: %w", err)
 	}
-	if o.terraform, err = exec.LookPath(cmp.Or(getenv("BENCH_TERRAFORM"), "terraform")); err != nil {
+	if o.terraform, err = exec.LookPath(o.terraform); err != nil {
 		return o, err
 	}
 	for _, p := range []*string{&o.ncpProvider, &o.timeProvider, &o.terraform} {

@@ -7,13 +7,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // report is everything one run found: the tables it prints and every
@@ -31,16 +29,16 @@ type report struct {
 	overhead, cpu, scaling, requests, latency, rateLimit, scale, goBench *table
 }
 
-// table is a Markdown table, padded so that it also reads well in a
-// terminal and can be pasted into the docs as it is.
 type table struct {
 	Title  string     `json:"title"`
 	Header []string   `json:"header"`
 	Rows   [][]string `json:"rows"`
 }
 
-func newReport(s settings) *report {
-	r := &report{Date: time.Now().UTC().Format(time.RFC3339), Settings: s, Failures: []string{}}
+func newReport(s settings, terraformVersion string) *report {
+	// Where the numbers come from: they mean little without the machine and versions.
+	machine := map[string]string{"cores": strconv.Itoa(runtime.NumCPU()), "go": runtime.Version(), "terraform": terraformVersion}
+	r := &report{Date: time.Now().UTC().Format(time.RFC3339), Machine: machine, Settings: s, Failures: []string{}}
 	add := func(title string, header ...string) *table {
 		r.Tables = append(r.Tables, &table{Title: title, Header: header})
 		return r.Tables[len(r.Tables)-1]
@@ -66,23 +64,7 @@ func newReport(s settings) *report {
 
 func (t *table) add(cells ...string) { t.Rows = append(t.Rows, cells) }
 
-func (t *table) render(w io.Writer) {
-	fmt.Fprintf(w, "%s\n\n", t.Title)
-	rule := make([]string, len(t.Header))
-	for _, row := range append([][]string{t.Header}, t.Rows...) {
-		for i, cell := range row {
-			rule[i] = strings.Repeat("-", max(len(rule[i]), utf8.RuneCountInString(cell)))
-		}
-	}
-	for _, row := range append([][]string{t.Header, rule}, t.Rows...) {
-		for i, cell := range row {
-			fmt.Fprintf(w, "| %s%s ", cell, strings.Repeat(" ", len(rule[i])-utf8.RuneCountInString(cell)))
-		}
-		fmt.Fprintln(w, "|")
-	}
-	fmt.Fprintln(w)
-}
-
+// print writes the tables that have rows as Markdown, and the failures.
 func (r *report) print(w io.Writer) {
 	if r.Settings.Mode == "smoke" {
 		fmt.Fprint(w, "Smoke run: small sizes, 1 run; its wall times are not comparable to the targets.\n\n")
@@ -92,7 +74,11 @@ func (r *report) print(w io.Writer) {
 	}
 	for _, t := range r.Tables {
 		if len(t.Rows) > 0 {
-			t.render(w)
+			fmt.Fprintf(w, "%s\n\n| %s |\n|%s\n", t.Title, strings.Join(t.Header, " | "), strings.Repeat(" --- |", len(t.Header)))
+			for _, row := range t.Rows {
+				fmt.Fprintf(w, "| %s |\n", strings.Join(row, " | "))
+			}
+			fmt.Fprintln(w)
 		}
 	}
 	if len(r.Failures) > 0 {
@@ -104,7 +90,6 @@ func (r *report) print(w io.Writer) {
 	}
 }
 
-// write saves the report as indented JSON.
 func (r *report) write(dir string) (string, error) {
 	b, err := json.MarshalIndent(r, "", "  ")
 	path, absErr := filepath.Abs(filepath.Join(dir, "results.json"))
@@ -112,20 +97,6 @@ func (r *report) write(dir string) (string, error) {
 		err = errors.Join(os.MkdirAll(dir, 0o755), os.WriteFile(path, append(b, '\n'), 0o644))
 	}
 	return path, err
-}
-
-// describeMachine says where the numbers come from: they mean little
-// without the cores, memory and versions that produced them.
-func describeMachine(terraformVersion string) map[string]string {
-	m := map[string]string{"cores": strconv.Itoa(runtime.NumCPU()), "os": runtime.GOOS + "/" + runtime.GOARCH,
-		"go": runtime.Version(), "terraform": terraformVersion}
-	for _, file := range []string{"/proc/cpuinfo", "/proc/meminfo"} {
-		b, _ := os.ReadFile(file)
-		if match := regexp.MustCompile(`(?m)^(model name|MemTotal)\s*:\s*(.+)$`).FindStringSubmatch(string(b)); match != nil {
-			m[match[1]] = match[2]
-		}
-	}
-	return m
 }
 
 func secs(s float64) string  { return fmt.Sprintf("%.2f s", s) }
@@ -139,15 +110,15 @@ func yesNo(met bool) string {
 }
 
 // medianOf is the median of f over the samples (the mean of the two middle
-// values for an even count), which one slow run of a noisy machine cannot
-// move much.
+// values for an even count): one slow run of a noisy machine cannot move it
+// much.
 func medianOf[T any](samples []T, f func(T) float64) float64 {
-	if len(samples) == 0 {
-		return 0
-	}
 	var values []float64
 	for _, s := range samples {
 		values = append(values, f(s))
+	}
+	if len(values) == 0 {
+		return 0
 	}
 	slices.Sort(values)
 	return (values[(len(values)-1)/2] + values[len(values)/2]) / 2

@@ -7,7 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,7 +22,8 @@ import (
 
 // sample is what the harness measures of one Terraform command. CPU is the
 // user and system time of Terraform and of every process it waited for,
-// the providers among them; PeakMiB and ProviderPeakMiB: see memory.go.
+// the providers among them. PeakMiB is the largest RSS of those processes,
+// from wait4; ProviderPeakMiB that of a provider process alone.
 type sample struct {
 	Workspace       string          `json:"workspace"`
 	Step            string          `json:"step"`
@@ -32,11 +33,10 @@ type sample struct {
 	PeakMiB         float64         `json:"peak_mib"`
 	ProviderPeakMiB float64         `json:"provider_peak_mib"`        // 0 for terraform_data
 	Stats           *emulator.Stats `json:"emulator_stats,omitempty"` // this command's requests alone
-	code            int
 	output          string
 }
 
-// The commands a step runs; workspace.run adds the flags they share.
+// The commands a step runs; runTerraform adds the flags they share.
 var (
 	apply    = []string{"apply", "-auto-approve"}
 	plan     = []string{"plan"}
@@ -45,117 +45,145 @@ var (
 	query    = []string{"query"} // Terraform 1.14 and later
 )
 
-// workspace is one Terraform working directory.
-type workspace struct {
-	name, dir, rssFile, terraform string
-	env                           []string
-	emu                           *emulatorProcess // nil for the floors, which send no requests
+// emulatorServer is the emulator on a loopback port: the provider talks to
+// it over a socket, as to NCP, and it runs outside Terraform's CPU time and
+// memory, in the harness's process.
+type emulatorServer struct {
+	*emulator.Emulator
+	*httptest.Server
 }
 
-// newWorkspace makes a workspace whose main.tf is config, named after the
-// kind of resource or the measure. With an emulator, the provider talks to
-// it and each command's requests are counted. Terraform gets no other
-// environment than this, so that TF_LOG, TF_CLI_ARGS and the like cannot
-// change a measure.
-func (h *harness) newWorkspace(name string, emu *emulatorProcess, config string) (*workspace, error) {
+func (h *harness) startEmulator(faults emulator.Faults) *emulatorServer {
+	e := emulator.New(emulator.Config{AccessKey: h.accessKey, SecretKey: h.secretKey, MaxPageSize: pageSize})
+	e.SetFaults(faults)
+	return &emulatorServer{e, httptest.NewServer(e)}
+}
+
+// step is one command of a scenario, with the configuration it runs with
+// ("" keeps the last; query: terraform query's) and the fewest requests it
+// can make (nil: not checked).
+type step struct {
+	name, config, query string
+	cmd                 []string
+	minimum             routeCounts
+}
+
+// runSteps runs the steps in a new directory, named after the kind of
+// resource or the measure, whose provider talks to emu (nil for the
+// floors, which send no requests); it records their samples and checks
+// their requests. Nothing is destroyed after a failure: the emulator and
+// the directory are thrown away.
+func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer, run int, steps []step) ([]sample, error) {
 	dir, err := os.MkdirTemp(h.tmp, name+"-")
-	if err != nil {
-		return nil, err
-	}
-	w := &workspace{name: name, dir: dir, rssFile: filepath.Join(dir, "provider-rss"), terraform: h.terraform, emu: emu}
-	w.env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"TF_CLI_CONFIG_FILE=" + h.cliConfig, "BENCH_PROVIDER_RSS=" + w.rssFile}
+	// Terraform gets no other environment, so that TF_LOG, TF_CLI_ARGS and
+	// the like cannot change a measure.
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"TF_CLI_CONFIG_FILE=" + h.cliConfig, "BENCH_PROVIDER_RSS=" + filepath.Join(dir, "provider-rss")}
 	if emu != nil {
-		w.env = append(w.env, "NCP_APIGW_ENDPOINT="+emu.url+emulator.BasePath,
-			"NCLOUD_ACCESS_KEY="+h.accessKey, "NCLOUD_SECRET_KEY="+h.secretKey)
+		env = append(env, "NCP_APIGW_ENDPOINT="+emu.URL+emulator.BasePath, "NCLOUD_ACCESS_KEY="+h.accessKey, "NCLOUD_SECRET_KEY="+h.secretKey)
 	}
-	return w, w.write("main.tf", config)
+	var samples []sample
+	for _, s := range steps {
+		if err == nil && s.config != "" {
+			err = os.WriteFile(filepath.Join(dir, "main.tf"), []byte(s.config), 0o600)
+		}
+		if err == nil && s.query != "" {
+			err = os.WriteFile(filepath.Join(dir, "keys.tfquery.hcl"), []byte(s.query), 0o600)
+		}
+		if err != nil {
+			return samples, err
+		}
+		res, err := h.runTerraform(ctx, dir, env, emu, s.cmd)
+		res.Workspace, res.Step, res.Run = name, s.name, run
+		h.report.Samples = append(h.report.Samples, res)
+		if err != nil {
+			return samples, fmt.Errorf("%s: %w", s.name, err)
+		}
+		if s.minimum != nil && emu != nil {
+			h.checkRequests(s.name, run, s.minimum, res.Stats)
+		}
+		samples = append(samples, res)
+	}
+	return samples, nil
 }
 
-func (w *workspace) write(file, content string) error {
-	return os.WriteFile(filepath.Join(w.dir, file), []byte(content), 0o600)
-}
-
-// run runs one command, which must exit 0, and measures it. CPU time and
-// Terraform's peak RSS come from wait4, whose ru_maxrss Linux gives in KiB.
-func (w *workspace) run(ctx context.Context, args []string) (sample, error) {
-	if err := os.Remove(w.rssFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+// runTerraform runs one command in dir, which must exit 0, and measures it.
+func (h *harness) runTerraform(ctx context.Context, dir string, env []string, emu *emulatorServer, args []string) (sample, error) {
+	rssFile := filepath.Join(dir, "provider-rss")
+	if err := os.Remove(rssFile); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return sample{}, err
 	}
-	if w.emu != nil {
-		if err := w.emu.control(ctx, http.MethodPost, "/_emulator/stats/reset", nil, nil); err != nil {
-			return sample{}, err
-		}
+	if emu != nil {
+		emu.ResetStats()
 	}
 	args = append(slices.Clone(args), "-no-color")
 	if args[0] != query[0] { // which takes neither
 		args = append(args, "-input=false", "-parallelism="+strconv.Itoa(parallelism))
 	}
 	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, w.terraform, args...)
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = w.dir, w.env, &out, &out
+	cmd := exec.CommandContext(ctx, h.terraform, args...)
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, &out, &out
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 30 * time.Second // for Terraform to stop after an interrupt
 	start := time.Now()
 	err := cmd.Run()
-	s := sample{WallS: time.Since(start).Seconds(), output: out.String()}
-	ps := cmd.ProcessState
+	s, ps := sample{WallS: time.Since(start).Seconds(), output: out.String()}, cmd.ProcessState
 	if ctx.Err() != nil || ps == nil {
 		return s, cmp.Or(ctx.Err(), fmt.Errorf("terraform %s: %w", args[0], err))
 	}
-	s.code, s.CPUS = ps.ExitCode(), (ps.UserTime() + ps.SystemTime()).Seconds()
-	s.PeakMiB = float64(ps.SysUsage().(*syscall.Rusage).Maxrss) / 1024
-	if s.code == 2 && slices.Contains(args, "-detailed-exitcode") {
-		return s, fmt.Errorf("the no-change plan is not empty:\n%s", tail(s.output, 30))
-	} else if s.code != 0 {
-		return s, fmt.Errorf("terraform %s exited %d:\n%s", args[0], s.code, tail(s.output, 30))
+	ru, _ := ps.SysUsage().(*syscall.Rusage) // always one on Linux, where Maxrss is in KiB
+	s.CPUS, s.PeakMiB = (ps.UserTime() + ps.SystemTime()).Seconds(), float64(ru.Maxrss)/1024
+	if ps.ExitCode() == 2 && slices.Equal(args[:2], noChange) {
+		return s, fmt.Errorf("the no-change plan is not empty:\n%s", tail(s.output))
+	} else if ps.ExitCode() != 0 {
+		return s, fmt.Errorf("terraform %s exited %d:\n%s", args[0], ps.ExitCode(), tail(s.output))
 	}
-	kib, err := providerPeakKiB(w.rssFile)
+	kib, err := providerPeakKiB(rssFile)
 	s.ProviderPeakMiB = float64(kib) / 1024
-	if err == nil && w.emu != nil {
-		s.Stats = &emulator.Stats{}
-		err = w.emu.control(ctx, http.MethodGet, "/_emulator/stats", nil, s.Stats)
+	if emu != nil {
+		stats := emu.Stats()
+		s.Stats = &stats
 	}
 	return s, err
 }
 
-// step is one command of a scenario, with the configuration it runs with
-// ("" keeps the last) and the fewest requests it can make, checked when the
-// workspace talks to an emulator.
-type step struct {
-	name    string
-	config  string
-	cmd     []string
-	minimum routeCounts // nil: not checked
+// writeProviderWrappers writes, under the names Terraform looks for, a
+// script per provider that runs it under GNU time, which appends its peak
+// RSS in KiB to $BENCH_PROVIDER_RSS when it exits. It returns the CLI
+// config whose dev_overrides install the wrappers, so that no `terraform
+// init` is needed, nor possible (the registry is unreachable).
+func writeProviderWrappers(dir, gnuTime string, providers map[string]string) (string, error) {
+	var err error
+	for name, binary := range providers {
+		script := fmt.Sprintf("#!/bin/sh\nexec '%s' -f %%M -a -o \"$BENCH_PROVIDER_RSS\" '%s' \"$@\"\n", gnuTime, binary)
+		err = errors.Join(err, os.WriteFile(filepath.Join(dir, name), []byte(script), 0o700))
+	}
+	rc := filepath.Join(dir, "terraform.rc")
+	return rc, errors.Join(err, os.WriteFile(rc, fmt.Appendf(nil, `provider_installation {
+  dev_overrides {
+    "ncp-community/ncp" = %[1]q
+    "hashicorp/time"    = %[1]q
+  }
+  direct {}
+}
+`, dir), 0o600))
 }
 
-// runSteps runs the steps in one workspace, records their samples and
-// checks their requests. Should a step fail, a destroy still runs.
-func (h *harness) runSteps(ctx context.Context, ws *workspace, run int, steps []step) ([]sample, error) {
-	var samples []sample
-	for _, s := range steps {
-		if s.config != "" {
-			if err := ws.write("main.tf", s.config); err != nil {
-				return samples, err
-			}
-		}
-		res, err := ws.run(ctx, s.cmd)
-		res.Workspace, res.Step, res.Run = ws.name, s.name, run
-		h.report.Samples = append(h.report.Samples, res)
-		if err != nil {
-			if !slices.Equal(s.cmd, destroy) && ctx.Err() == nil { // after an interrupt, the emulator dies with the harness
-				if _, err := ws.run(ctx, destroy); err != nil {
-					h.logf("destroying after a failure: %v", err)
-				}
-			}
-			return samples, fmt.Errorf("%s: %w", s.name, err)
-		}
-		if s.minimum != nil && ws.emu != nil {
-			h.checkRequests(s.name, run, s.minimum, res.Stats)
-		}
-		samples = append(samples, res)
+// providerPeakKiB reads what the wrappers appended during one command: a
+// line per provider process (Terraform starts several), among notes such
+// as "Command exited with non-zero status 1". No file: no provider ran.
+func providerPeakKiB(path string) (int, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
 	}
-	return samples, nil
+	peak := 0
+	for line := range strings.Lines(string(b)) {
+		if kib, err := strconv.Atoi(strings.TrimSpace(line)); err == nil {
+			peak = max(peak, kib)
+		}
+	}
+	return peak, err
 }
 
 // terraformVersion asks Terraform its version, such as "1.11.4".
@@ -167,14 +195,11 @@ func terraformVersion(ctx context.Context, terraform string) (string, error) {
 	if err == nil {
 		err = json.Unmarshal(out, &v)
 	}
-	if err != nil {
-		return "", fmt.Errorf("%s version -json: %w", terraform, err)
-	}
-	return v.Version, nil
+	return v.Version, err
 }
 
-// tail returns the last n lines of s, enough to see why a command failed.
-func tail(s string, n int) string {
+// tail returns the last 30 lines of s, enough to see why a command failed.
+func tail(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+	return strings.Join(lines[max(0, len(lines)-30):], "\n")
 }

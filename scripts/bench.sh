@@ -16,13 +16,10 @@ time_dir="$tools/terraform-provider-time-$time_version"
 
 export CHECKPOINT_DISABLE=1
 
-for bin in terraform-provider-ncp ncp-apigw-emulator; do
-	if [ ! -x "$root/bin/$bin" ]; then
-		echo "bench: $root/bin/$bin is missing: run 'make bench', which builds it first" >&2
-		exit 1
-	fi
-done
-command -v "${BENCH_TERRAFORM:-terraform}" >/dev/null || { echo "bench: ${BENCH_TERRAFORM:-terraform} is not found" >&2; exit 1; }
+if [ ! -x "$root/bin/terraform-provider-ncp" ]; then
+	echo "bench: $root/bin/terraform-provider-ncp is missing: run 'make bench', which builds it first" >&2
+	exit 1
+fi
 
 # GNU time, Debian's package time, measures the providers' peak RSS.
 if ! /usr/bin/time --version 2>&1 | grep -q GNU; then
@@ -39,8 +36,8 @@ fi
 
 (cd "$root" && go build -o "$tools/bench" ./bench)
 
-# exec, so that an interrupt reaches the harness directly: it stops its
-# emulators and removes its temporary directories itself, and the kernel
-# kills its emulators should it be killed outright.
+# exec, so that an interrupt reaches the harness directly: it stops
+# Terraform and removes its temporary directories itself.
 cd "$root"
-exec "$tools/bench" -time-provider "$time_dir/terraform-provider-time" "$@"
+exec "$tools/bench" -time-provider "$time_dir/terraform-provider-time" -terraform "${BENCH_TERRAFORM:-terraform}" \
+	${BENCH_RUNS:+-runs "$BENCH_RUNS"} "$@"
