@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -16,40 +17,27 @@ const (
 	rateLimitMaxShare   = 0.05
 )
 
-// faults measures, Runs times, the apply of LatencyN time_static (the
-// latency floor), of as many keys with latency added to every request, and
-// of RateN keys against a rate limit answering HTTP 429.
+// faults measures the apply of LatencyN time_static, of as many keys with
+// latency on every request, and of RateN keys against a rate limit.
 func (h *harness) faults(ctx context.Context) error {
 	var floors, slow, limited []sample
 	for run := 1; run <= h.Runs; run++ {
-		floor, err := h.faultyApply(ctx, run, kindTimeStatic, h.LatencyN, nil, step{name: "apply (latency floor)"})
+		err := errors.Join(h.faultyApply(ctx, run, &floors, kindTimeStatic, h.LatencyN, nil, step{name: "apply (latency floor)"}),
+			h.faultyApply(ctx, run, &slow, kindNCP, h.LatencyN, &emulator.Faults{Latency: latency},
+				step{name: fmt.Sprintf("apply: create %d keys, %s latency", h.LatencyN, latency), minimum: routeCounts{emulator.RouteCreate: h.LatencyN}}),
+			h.faultyApply(ctx, run, &limited, kindNCP, h.RateN, &emulator.Faults{RateLimit: rateLimit, RateBurst: rateBurst},
+				step{name: "apply, rate-limited"})) // whose refused requests count too
 		if err != nil {
 			return err
 		}
-		s, err := h.faultyApply(ctx, run, kindNCP, h.LatencyN, &emulator.Faults{Latency: latency},
-			step{name: fmt.Sprintf("apply: create %d keys, %s latency", h.LatencyN, latency), minimum: routeCounts{emulator.RouteCreate: h.LatencyN}})
-		if err != nil {
-			return err
-		}
-		t, err := h.faultyApply(ctx, run, kindNCP, h.RateN, &emulator.Faults{RateLimit: rateLimit, RateBurst: rateBurst},
-			step{name: "apply, rate-limited"}) // whose refused requests count too
-		if err != nil {
-			return err
-		}
-		floors, slow, limited = append(floors, floor), append(slow, s), append(limited, t)
-		h.logf("  run %d/%d: time_static apply %.2fs, apply with latency %.2fs, apply with rate limit %.2fs (%d throttled)",
-			run, h.Runs, floor.WallS, s.WallS, t.WallS, t.Stats.Throttled)
 	}
-
-	// The latency floor: the rounds of requests Terraform's parallelism
-	// allows, each costing the latency once, plus what the same apply costs
-	// with a provider doing no I/O.
+	// The latency floor: a latency per round of requests -parallelism allows,
+	// plus the same apply with a provider doing no I/O.
 	wall := func(s sample) float64 { return s.WallS }
 	slowApply, floorApply := medianOf(slow, wall), medianOf(floors, wall)
 	floor := math.Ceil(float64(h.LatencyN)/parallelism)*latency.Seconds() + floorApply
 	h.report.latency.add(fmt.Sprintf("apply, N=%d, %d ms latency, -parallelism=%d", h.LatencyN, latency.Milliseconds(), parallelism),
 		secs(slowApply), fmt.Sprintf("%s = %.2f s + %.2f s", secs(floor), floor-floorApply, floorApply), times(ratio(slowApply, floor)))
-
 	var requests, refused []int
 	errorAnswers := 0 // neither a success nor a 429, which is the limit doing its job; dropped connections are status 0
 	for _, s := range limited {
@@ -73,9 +61,8 @@ func (h *harness) faults(ctx context.Context) error {
 	return nil
 }
 
-// faultyApply applies n resources of a kind, keys against an emulator
-// injecting faults.
-func (h *harness) faultyApply(ctx context.Context, run int, kind string, n int, faults *emulator.Faults, s step) (sample, error) {
+// faultyApply applies n resources of a kind, keys against faults.
+func (h *harness) faultyApply(ctx context.Context, run int, samples *[]sample, kind string, n int, faults *emulator.Faults, s step) error {
 	var e *emulatorServer
 	if faults != nil {
 		e = h.startEmulator(*faults)
@@ -83,8 +70,6 @@ func (h *harness) faultyApply(ctx context.Context, run int, kind string, n int, 
 	}
 	s.cmd, s.config = apply, lifecycleConfig(kind, n, h.StoreKeyValues)
 	applied, err := h.runSteps(ctx, kind, e, run, []step{s})
-	if err != nil {
-		return sample{}, err
-	}
-	return applied[0], nil
+	*samples = append(*samples, applied...)
+	return err
 }

@@ -3,16 +3,17 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 
 	"golang.org/x/perf/benchfmt"
 )
 
-// goBenchArgs runs the client's micro-benchmarks: request signing and page
-// decoding are its only CPU-bound work.
-func goBenchArgs(s settings) []string {
+// goBenchArgs runs the client's only CPU-bound work: signing and decoding.
+func goBenchArgs(s options) []string {
 	args := []string{"test", "-run", "^$", "-bench", ".", "-benchmem", "-count", strconv.Itoa(goBenchCount)}
 	if s.GoBenchTime != "" {
 		args = append(args, "-benchtime", s.GoBenchTime)
@@ -21,9 +22,8 @@ func goBenchArgs(s settings) []string {
 }
 
 func (h *harness) goBench(ctx context.Context) error {
-	args := goBenchArgs(h.settings)
+	args := goBenchArgs(h.options)
 	out, err := exec.CommandContext(ctx, "go", args...).CombinedOutput()
-	h.report.GoBench = string(out)
 	if err != nil {
 		return fmt.Errorf("go %s: %w:\n%s", strings.Join(args, " "), err, tail(string(out)))
 	}
@@ -35,9 +35,8 @@ func (h *harness) goBench(ctx context.Context) error {
 }
 
 // goBenchRows reads `go test -bench` output with benchfmt: a row per
-// benchmark, in the order they first appear, with the median of each unit.
+// benchmark with the median of each unit.
 func goBenchRows(output string, units []string) ([][]string, error) {
-	var names []string
 	samples := map[string]map[string][]float64{}
 	r := benchfmt.NewReader(strings.NewReader(output), "go test")
 	for r.Scan() {
@@ -47,7 +46,7 @@ func goBenchRows(output string, units []string) ([][]string, error) {
 		}
 		name := "Benchmark" + res.Name.String()
 		if samples[name] == nil {
-			names, samples[name] = append(names, name), map[string][]float64{}
+			samples[name] = map[string][]float64{}
 		}
 		for _, v := range res.Values {
 			unit, value := v.Unit, v.Value
@@ -58,7 +57,7 @@ func goBenchRows(output string, units []string) ([][]string, error) {
 		}
 	}
 	var rows [][]string
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(samples)) {
 		row := []string{name}
 		for _, unit := range units {
 			cell := "—"

@@ -1,9 +1,6 @@
-// Command bench is the performance harness behind `make bench`, `make
-// bench-smoke` and `make bench-scale`; contributing/performance.md says
-// what it measures and how. It runs on Linux, in the module root, through
-// scripts/bench.sh, and exits 1 when a Terraform command fails, a no-change
-// plan is not empty or a command makes more API requests than the minimum;
-// never because of a wall time, which depends on the machine.
+// Command bench is the harness of contributing/performance.md, run on Linux
+// by scripts/bench.sh. It exits 1 when a Terraform command fails, a plan is
+// not empty or a command makes more API requests than the minimum.
 package main
 
 import (
@@ -26,8 +23,6 @@ func main() {
 	os.Exit(run())
 }
 
-// run runs the measures and returns the exit code. An interrupt cancels
-// the command under way.
 func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -51,8 +46,7 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		return 1
 	}
-	h.report = newReport(opts.settings, h.tfVersion)
-
+	h.report = newReport(opts, h.tfVersion)
 	start := time.Now()
 	for _, n := range h.OverheadN {
 		h.measure(ctx, fmt.Sprintf("overhead, N=%d", n), func(ctx context.Context) error {
@@ -79,7 +73,8 @@ func run() int {
 	}
 	h.report.DurationS = time.Since(start).Seconds()
 	h.report.print(os.Stdout)
-	if path, err := h.report.write(filepath.Join("bench", "out")); err != nil {
+	path := filepath.Join("bench", "out", "results.json")
+	if err := h.report.write(path); err != nil {
 		h.fail("writing the results: %v", err)
 	} else {
 		fmt.Printf("Results written to %s (%s).\n", path, time.Since(start).Round(time.Second))
@@ -90,7 +85,6 @@ func run() int {
 	return 0
 }
 
-// harness holds what the measures share, and the report they fill.
 type harness struct {
 	options
 	tmp, cliConfig       string // the workspaces, provider wrappers and Terraform's CLI config
@@ -109,8 +103,8 @@ func (h *harness) fail(format string, args ...any) {
 	h.logf("FAIL: "+format, args...)
 }
 
-// measure runs one measure, unless -run leaves it out, and records its
-// error as a failure, so that one broken measure does not hide the others.
+// measure runs one measure unless -run leaves it out; its error does not
+// stop the others.
 func (h *harness) measure(ctx context.Context, name string, fn func(context.Context) error) {
 	if ctx.Err() != nil || !h.only.MatchString(name) {
 		return
@@ -124,14 +118,8 @@ func (h *harness) measure(ctx context.Context, name string, fn func(context.Cont
 	h.logf("%s done in %s", name, time.Since(start).Round(time.Second))
 }
 
+// options are the flags and the sizes of one run, which results.json records.
 type options struct {
-	ncpProvider, timeProvider, terraform string
-	only                                 *regexp.Regexp // -run
-	settings
-}
-
-// settings are the sizes of one run, recorded in results.json.
-type settings struct {
 	Mode           string `json:"mode"`
 	StoreKeyValues bool   `json:"store_key_values"`
 	Runs           int    `json:"runs"`
@@ -142,9 +130,11 @@ type settings struct {
 	RateN          int    `json:"rate_n"`
 	ScaleKeys      int    `json:"scale_keys"`
 	GoBenchTime    string `json:"go_bench_time,omitempty"`
+
+	ncpProvider, timeProvider, terraform string
+	only                                 *regexp.Regexp // -run
 }
 
-// Sizes that every mode shares.
 const (
 	parallelism  = 10 // Terraform's default
 	listKeys     = 250
@@ -157,41 +147,40 @@ const (
 	modeScale    = "scale"         // make bench-scale: only the scaling lifecycle at N=5,000
 )
 
-// parseOptions reads the flags. The smoke run keeps every measure but
-// shrinks it, so that CI proves the harness and the request counts
-// quickly; its wall times are not meant to be compared.
+// parseOptions reads the flags. The smoke run (CI's) keeps every measure
+// but shrinks it; its wall times are not meant to be compared.
 func parseOptions(args []string) (options, error) {
-	o := options{ncpProvider: filepath.Join("bin", "terraform-provider-ncp")}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.StringVar(&o.timeProvider, "time-provider", "", "the terraform-provider-time binary (required)")
-	fs.StringVar(&o.terraform, "terraform", "terraform", "the terraform binary")
+	timeProvider := fs.String("time-provider", "", "the terraform-provider-time binary (required)")
+	terraform := fs.String("terraform", "terraform", "the terraform binary")
 	mode := fs.String("mode", "full", "full (make bench), smoke (make bench-smoke) or scale (make bench-scale)")
 	runs := fs.Int("runs", 0, "runs per measure, instead of the mode's")
 	keep := fs.Bool("store-key-values", true, "false sets store_key_values = false on the keys of the lifecycles and faults")
 	only := fs.String("run", "", "run only the measures whose names match this regular expression")
 	if err := fs.Parse(args); err != nil {
-		return o, err
+		return options{}, err
 	}
-	sizes, ok := map[string]settings{
+	o, ok := map[string]options{
 		"full":    {Runs: 3, OverheadN: []int{100, 500}, ScalingN: []int{1000, 2000}, RequestN: 100, LatencyN: 200, RateN: 200, ScaleKeys: 10_000},
 		"smoke":   {Runs: 1, OverheadN: []int{10}, ScalingN: []int{20}, RequestN: 10, LatencyN: 20, RateN: 20, ScaleKeys: 500, GoBenchTime: "100ms"},
 		modeScale: {Runs: 1, ScalingN: []int{5000}},
 	}[*mode]
-	if fs.NArg() > 0 || o.timeProvider == "" || !ok || *runs < 0 {
+	if fs.NArg() > 0 || *timeProvider == "" || !ok || *runs < 0 {
 		return o, fmt.Errorf("usage: bench -time-provider PATH [-mode full|smoke|scale] [flags], not %q", args)
 	}
-	o.settings, o.Mode, o.StoreKeyValues, o.Runs = sizes, *mode, *keep, cmp.Or(*runs, sizes.Runs)
+	o.Mode, o.StoreKeyValues, o.Runs, o.ncpProvider = *mode, *keep, cmp.Or(*runs, o.Runs), filepath.Join("bin", "terraform-provider-ncp")
 	var err error
 	if o.only, err = regexp.Compile(*only); err != nil {
 		return o, fmt.Errorf("-run: %w", err)
 	}
-	if o.terraform, err = exec.LookPath(o.terraform); err != nil {
+	if o.terraform, err = exec.LookPath(*terraform); err != nil {
 		return o, err
 	}
-	for _, p := range []*string{&o.ncpProvider, &o.timeProvider, &o.terraform} {
+	for _, p := range []*string{&o.ncpProvider, &o.terraform, timeProvider} {
 		if *p, err = filepath.Abs(*p); err != nil { // the workspaces and wrappers run elsewhere
 			return o, err
 		}
 	}
+	o.timeProvider = *timeProvider
 	return o, nil
 }

@@ -14,15 +14,13 @@ import (
 	"time"
 )
 
-// report is everything one run found: the tables it prints and every
-// sample they come from. It is written to results.json.
+// report is what one run found, written to results.json.
 type report struct {
 	Date      string            `json:"date"`
 	Machine   map[string]string `json:"machine"`
-	Settings  settings          `json:"settings"`
+	Settings  options           `json:"settings"`
 	Tables    []*table          `json:"tables"`
 	Samples   []sample          `json:"samples"`
-	GoBench   string            `json:"go_bench_output,omitempty"`
 	Failures  []string          `json:"failures"`
 	DurationS float64           `json:"duration_s"`
 	// The tables the measures fill, in the order printed.
@@ -35,8 +33,7 @@ type table struct {
 	Rows   [][]string `json:"rows"`
 }
 
-func newReport(s settings, terraformVersion string) *report {
-	// Where the numbers come from: they mean little without the machine and versions.
+func newReport(s options, terraformVersion string) *report {
 	machine := map[string]string{"cores": strconv.Itoa(runtime.NumCPU()), "go": runtime.Version(), "terraform": terraformVersion}
 	r := &report{Date: time.Now().UTC().Format(time.RFC3339), Machine: machine, Settings: s, Failures: []string{}}
 	add := func(title string, header ...string) *table {
@@ -64,7 +61,6 @@ func newReport(s settings, terraformVersion string) *report {
 
 func (t *table) add(cells ...string) { t.Rows = append(t.Rows, cells) }
 
-// print writes the tables that have rows as Markdown, and the failures.
 func (r *report) print(w io.Writer) {
 	if r.Settings.Mode == "smoke" {
 		fmt.Fprint(w, "Smoke run: small sizes, 1 run; its wall times are not comparable to the targets.\n\n")
@@ -90,13 +86,12 @@ func (r *report) print(w io.Writer) {
 	}
 }
 
-func (r *report) write(dir string) (string, error) {
+func (r *report) write(path string) error {
 	b, err := json.MarshalIndent(r, "", "  ")
-	path, absErr := filepath.Abs(filepath.Join(dir, "results.json"))
-	if err = errors.Join(err, absErr); err == nil {
-		err = errors.Join(os.MkdirAll(dir, 0o755), os.WriteFile(path, append(b, '\n'), 0o644))
+	if err == nil {
+		err = errors.Join(os.MkdirAll(filepath.Dir(path), 0o755), os.WriteFile(path, append(b, '\n'), 0o644))
 	}
-	return path, err
+	return err
 }
 
 func secs(s float64) string  { return fmt.Sprintf("%.2f s", s) }
@@ -109,9 +104,7 @@ func yesNo(met bool) string {
 	return "**no**"
 }
 
-// medianOf is the median of f over the samples (the mean of the two middle
-// values for an even count): one slow run of a noisy machine cannot move it
-// much.
+// medianOf is the median of f: one slow run of a noisy machine barely moves it.
 func medianOf[T any](samples []T, f func(T) float64) float64 {
 	var values []float64
 	for _, s := range samples {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -11,7 +10,6 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// routeCounts are API requests by route.
 type routeCounts map[emulator.Route]int
 
 func (c routeCounts) total() int {
@@ -27,14 +25,13 @@ var routeOrder = []emulator.Route{emulator.RouteCreate, emulator.RouteGet, emula
 	emulator.RouteRegenerate, emulator.RouteDelete, emulator.RouteSubscribe, emulator.RouteKeyProducts,
 	emulator.RouteSubscriptionDetail, emulator.RouteUnsubscribe, emulator.RouteApproval, emulator.RouteProductKeys}
 
-// byRoute shows the routes either side used as "get 10/10": measured, then
-// minimum. Routes newer than routeOrder come first.
+// byRoute shows the routes either side used as "get 10/10": measured/minimum.
 func byRoute(minimum, measured routeCounts) string {
 	routes := maps.Clone(minimum)
 	maps.Copy(routes, measured)
 	var parts []string
 	for _, r := range slices.SortedFunc(maps.Keys(routes), func(a, b emulator.Route) int {
-		return cmp.Compare(slices.Index(routeOrder, a), slices.Index(routeOrder, b))
+		return slices.Index(routeOrder, a) - slices.Index(routeOrder, b)
 	}) {
 		parts = append(parts, fmt.Sprintf("%s %d/%d", r, measured[r], minimum[r]))
 	}
@@ -42,10 +39,9 @@ func byRoute(minimum, measured routeCounts) string {
 }
 
 // checkRequests reports one command's requests, and fails unless every
-// route makes the minimum: each extra request is latency and quota that
-// every user pays, and one saved on a route must not hide one added on
-// another. A later run that makes the minimum is not repeated.
-func (h *harness) checkRequests(name string, run int, minimum routeCounts, stats *emulator.Stats) {
+// route makes the minimum: an extra request is latency and quota every
+// user pays. A later run that makes the minimum is not repeated.
+func (h *harness) checkRequests(name string, run int, minimum routeCounts, stats emulator.Stats) {
 	measured := routeCounts(stats.Requests)
 	met := maps.Equal(minimum, measured)
 	if met && run > 1 {
@@ -59,19 +55,17 @@ func (h *harness) checkRequests(name string, run int, minimum routeCounts, stats
 	}
 }
 
-// destroyMinimum is the least destroying n keys costs: the refresh (a read
-// each), a delete each, and the read that confirms each delete (NCP
-// documents no answer to a delete).
+// destroyMinimum is the refresh (a read a key), a delete a key, and the
+// read that confirms it (NCP documents no answer to a delete).
 func destroyMinimum(n int) routeCounts {
 	return routeCounts{emulator.RouteGet: 2 * n, emulator.RouteDelete: n}
 }
 
-// keysConfig is n keys, enabled or not; key 0 has the description, and the
-// rotate_trigger of each key in triggers (HCL map items such as `"1" =
-// "r1"`) rotates it: key 1 its primary key, key 2 both, which it asks for
-// from the start, so that setting the trigger later is its only change.
+// keysConfig is n keys; key 0 has the description, and the keys in
+// triggers (HCL map items, `"1" = "r1"`) rotate: key 1 its primary key,
+// key 2 both, asked from the start so that the trigger is its only change.
 func keysConfig(n int, enabled bool, description, triggers string) string {
-	return ncpRequired + fmt.Sprintf(`
+	return fmt.Sprintf(`
 resource "ncp_apigw_api_key" "bench" {
   count           = %d
   name            = "bench-${count.index}"
@@ -83,9 +77,8 @@ resource "ncp_apigw_api_key" "bench" {
 `, n, description, enabled, triggers)
 }
 
-// subscriptionsConfig adds to keysConfig a subscription of each key to a
-// PUBLIC product, and of key 0 to a PROTECTED one that this account, as
-// its publisher, approves.
+// subscriptionsConfig subscribes each key to a PUBLIC product, and key 0 to
+// a PROTECTED one, which this account approves as its publisher.
 const subscriptionsConfig = `
 resource "ncp_apigw_api_key_subscription" "public" {
   count      = length(ncp_apigw_api_key.bench)
@@ -105,11 +98,9 @@ resource "ncp_apigw_product_api_key_approval" "protected" {
 }
 `
 
-// requestCounts runs three scenarios of RequestN keys, each in a directory
-// of its own: keys created, a description edited, a primary key and both
-// keys of another rotated; disabled keys, which the API creates as a
-// create and an edit; and keys with subscriptions and an approval. Every
-// apply and plan refreshes each key in state with one GET.
+// requestCounts runs three scenarios of RequestN keys: changes and
+// rotations; disabled keys, which the API creates as a create and an edit;
+// subscriptions. Every apply and plan refreshes each key with one GET.
 func (h *harness) requestCounts(ctx context.Context) error {
 	e := h.startEmulator(emulator.Faults{})
 	defer e.Close()
@@ -120,11 +111,10 @@ func (h *harness) requestCounts(ctx context.Context) error {
 		}
 	}
 	n, get, edited := h.RequestN, emulator.RouteGet, "edited by bench"
-	// A subscription costs a subscribe and a read of the key's products; its
-	// refresh, the read; its destroy, an unsubscribe and the read that
-	// confirms it. An approval costs a decision and a search of the
-	// product's keys; its refresh, the search; its destroy, the search and,
-	// as it was accepted, a decision that withdraws it.
+	// A subscription costs a subscribe and a read of the key's products; a
+	// refresh, the read; a destroy, an unsubscribe and the read. An approval
+	// costs a decision and a search of the product's keys; a refresh, the
+	// search; a destroy, the search and a decision, as it was accepted.
 	subs, keyProducts, search, approval := n+1, emulator.RouteKeyProducts, emulator.RouteProductKeys, emulator.RouteApproval
 	what := fmt.Sprintf("%d keys, %d subscriptions, 1 approval", n, subs)
 	destroyed := destroyMinimum(n)

@@ -8,9 +8,8 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// The scale targets: the plan listing ScaleKeys keys through the data
-// source takes at most 1.5 s and 80 MB (decimal, the stricter reading) of
-// provider RSS; `terraform query` listing them at most 1.2 times as long.
+// The scale targets: the data source lists ScaleKeys keys in at most 1.5 s
+// and 80 MB (decimal) of provider RSS; `terraform query` in 1.2 times that.
 const (
 	scaleMaxWallS  = 1.5
 	scaleMaxRSSMB  = 80
@@ -19,7 +18,7 @@ const (
 )
 
 // listConfig reads every key through the data source and outputs how many.
-const listConfig = ncpRequired + `
+const listConfig = `
 data "ncp_apigw_api_keys" "all" {}
 
 output "listed" {
@@ -27,8 +26,7 @@ output "listed" {
 }
 `
 
-// queryConfig lists keys through the list resource, which stops at 100
-// unless told otherwise; the query prints a line for each.
+// queryConfig lists keys through the list resource (100 unless told).
 const queryConfig = `list "ncp_apigw_api_key" "all" {
   provider         = ncp
   limit            = %d
@@ -36,9 +34,9 @@ const queryConfig = `list "ncp_apigw_api_key" "all" {
 }
 `
 
-// listRuns seeds keys keys, then runs list, which lists them, runs times.
-// Each run must show every key (found) with one request per page.
-func (h *harness) listRuns(ctx context.Context, keys, runs int, list step, found func(output string) bool) ([]sample, error) {
+// listRuns seeds keys keys and runs list runs times: each run must make one
+// request per page and show every key, as count times marker.
+func (h *harness) listRuns(ctx context.Context, keys, runs int, list step, marker string, count int) ([]sample, error) {
 	e := h.startEmulator(emulator.Faults{})
 	defer e.Close()
 	for i := range keys {
@@ -50,7 +48,7 @@ func (h *harness) listRuns(ctx context.Context, keys, runs int, list step, found
 		s, err := h.runSteps(ctx, "list", e, run, []step{list})
 		if err != nil {
 			return samples, err
-		} else if !found(s[0].output) {
+		} else if strings.Count(s[0].output, marker) != count {
 			return samples, fmt.Errorf("%s did not show %d keys:\n%s", list.name, keys, tail(s[0].output))
 		}
 		samples = append(samples, s[0])
@@ -58,17 +56,12 @@ func (h *harness) listRuns(ctx context.Context, keys, runs int, list step, found
 	return samples, nil
 }
 
-// planLists plans listConfig over keys keys, runs times.
 func (h *harness) planLists(ctx context.Context, keys, runs int) ([]sample, error) {
 	name := fmt.Sprintf("plan: list data source over %d keys, page size %d", keys, pageSize)
-	return h.listRuns(ctx, keys, runs, step{name: name, config: listConfig, cmd: plan}, func(output string) bool {
-		return strings.Contains(output, fmt.Sprintf("+ listed = %d\n", keys))
-	})
+	return h.listRuns(ctx, keys, runs, step{name: name, config: listConfig, cmd: plan}, fmt.Sprintf("+ listed = %d\n", keys), 1)
 }
 
-// scale measures the plan listing ScaleKeys keys through the data source
-// and, where Terraform has it, `terraform query` listing them without and
-// with the resources.
+// scale measures the data source listing ScaleKeys keys, and the query.
 func (h *harness) scale(ctx context.Context) error {
 	plans, err := h.planLists(ctx, h.ScaleKeys, h.Runs)
 	if err != nil {
@@ -84,11 +77,9 @@ func (h *harness) scale(ctx context.Context) error {
 			h.report.scale.add(what, fmt.Sprintf("skipped: needs Terraform 1.%d (this is %s)", queryMinor, h.tfVersion), queryTarget, "—")
 			continue
 		}
-		name := fmt.Sprintf("query: list resource over %d keys, page size %d, include_resource = %t", h.ScaleKeys, pageSize, include)
-		list := step{name: name, config: ncpRequired, query: fmt.Sprintf(queryConfig, h.ScaleKeys, include), cmd: query}
-		queries, err := h.listRuns(ctx, h.ScaleKeys, h.Runs, list, func(output string) bool {
-			return strings.Count(output, "\nlist.ncp_apigw_api_key.all ") == h.ScaleKeys
-		})
+		list := step{name: fmt.Sprintf("query: list resource over %d keys, page size %d, include_resource = %t", h.ScaleKeys, pageSize, include),
+			query: fmt.Sprintf(queryConfig, h.ScaleKeys, include), cmd: query}
+		queries, err := h.listRuns(ctx, h.ScaleKeys, h.Runs, list, "\nlist.ncp_apigw_api_key.all ", h.ScaleKeys)
 		if err != nil {
 			return err
 		}
@@ -99,17 +90,12 @@ func (h *harness) scale(ctx context.Context) error {
 
 func pages(keys int) int { return (keys + pageSize - 1) / pageSize }
 
-// addListRows reports the median wall time of what listed (the plan or a
-// query), which it returns, its requests, and the provider's median peak
-// RSS, against maxRSSMB unless it is 0.
+// addListRows reports what listed, against maxRSSMB unless it is 0, and
+// returns its median wall time.
 func (h *harness) addListRows(what string, samples []sample, wallTarget string, maxWallS, maxRSSMB float64) float64 {
-	requests := 0
-	for _, s := range samples {
-		requests = max(requests, routeCounts(s.Stats.Requests).total())
-	}
+	requests := int(medianOf(samples, func(s sample) float64 { return float64(routeCounts(s.Stats.Requests).total()) }))
 	wallS := medianOf(samples, func(s sample) float64 { return s.WallS })
 	peakMB := medianOf(samples, func(s sample) float64 { return s.ProviderPeakMiB * (1 << 20) / 1e6 })
-	h.logf("  %s %.2fs, %d requests, provider peak RSS %.0f MB (medians)", what, wallS, requests, peakMB)
 	rss, met := "—", "—"
 	if maxRSSMB > 0 {
 		rss, met = fmt.Sprintf("≤ %.0f MB", maxRSSMB), yesNo(peakMB <= maxRSSMB)

@@ -20,19 +20,17 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// sample is what the harness measures of one Terraform command. CPU is the
-// user and system time of Terraform and of every process it waited for,
-// the providers among them. PeakMiB is the largest RSS of those processes,
-// from wait4; ProviderPeakMiB that of a provider process alone.
+// sample measures one Terraform command. CPU time and PeakMiB cover it and
+// the providers it waited for (wait4); ProviderPeakMiB a provider alone.
 type sample struct {
-	Workspace       string          `json:"workspace"`
-	Step            string          `json:"step"`
-	Run             int             `json:"run"`
-	WallS           float64         `json:"wall_s"`
-	CPUS            float64         `json:"cpu_s"`
-	PeakMiB         float64         `json:"peak_mib"`
-	ProviderPeakMiB float64         `json:"provider_peak_mib"`        // 0 for terraform_data
-	Stats           *emulator.Stats `json:"emulator_stats,omitempty"` // this command's requests alone
+	Workspace       string         `json:"workspace"`
+	Step            string         `json:"step"`
+	Run             int            `json:"run"`
+	WallS           float64        `json:"wall_s"`
+	CPUS            float64        `json:"cpu_s"`
+	PeakMiB         float64        `json:"peak_mib"`
+	ProviderPeakMiB float64        `json:"provider_peak_mib"`       // 0 for terraform_data
+	Stats           emulator.Stats `json:"emulator_stats,omitzero"` // this command's requests alone
 	output          string
 }
 
@@ -45,9 +43,7 @@ var (
 	query    = []string{"query"} // Terraform 1.14 and later
 )
 
-// emulatorServer is the emulator on a loopback port: the provider talks to
-// it over a socket, as to NCP, and it runs outside Terraform's CPU time and
-// memory, in the harness's process.
+// emulatorServer is the emulator on a loopback port, outside Terraform's CPU time and memory.
 type emulatorServer struct {
 	*emulator.Emulator
 	*httptest.Server
@@ -59,28 +55,28 @@ func (h *harness) startEmulator(faults emulator.Faults) *emulatorServer {
 	return &emulatorServer{e, httptest.NewServer(e)}
 }
 
-// step is one command of a scenario, with the configuration it runs with
-// ("" keeps the last; query: terraform query's) and the fewest requests it
-// can make (nil: not checked).
+// ncpRequired, in every directory that talks to the emulator, points
+// Terraform at the provider under test (time is hashicorp's, the default).
+const ncpRequired = "terraform {\n  required_providers {\n    ncp = { source = \"ncp-community/ncp\" }\n  }\n}\n"
+
+// step is one command, with its configuration ("" keeps the last; query:
+// terraform query's) and the fewest requests it can make (nil: unchecked).
 type step struct {
 	name, config, query string
 	cmd                 []string
 	minimum             routeCounts
 }
 
-// runSteps runs the steps in a new directory, named after the kind of
-// resource or the measure, whose provider talks to emu (nil for the
-// floors, which send no requests); it records their samples and checks
-// their requests. Nothing is destroyed after a failure: the emulator and
-// the directory are thrown away.
+// runSteps runs the steps in a new directory whose provider talks to emu
+// (nil for the floors), records their samples and checks their requests.
 func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer, run int, steps []step) ([]sample, error) {
 	dir, err := os.MkdirTemp(h.tmp, name+"-")
-	// Terraform gets no other environment, so that TF_LOG, TF_CLI_ARGS and
-	// the like cannot change a measure.
+	// No other environment, so that TF_LOG, TF_CLI_ARGS... cannot skew a measure.
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 		"TF_CLI_CONFIG_FILE=" + h.cliConfig, "BENCH_PROVIDER_RSS=" + filepath.Join(dir, "provider-rss")}
-	if emu != nil {
+	if emu != nil && err == nil {
 		env = append(env, "NCP_APIGW_ENDPOINT="+emu.URL+emulator.BasePath, "NCLOUD_ACCESS_KEY="+h.accessKey, "NCLOUD_SECRET_KEY="+h.secretKey)
+		err = os.WriteFile(filepath.Join(dir, "providers.tf"), []byte(ncpRequired), 0o600)
 	}
 	var samples []sample
 	for _, s := range steps {
@@ -109,10 +105,6 @@ func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer
 
 // runTerraform runs one command in dir, which must exit 0, and measures it.
 func (h *harness) runTerraform(ctx context.Context, dir string, env []string, emu *emulatorServer, args []string) (sample, error) {
-	rssFile := filepath.Join(dir, "provider-rss")
-	if err := os.Remove(rssFile); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return sample{}, err
-	}
 	if emu != nil {
 		emu.ResetStats()
 	}
@@ -138,20 +130,17 @@ func (h *harness) runTerraform(ctx context.Context, dir string, env []string, em
 	} else if ps.ExitCode() != 0 {
 		return s, fmt.Errorf("terraform %s exited %d:\n%s", args[0], ps.ExitCode(), tail(s.output))
 	}
-	kib, err := providerPeakKiB(rssFile)
+	kib, err := providerPeakKiB(filepath.Join(dir, "provider-rss"))
 	s.ProviderPeakMiB = float64(kib) / 1024
 	if emu != nil {
-		stats := emu.Stats()
-		s.Stats = &stats
+		s.Stats = emu.Stats()
 	}
 	return s, err
 }
 
 // writeProviderWrappers writes, under the names Terraform looks for, a
 // script per provider that runs it under GNU time, which appends its peak
-// RSS in KiB to $BENCH_PROVIDER_RSS when it exits. It returns the CLI
-// config whose dev_overrides install the wrappers, so that no `terraform
-// init` is needed, nor possible (the registry is unreachable).
+// RSS in KiB to $BENCH_PROVIDER_RSS, and the CLI config that installs them.
 func writeProviderWrappers(dir, gnuTime string, providers map[string]string) (string, error) {
 	var err error
 	for name, binary := range providers {
@@ -169,11 +158,11 @@ func writeProviderWrappers(dir, gnuTime string, providers map[string]string) (st
 `, dir), 0o600))
 }
 
-// providerPeakKiB reads what the wrappers appended during one command: a
-// line per provider process (Terraform starts several), among notes such
-// as "Command exited with non-zero status 1". No file: no provider ran.
+// providerPeakKiB reads, and removes for the next command, the wrappers'
+// lines, one per provider process (none: no provider ran).
 func providerPeakKiB(path string) (int, error) {
 	b, err := os.ReadFile(path)
+	defer os.Remove(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, nil
 	}
@@ -186,7 +175,6 @@ func providerPeakKiB(path string) (int, error) {
 	return peak, err
 }
 
-// terraformVersion asks Terraform its version, such as "1.11.4".
 func terraformVersion(ctx context.Context, terraform string) (string, error) {
 	var v struct {
 		Version string `json:"terraform_version"`
@@ -198,7 +186,7 @@ func terraformVersion(ctx context.Context, terraform string) (string, error) {
 	return v.Version, err
 }
 
-// tail returns the last 30 lines of s, enough to see why a command failed.
+// tail is enough of a command's output to see why it failed.
 func tail(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return strings.Join(lines[max(0, len(lines)-30):], "\n")
