@@ -31,7 +31,7 @@ fi
 # a cache under bench/out (gitignored) that later runs reuse.
 if [ ! -x "$time_dir/terraform-provider-time" ]; then
 	echo "bench: installing hashicorp/time $time_version into $time_dir" >&2
-	(cd "$root" && GOBIN="$time_dir" GOFLAGS= go install "github.com/hashicorp/terraform-provider-time@$time_version")
+	(cd "$root" && GOBIN="$time_dir" GOFLAGS='' go install "github.com/hashicorp/terraform-provider-time@$time_version")
 fi
 
 (cd "$root" && go build -o "$tools/bench" ./bench)
