@@ -1,6 +1,6 @@
 // Command bench is the harness of contributing/performance.md, run on Linux
-// by scripts/bench.sh. It exits 1 when a Terraform command fails, a plan is
-// not empty or a command makes more API requests than the minimum.
+// by scripts/bench.sh. It exits 1 when a Terraform command fails, a no-change
+// plan has changes or a command makes more API requests than the minimum.
 package main
 
 import (
