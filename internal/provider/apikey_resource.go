@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -201,16 +200,6 @@ func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySc
 	}
 }
 
-// setIdentity records the key's identity. Create, Read and Update set it
-// every time: Terraform before 1.12 neither sends nor keeps identities, and
-// the framework rejects a response without one.
-func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	return identity.Set(ctx, apiKeyIdentity{ID: id})
-}
-
 func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -243,14 +232,14 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 			live := plan
 			live.setFromAPI(key)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &live)...)
-			resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, live.ID)...)
+			resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, apiKeyIdentity{ID: live.ID})...)
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("API key %s was created but could not be disabled", keyLabel(key.Name, key.ID)), err)
 			return
 		}
 		key = disabled
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plannedResult(ctx, plan, key, &resp.Diagnostics))...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(key.ID))...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, apiKeyIdentity{ID: types.StringValue(key.ID)})...)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -265,7 +254,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	defer cancel()
 
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, apiKeyIdentity{ID: state.ID})...)
 	key, err := client.GetAPIKey(ctx, state.ID.ValueString())
 	if ncpclient.IsNotFound(err) {
 		tflog.Warn(ctx, "API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
@@ -308,7 +297,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 
 	id := state.ID.ValueString()
 	label := keyLabel(plan.Name.ValueString(), id)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, apiKeyIdentity{ID: state.ID})...)
 	// After a failure, an edit or a regenerate whose answer was lost may
 	// still have taken effect: record the key as it is live, if it can be
 	// read. The failure may be the timeout itself, so the read gets a short
@@ -397,7 +386,7 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id))...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, apiKeyIdentity{ID: types.StringValue(id)})...)
 	resp.Diagnostics.Append(markImported(ctx, resp.Private)...)
 }
 

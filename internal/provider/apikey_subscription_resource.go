@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -136,13 +135,9 @@ func (r *apiKeySubscriptionResource) IdentitySchema(_ context.Context, _ resourc
 	}
 }
 
-// setSubscriptionIdentity records the subscription's identity. Create, Read
-// and Update set it every time, as setIdentity does for keys.
-func setSubscriptionIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m apiKeySubscriptionModel) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	return identity.Set(ctx, apiKeySubscriptionIdentity{APIKeyID: m.APIKeyID, ProductID: m.ProductID})
+// identity is the subscription's identity.
+func (m apiKeySubscriptionModel) identity() apiKeySubscriptionIdentity {
+	return apiKeySubscriptionIdentity{APIKeyID: m.APIKeyID, ProductID: m.ProductID}
 }
 
 func (r *apiKeySubscriptionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -172,7 +167,7 @@ func (r *apiKeySubscriptionResource) Create(ctx context.Context, req resource.Cr
 	plan.ID = types.StringValue(joinIDs(keyID, productID))
 	record := func() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		resp.Diagnostics.Append(setSubscriptionIdentity(ctx, resp.Identity, plan)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.identity())...)
 	}
 
 	p, err := pollKeyProduct(ctx, client, keyID, productID, func(p *ncpclient.KeyProduct) bool { return p != nil })
@@ -258,7 +253,7 @@ func (r *apiKeySubscriptionResource) Read(ctx context.Context, req resource.Read
 	}
 	defer cancel()
 
-	resp.Diagnostics.Append(setSubscriptionIdentity(ctx, resp.Identity, state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.identity())...)
 	keyID, productID := state.APIKeyID.ValueString(), state.ProductID.ValueString()
 	p, err := client.KeyProduct(ctx, keyID, productID)
 	switch {
@@ -285,7 +280,7 @@ func (r *apiKeySubscriptionResource) Update(ctx context.Context, req resource.Up
 	var plan apiKeySubscriptionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setSubscriptionIdentity(ctx, resp.Identity, plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.identity())...)
 }
 
 // Delete unsubscribes; a subscription already gone counts as done.
@@ -317,6 +312,6 @@ func (r *apiKeySubscriptionResource) ImportState(ctx context.Context, req resour
 		return
 	}
 	setImportedIDs(ctx, resp, "api_key_id", keyID, "product_id", productID)
-	resp.Diagnostics.Append(setSubscriptionIdentity(ctx, resp.Identity,
-		apiKeySubscriptionModel{APIKeyID: types.StringValue(keyID), ProductID: types.StringValue(productID)})...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity,
+		apiKeySubscriptionIdentity{APIKeyID: types.StringValue(keyID), ProductID: types.StringValue(productID)})...)
 }

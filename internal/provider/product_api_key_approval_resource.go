@@ -112,11 +112,9 @@ func (r *productAPIKeyApprovalResource) IdentitySchema(_ context.Context, _ reso
 	}
 }
 
-func setApprovalIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m productAPIKeyApprovalModel) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	return identity.Set(ctx, productAPIKeyApprovalIdentity{ProductID: m.ProductID, APIKeyID: m.APIKeyID})
+// identity is the decision's identity.
+func (m productAPIKeyApprovalModel) identity() productAPIKeyApprovalIdentity {
+	return productAPIKeyApprovalIdentity{ProductID: m.ProductID, APIKeyID: m.APIKeyID}
 }
 
 func (r *productAPIKeyApprovalResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -169,7 +167,7 @@ func (r *productAPIKeyApprovalResource) decide(ctx context.Context, plan product
 		return
 	}
 	diags.Append(state.Set(ctx, &plan)...)
-	diags.Append(setApprovalIdentity(ctx, identity, plan)...)
+	diags.Append(setIdentity(ctx, identity, plan.identity())...)
 }
 
 // addDecisionError reports a refused decision with its likely cause.
@@ -208,7 +206,7 @@ func (r *productAPIKeyApprovalResource) Read(ctx context.Context, req resource.R
 	}
 	defer cancel()
 
-	resp.Diagnostics.Append(setApprovalIdentity(ctx, resp.Identity, state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.identity())...)
 	productID, keyID := state.ProductID.ValueString(), state.APIKeyID.ValueString()
 	status, found, err := client.SubscriberStatus(ctx, productID, keyID)
 	switch {
@@ -267,6 +265,6 @@ func (r *productAPIKeyApprovalResource) ImportState(ctx context.Context, req res
 		return
 	}
 	setImportedIDs(ctx, resp, "product_id", productID, "api_key_id", keyID)
-	resp.Diagnostics.Append(setApprovalIdentity(ctx, resp.Identity,
-		productAPIKeyApprovalModel{ProductID: types.StringValue(productID), APIKeyID: types.StringValue(keyID)})...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity,
+		productAPIKeyApprovalIdentity{ProductID: types.StringValue(productID), APIKeyID: types.StringValue(keyID)})...)
 }
