@@ -1,10 +1,13 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -130,4 +133,48 @@ import {
 			Check:             env.CheckKeyMatchesAPI(acctest.KeyAddr),
 		}},
 	})
+}
+
+// TestImportByIdentity imports through the protocol with an identity and no
+// ID, as an import block with `identity` does on Terraform 1.12 and later,
+// which the CLIs of CI do not send: the state and the identity get the ID,
+// and a bad ID is refused before any request.
+func TestImportByIdentity(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	ps := newProtocolServer(t, env)
+	ctx := context.Background()
+	identityType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}
+	identity := func(id string) *tfprotov6.ResourceIdentityData {
+		dv, err := tfprotov6.NewDynamicValue(identityType, tftypes.NewValue(identityType, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &tfprotov6.ResourceIdentityData{IdentityData: &dv}
+	}
+	schemas, err := ps.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stateType := schemas.ResourceSchemas["ncp_apigw_api_key"].ValueType()
+
+	resp, err := ps.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "ncp_apigw_api_key", Identity: identity("a1b2c3vg07")})
+	if err != nil || len(resp.Diagnostics) > 0 || len(resp.ImportedResources) != 1 {
+		t.Fatalf("import: %v %v", err, diagnosticSummaries(resp.Diagnostics))
+	}
+	imported := resp.ImportedResources[0]
+	var id, identityID string
+	if err := objectAttributes(t, imported.State, stateType)["id"].As(&id); err != nil || id != "a1b2c3vg07" {
+		t.Errorf("state id %q (%v), want a1b2c3vg07", id, err)
+	}
+	if err := objectAttributes(t, imported.Identity.IdentityData, identityType)["id"].As(&identityID); err != nil || identityID != "a1b2c3vg07" {
+		t.Errorf("identity id %q (%v), want a1b2c3vg07", identityID, err)
+	}
+
+	resp, err = ps.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "ncp_apigw_api_key", Identity: identity("a/b")})
+	if err != nil || len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary != "Invalid import ID" {
+		t.Errorf("importing identity a/b: %v %v, want the error Invalid import ID", err, diagnosticSummaries(resp.Diagnostics))
+	}
+	if n := acctest.Total(env.Emulator.Stats().Requests); n != 0 {
+		t.Errorf("the imports sent %d requests, want none: Read fetches the key", n)
+	}
 }

@@ -120,6 +120,15 @@ func TestAccAPIKeySubscription_public(t *testing.T) {
 				RefreshState: true,
 				Check:        subscriptionRequests(env, 0, 0, 1),
 			},
+			{
+				// wait_for_approval and timeouts change in place, with no
+				// subscribe or unsubscribe: they matter only to a create.
+				PreConfig:         env.Emulator.ResetStats,
+				Config:            env.Config(subscriptionConfig(product.ID, "wait_for_approval = true\ntimeouts {\n  create = \"5m\"\n}")),
+				ConfigPlanChecks:  acctest.ExpectUpdateInPlace(subscriptionAddr),
+				ConfigStateChecks: []statecheck.StateCheck{subscriptionValue("wait_for_approval", knownvalue.Bool(true))},
+				Check:             env.CheckRequests(map[emulator.Route]int{emulator.RouteSubscribe: 0, emulator.RouteUnsubscribe: 0}),
+			},
 		},
 	})
 }

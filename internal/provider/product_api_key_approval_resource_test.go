@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
 	"testing"
 
@@ -204,5 +205,34 @@ func TestAccProductAPIKeyApproval_silentlyIgnored(t *testing.T) {
 			Config:      env.Config(standaloneApprovalConfig(product.ID, key.ID, "ACCEPTED")),
 			ExpectError: regexp.MustCompile(`(?s)Error setting the subscription.*` + acctest.Wrapped("lists no subscription of the key")),
 		}},
+	})
+}
+
+// TestAccSubscriptionsUnderMisroutedGateway: every request is answered by
+// an HTML 404 page, as from a wrong endpoint. A subscription and an
+// approval are not taken for gone: the refresh fails naming the endpoint,
+// so does the destroy, and both stay in state and in NCP.
+func TestAccSubscriptionsUnderMisroutedGateway(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	product := env.SeedProduct(t, emulator.SubscriptionProtected)
+	config := env.Config(subscriptionConfig(product.ID, "") + approvalConfig("ACCEPTED"))
+	misrouted := func() {
+		env.Emulator.SetFaults(emulator.Faults{Faults: []emulator.Fault{{Kind: emulator.FaultHTML, Status: http.StatusNotFound}}})
+	}
+	notFromNCP := regexp.MustCompile(`(?s)HTTP 404.*` + acctest.Wrapped("did not come from NCP's API at "+env.Endpoint))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(env.CheckDestroyed, env.CheckSubscriptionStatuses(0, nil)),
+		Steps: []resource.TestStep{
+			{Config: config, Check: env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted})},
+			{PreConfig: misrouted, Config: config, PlanOnly: true, ExpectError: notFromNCP},
+			{PreConfig: misrouted, Config: config, Destroy: true, ExpectError: notFromNCP},
+			{
+				PreConfig:        func() { env.Emulator.SetFaults(emulator.Faults{}) },
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
+			},
+		},
 	})
 }
