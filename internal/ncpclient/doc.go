@@ -7,24 +7,11 @@
 //
 // # NCP's documentation mistakes
 //
-// NCP's documentation of this API contradicts itself in places (see
-// contributing/ncp-api-notes.md); the client is strict in what it sends and
-// liberal in what it accepts:
-//
-//   - the create and edit field tables call the name "apiName", but the API
-//     takes "apiKeyName", which is what is sent;
-//   - the regenerate example has a double slash ("/api/v1//api-keys"): paths
-//     are built with one;
-//   - viewing one key is documented unwrapped at the top level, unlike every
-//     other answer; both that and {"apiKey": {...}} are accepted;
-//   - errorCode is documented as an integer but shown as a string: both are
-//     accepted;
-//   - create has no isEnabled field (a new key is enabled), so a key meant to
-//     start disabled needs an edit after the create;
-//   - the list's page size limit is undocumented: pages are read until the
-//     reported total is collected or a page comes back empty;
-//   - a lookup of a missing key may answer 400 rather than 404: IsNotFound
-//     treats a 400 whose NCP code or message says "not found" as gone.
+// NCP's documentation of this API contradicts itself in places (the name
+// field's name, the shape of one key, errorCode's type, paths, page sizes,
+// what a missing key answers); the client is strict in what it sends and
+// liberal in what it accepts. contributing/ncp-api-notes.md lists each
+// mistake and what the client does about it.
 //
 // # Answers that did not come from NCP
 //
