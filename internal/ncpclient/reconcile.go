@@ -126,7 +126,7 @@ func (s *idSet) has(id string) bool {
 }
 
 // modifier is the account this client writes as, learnt from the
-// "modifier" of a key in the answer to one of its writes. A key whose
+// "modifier" of the key in the answer to one of its creates. A key whose
 // modifier is another account's was not created by this client.
 type modifier struct {
 	mu sync.Mutex
