@@ -14,8 +14,9 @@ import (
 
 // TestStateOfVersion0Upgrades starts from a state file as provider 0.1
 // wrote it (schema version 0, no store_key_values) for a live key: the plan
-// with the same configuration is empty, and the first apply writes the
-// state at the current schema version with store_key_values = true.
+// with the same configuration is empty (on Terraform 1.11 and later), and
+// the first apply writes the state at the current schema version with
+// store_key_values = true, sending no write to the API.
 func TestStateOfVersion0Upgrades(t *testing.T) {
 	t.Parallel()
 	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, emulator.Config{})
@@ -61,7 +62,12 @@ resource "ncp_apigw_api_key" "web" {
 }
 `
 	tf.WriteConfig(config)
-	tf.ExpectPlanExit(0)
+	// Terraform 1.5 plans an in-place update that shows no change after a
+	// state upgrade (the values' sensitivity, which it does not carry over);
+	// the apply of it calls no API, as the check of writes below shows.
+	if acctest.TerraformAtLeast(t, "1.11.0") {
+		tf.ExpectPlanExit(0)
+	}
 	tf.Apply(config)
 
 	raw, err := os.ReadFile(filepath.Join(tf.Dir, "terraform.tfstate"))
