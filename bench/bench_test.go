@@ -1,10 +1,13 @@
 package main
 
 import (
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -46,8 +49,11 @@ func TestProviderWrapperAndPeak(t *testing.T) {
 	if err := os.WriteFile(fakeTime, []byte("#!/bin/sh\necho \"$@\" > \"$5\"\nprintf '3000\\nCommand exited with non-zero status 1\\n2000\\n' >> \"$5\"\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := writeProviderWrappers(tmp, fakeTime, map[string]string{"terraform-provider-x": "/opt/x provider"}); err != nil {
+	if _, err := writeProviderWrappers(tmp, fakeTime, map[string]string{"example/x": "/opt/x provider"}); err != nil {
 		t.Fatal(err)
+	}
+	if target, err := os.Readlink(filepath.Join(tmp, "mirror", "registry.terraform.io", "example", "x", "1.0.0", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-x")); err != nil || target != filepath.Join(tmp, "terraform-provider-x") {
+		t.Errorf("the mirror's entry points at %q (%v), not the wrapper", target, err)
 	}
 	rss := filepath.Join(tmp, "rss")
 	cmd := exec.Command(filepath.Join(tmp, "terraform-provider-x"), "-a b", "c")
@@ -80,21 +86,21 @@ func TestParseOptions(t *testing.T) {
 // lifecycleOf is a lifecycle whose commands each take wall seconds, use
 // twice as much CPU, and peak at peakMiB.
 func lifecycleOf(wall, peakMiB float64) []sample {
-	s := sample{WallS: wall, CPUS: 2 * wall, PeakMiB: peakMiB, ProviderPeakMiB: peakMiB / 4}
+	s := sample{WallS: wall, CPUS: 2 * wall, PeakMiB: peakMiB, ProviderPeakMiB: peakMiB / 4, StateBytes: int(peakMiB) * 1000}
 	return []sample{s, s, s}
 }
 
 func TestLifecycleRows(t *testing.T) {
 	r := newReport(options{Runs: 1}, "")
-	addLifecycleRows(r, 500, map[string][][]sample{kindNCP: {lifecycleOf(3, 100)}, kindTimeStatic: {lifecycleOf(2, 80)}, kindTerraformData: {lifecycleOf(1, 60)}})
-	addLifecycleRows(r, 2000, map[string][][]sample{kindNCP: {lifecycleOf(4, 200), lifecycleOf(3, 100), lifecycleOf(5, 300)}, kindTimeStatic: {lifecycleOf(5, 160)}})
+	addLifecycleRows(r, 500, "local file", map[string][][]sample{kindNCP: {lifecycleOf(3, 100)}, kindTimeStatic: {lifecycleOf(2, 80)}, kindTerraformData: {lifecycleOf(1, 60)}})
+	addLifecycleRows(r, 2000, "http backend", map[string][][]sample{kindNCP: {lifecycleOf(4, 200), lifecycleOf(3, 100), lifecycleOf(5, 300)}, kindTimeStatic: {lifecycleOf(5, 160)}})
 	var out strings.Builder
 	r.print(&out)
 	for _, want := range []string{
 		"| apply, N=500 | 3.00 s | 2.00 s | 1.00 s | 1.50× | 3.00× | ≤ 1.2× time_static | **no** |\n",
 		"| destroy, N=500 | 6.00 s | 4.00 s | 2.00 s | 1.50× |\n",
-		"| 500 | 9.00 s / 6.00 s | 1.50× | 18.00 s / 12.00 s | 1.50× | 100 / 80 | 25 / 20 |\n",
-		"| 2000 | 12.00 s / 15.00 s | 0.80× | 24.00 s / 30.00 s | 0.80× | 200 / 160 | 50 / 40 |\n",
+		"| 500 | local file | 9.00 s / 6.00 s | 1.50× | 18.00 s / 12.00 s | 1.50× | 100 / 80 | 25 / 20 | 200 / 160 |\n",
+		"| 2000 | http backend | 12.00 s / 15.00 s | 0.80× | 24.00 s / 30.00 s | 0.80× | 200 / 160 | 50 / 40 | 100 / 80 |\n",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the tables lack\n%s\nin\n%s", want, out.String())
@@ -102,5 +108,35 @@ func TestLifecycleRows(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "N=2000") {
 		t.Errorf("the overhead tables show N=2000, which ran no terraform_data:\n%s", out.String())
+	}
+}
+
+func TestStateStore(t *testing.T) {
+	s := startStateStore()
+	defer s.Close()
+	url := s.URL + "/w-1"
+	request := func(method, body string) (int, string) {
+		req, _ := http.NewRequest(method, url, strings.NewReader(body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := request(http.MethodGet, ""); code != http.StatusNotFound {
+		t.Errorf("GET before any state: %d, want 404", code)
+	}
+	request(http.MethodPost, `{"serial":1}`)
+	if code, body := request(http.MethodGet, ""); code != http.StatusOK || body != `{"serial":1}` || s.size("w-1") != len(body) {
+		t.Errorf("GET after POST: %d %q, size %d", code, body, s.size("w-1"))
+	}
+	request(http.MethodDelete, "")
+	if code, _ := request(http.MethodGet, ""); code != http.StatusNotFound || s.size("w-1") != 0 {
+		t.Errorf("GET after DELETE: %d, size %d", code, s.size("w-1"))
+	}
+	if !strings.Contains(s.backendConfig("w-1"), `address = "`+url+`"`) {
+		t.Errorf("backend block %q does not point at %s", s.backendConfig("w-1"), url)
 	}
 }

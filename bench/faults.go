@@ -69,7 +69,7 @@ func (h *harness) faultyApply(ctx context.Context, run int, samples *[]sample, k
 		defer e.Close()
 	}
 	s.cmd, s.config = apply, lifecycleConfig(kind, n, h.StoreKeyValues)
-	applied, err := h.runSteps(ctx, kind, e, run, []step{s})
+	applied, err := h.runSteps(ctx, kind, e, nil, run, []step{s})
 	*samples = append(*samples, applied...)
 	return err
 }

@@ -32,8 +32,9 @@ func lifecycleConfig(kind string, n int, storeKeyValues bool) string {
 }
 
 // lifecycles measures apply, no-change plan and destroy of n resources of
-// each kind, in turn, so that a machine that slows down penalises none.
-func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label string) error {
+// each kind, in turn, so that a machine that slows down penalises none, with
+// their state in states (nil: Terraform's default, the local file).
+func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label string, states *stateStore) error {
 	e := h.startEmulator(emulator.Faults{})
 	defer e.Close()
 	name := func(command string) string { return fmt.Sprintf("%s, %d keys (%s)", command, n, label) }
@@ -50,7 +51,7 @@ func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label s
 				emu = nil // the floors send no requests
 			}
 			steps[0].config = lifecycleConfig(kind, n, h.StoreKeyValues) // for the new workspace
-			l, err := h.runSteps(ctx, kind, emu, run, steps)
+			l, err := h.runSteps(ctx, kind, emu, states, run, steps)
 			if err != nil {
 				return fmt.Errorf("%s, run %d: %w", kind, run, err)
 			}
@@ -58,13 +59,18 @@ func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label s
 			h.logf("  N=%d run %d/%d %-17s apply %.2fs, plan %.2fs, destroy %.2fs", n, run, h.Runs, kind, l[0].WallS, l[1].WallS, l[2].WallS)
 		}
 	}
-	addLifecycleRows(h.report, n, runs)
+	backend := "local file"
+	if states != nil {
+		backend = "http backend"
+	}
+	addLifecycleRows(h.report, n, backend, runs)
 	return nil
 }
 
 // addLifecycleRows adds each command next to the floors' if terraform_data
-// ran, and the whole lifecycle next to time_static's.
-func addLifecycleRows(r *report, n int, runs map[string][][]sample) {
+// ran, and the whole lifecycle next to time_static's, with the state's size
+// per resource after the apply.
+func addLifecycleRows(r *report, n int, backend string, runs map[string][][]sample) {
 	medians := func(f func(l []sample) float64) (ncp, timeStatic, terraformData float64) {
 		return medianOf(runs[kindNCP], f), medianOf(runs[kindTimeStatic], f), medianOf(runs[kindTerraformData], f)
 	}
@@ -85,6 +91,8 @@ func addLifecycleRows(r *report, n int, runs map[string][][]sample) {
 	cpu, cpuTS, _ := medians(func(l []sample) float64 { return l[0].CPUS + l[1].CPUS + l[2].CPUS })
 	peak, peakTS, _ := medians(func(l []sample) float64 { return max(l[0].PeakMiB, l[1].PeakMiB, l[2].PeakMiB) })
 	provider, providerTS, _ := medians(func(l []sample) float64 { return max(l[0].ProviderPeakMiB, l[1].ProviderPeakMiB, l[2].ProviderPeakMiB) })
-	r.scaling.add(strconv.Itoa(n), fmt.Sprintf("%.2f s / %.2f s", wall, wallTS), times(ratio(wall, wallTS)),
-		fmt.Sprintf("%.2f s / %.2f s", cpu, cpuTS), times(ratio(cpu, cpuTS)), fmt.Sprintf("%.0f / %.0f", peak, peakTS), fmt.Sprintf("%.0f / %.0f", provider, providerTS))
+	state, stateTS, _ := medians(func(l []sample) float64 { return float64(l[0].StateBytes) / float64(n) })
+	r.scaling.add(strconv.Itoa(n), backend, fmt.Sprintf("%.2f s / %.2f s", wall, wallTS), times(ratio(wall, wallTS)),
+		fmt.Sprintf("%.2f s / %.2f s", cpu, cpuTS), times(ratio(cpu, cpuTS)), fmt.Sprintf("%.0f / %.0f", peak, peakTS),
+		fmt.Sprintf("%.0f / %.0f", provider, providerTS), fmt.Sprintf("%.0f / %.0f", state, stateTS))
 }

@@ -40,7 +40,7 @@ func run() int {
 	if err == nil {
 		defer func() { _ = os.RemoveAll(h.tmp) }()
 		h.cliConfig, err = writeProviderWrappers(h.tmp, gnuTime, map[string]string{
-			"terraform-provider-ncp": opts.ncpProvider, "terraform-provider-time": opts.timeProvider})
+			"ncp-community/ncp": opts.ncpProvider, "hashicorp/time": opts.timeProvider})
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -50,12 +50,19 @@ func run() int {
 	start := time.Now()
 	for _, n := range h.OverheadN {
 		h.measure(ctx, fmt.Sprintf("overhead, N=%d", n), func(ctx context.Context) error {
-			return h.lifecycles(ctx, n, []string{kindNCP, kindTimeStatic, kindTerraformData}, "overhead")
+			return h.lifecycles(ctx, n, []string{kindNCP, kindTimeStatic, kindTerraformData}, "overhead", nil)
 		})
 	}
 	for _, n := range h.ScalingN {
 		h.measure(ctx, fmt.Sprintf("scaling, N=%d", n), func(ctx context.Context) error {
-			return h.lifecycles(ctx, n, []string{kindNCP, kindTimeStatic}, "scaling")
+			return h.lifecycles(ctx, n, []string{kindNCP, kindTimeStatic}, "scaling", nil)
+		})
+	}
+	for _, n := range h.BackendN {
+		h.measure(ctx, fmt.Sprintf("scaling, N=%d, http backend", n), func(ctx context.Context) error {
+			states := startStateStore()
+			defer states.Close()
+			return h.lifecycles(ctx, n, []string{kindNCP, kindTimeStatic}, "http backend", states)
 		})
 	}
 	if h.Mode != modeScale {
@@ -125,6 +132,7 @@ type options struct {
 	Runs           int    `json:"runs"`
 	OverheadN      []int  `json:"overhead_n"` // lifecycles of ncp, time_static and terraform_data
 	ScalingN       []int  `json:"scaling_n"`  // lifecycles of ncp and time_static only
+	BackendN       []int  `json:"backend_n"`  // the same, with the state in the http backend
 	RequestN       int    `json:"request_n"`
 	LatencyN       int    `json:"latency_n"`
 	RateN          int    `json:"rate_n"`
@@ -161,9 +169,9 @@ func parseOptions(args []string) (options, error) {
 		return options{}, err
 	}
 	o, ok := map[string]options{
-		"full":    {Runs: 3, OverheadN: []int{100, 500}, ScalingN: []int{1000, 2000}, RequestN: 100, LatencyN: 200, RateN: 200, ScaleKeys: 10_000},
-		"smoke":   {Runs: 1, OverheadN: []int{10}, ScalingN: []int{20}, RequestN: 10, LatencyN: 20, RateN: 20, ScaleKeys: 500, GoBenchTime: "100ms"},
-		modeScale: {Runs: 1, ScalingN: []int{5000}},
+		"full":    {Runs: 3, OverheadN: []int{100, 500}, ScalingN: []int{1000, 2000}, BackendN: []int{1000, 2000}, RequestN: 100, LatencyN: 200, RateN: 200, ScaleKeys: 10_000},
+		"smoke":   {Runs: 1, OverheadN: []int{10}, ScalingN: []int{20}, BackendN: []int{20}, RequestN: 10, LatencyN: 20, RateN: 20, ScaleKeys: 500, GoBenchTime: "100ms"},
+		modeScale: {Runs: 1, ScalingN: []int{5000}, BackendN: []int{5000}},
 	}[*mode]
 	if fs.NArg() > 0 || *timeProvider == "" || !ok || *runs < 0 {
 		return o, fmt.Errorf("usage: bench -time-provider PATH [-mode full|smoke|scale] [flags], not %q", args)

@@ -45,8 +45,10 @@ func newReport(s options, terraformVersion string) *report {
 	r.cpu = add("CPU time of the same commands (user + system of Terraform and the providers it ran, median):",
 		"measure", "ncp", "time_static", "terraform_data", "ratio vs time_static")
 	r.scaling = add(fmt.Sprintf("Scaling (apply + no-change plan + destroy, median of %d run(s); CPU as above; peak: the largest RSS\n"+
-		"of the three commands, of Terraform and any process it waited for (wait4), and of a provider alone (GNU time)):", s.Runs),
-		"N", "wall, ncp / time_static", "ratio", "CPU, ncp / time_static", "ratio", "peak MiB, ncp / time_static", "provider peak MiB, ncp / time_static")
+		"of the three commands, of Terraform and any process it waited for (wait4), and of a provider alone (GNU time);\n"+
+		"state: where Terraform kept it, and its size after the apply divided by N):", s.Runs),
+		"N", "state", "wall, ncp / time_static", "ratio", "CPU, ncp / time_static", "ratio", "peak MiB, ncp / time_static",
+		"provider peak MiB, ncp / time_static", "state bytes per resource, ncp / time_static")
 	r.requests = add("API requests (from the emulator's counters, reset before each command):",
 		"command", "measured / minimum", "by route (measured/minimum)", "met?")
 	r.latency = add("Latency (floor = ceil(N / parallelism) × latency + time_static apply at the same N):", "measure", "measured", "floor", "ratio")

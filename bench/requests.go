@@ -137,7 +137,7 @@ func (h *harness) requestCounts(ctx context.Context) error {
 		{name: "no-change plan: refresh " + what, cmd: noChange, minimum: routeCounts{get: n, keyProducts: subs, search: 1}},
 		{name: "destroy " + what, cmd: destroy, minimum: destroyed},
 	}} {
-		if _, err := h.runSteps(ctx, "requests", e, 1, steps); err != nil {
+		if _, err := h.runSteps(ctx, "requests", e, nil, 1, steps); err != nil {
 			return err
 		}
 	}

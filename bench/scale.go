@@ -45,7 +45,7 @@ func (h *harness) listRuns(ctx context.Context, keys, runs int, list step, marke
 	list.minimum = routeCounts{emulator.RouteList: pages(keys)}
 	var samples []sample
 	for run := 1; run <= runs; run++ {
-		s, err := h.runSteps(ctx, "list", e, run, []step{list})
+		s, err := h.runSteps(ctx, "list", e, nil, run, []step{list})
 		if err != nil {
 			return samples, err
 		} else if strings.Count(s[0].output, marker) != count {

@@ -10,7 +10,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,6 +32,7 @@ type sample struct {
 	CPUS            float64        `json:"cpu_s"`
 	PeakMiB         float64        `json:"peak_mib"`
 	ProviderPeakMiB float64        `json:"provider_peak_mib"`       // 0 for terraform_data
+	StateBytes      int            `json:"state_bytes"`             // after the command
 	Stats           emulator.Stats `json:"emulator_stats,omitzero"` // this command's requests alone
 	output          string
 }
@@ -68,8 +71,9 @@ type step struct {
 }
 
 // runSteps runs the steps in a new directory whose provider talks to emu
-// (nil for the floors), records their samples and checks their requests.
-func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer, run int, steps []step) ([]sample, error) {
+// (nil for the floors) and whose state is in states (nil: the local file),
+// records their samples and checks their requests.
+func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer, states *stateStore, run int, steps []step) ([]sample, error) {
 	dir, err := os.MkdirTemp(h.tmp, name+"-")
 	// No other environment, so that TF_LOG, TF_CLI_ARGS... cannot skew a measure.
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
@@ -78,19 +82,25 @@ func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer
 		env = append(env, "NCP_APIGW_ENDPOINT="+emu.URL+emulator.BasePath, "NCLOUD_ACCESS_KEY="+h.accessKey, "NCLOUD_SECRET_KEY="+h.secretKey)
 		err = os.WriteFile(filepath.Join(dir, "providers.tf"), []byte(ncpRequired), 0o600)
 	}
+	if states != nil && err == nil {
+		err = os.WriteFile(filepath.Join(dir, "backend.tf"), []byte(states.backendConfig(filepath.Base(dir))), 0o600)
+	}
 	var samples []sample
-	for _, s := range steps {
+	for i, s := range steps {
 		if err == nil && s.config != "" {
 			err = os.WriteFile(filepath.Join(dir, "main.tf"), []byte(s.config), 0o600)
 		}
 		if err == nil && s.query != "" {
 			err = os.WriteFile(filepath.Join(dir, "keys.tfquery.hcl"), []byte(s.query), 0o600)
 		}
+		if err == nil && states != nil && i == 0 {
+			err = h.initBackend(ctx, dir, env)
+		}
 		if err != nil {
 			return samples, err
 		}
 		res, err := h.runTerraform(ctx, dir, env, emu, s.cmd)
-		res.Workspace, res.Step, res.Run = name, s.name, run
+		res.Workspace, res.Step, res.Run, res.StateBytes = name, s.name, run, stateBytes(dir, states)
 		h.report.Samples = append(h.report.Samples, res)
 		if err != nil {
 			return samples, fmt.Errorf("%s: %w", s.name, err)
@@ -138,14 +148,45 @@ func (h *harness) runTerraform(ctx context.Context, dir string, env []string, em
 	return s, err
 }
 
+// initBackend runs terraform init, unmeasured, in a workspace with a
+// backend block.
+func (h *harness) initBackend(ctx context.Context, dir string, env []string) error {
+	cmd := exec.CommandContext(ctx, h.terraform, "init", "-input=false", "-no-color")
+	cmd.Dir, cmd.Env = dir, env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("terraform init: %w:\n%s", err, tail(string(out)))
+	}
+	return nil
+}
+
+// stateBytes is the size of the workspace's state: the last one stored in
+// states, or the local file (nil states).
+func stateBytes(dir string, states *stateStore) int {
+	if states != nil {
+		return states.size(filepath.Base(dir))
+	}
+	info, err := os.Stat(filepath.Join(dir, "terraform.tfstate"))
+	if err != nil {
+		return 0
+	}
+	return int(info.Size())
+}
+
 // writeProviderWrappers writes, under the names Terraform looks for, a
-// script per provider that runs it under GNU time, which appends its peak
-// RSS in KiB to $BENCH_PROVIDER_RSS, and the CLI config that installs them.
+// script per provider (by source address) that runs it under GNU time, which
+// appends its peak RSS in KiB to $BENCH_PROVIDER_RSS, and the CLI config
+// that installs them. The config's filesystem mirror, of the same scripts,
+// is only for `terraform init` of the workspaces with a backend block: init
+// installs providers even when dev_overrides make them unused.
 func writeProviderWrappers(dir, gnuTime string, providers map[string]string) (string, error) {
 	var err error
-	for name, binary := range providers {
+	mirror := filepath.Join(dir, "mirror")
+	for source, binary := range providers {
+		name := "terraform-provider-" + path.Base(source)
 		script := fmt.Sprintf("#!/bin/sh\nexec '%s' -f %%M -a -o \"$BENCH_PROVIDER_RSS\" '%s' \"$@\"\n", gnuTime, binary)
-		err = errors.Join(err, os.WriteFile(filepath.Join(dir, name), []byte(script), 0o700))
+		platform := filepath.Join(mirror, "registry.terraform.io", source, "1.0.0", runtime.GOOS+"_"+runtime.GOARCH)
+		err = errors.Join(err, os.WriteFile(filepath.Join(dir, name), []byte(script), 0o700),
+			os.MkdirAll(platform, 0o755), os.Symlink(filepath.Join(dir, name), filepath.Join(platform, name)))
 	}
 	rc := filepath.Join(dir, "terraform.rc")
 	return rc, errors.Join(err, os.WriteFile(rc, fmt.Appendf(nil, `provider_installation {
@@ -153,9 +194,11 @@ func writeProviderWrappers(dir, gnuTime string, providers map[string]string) (st
     "ncp-community/ncp" = %[1]q
     "hashicorp/time"    = %[1]q
   }
-  direct {}
+  filesystem_mirror {
+    path = %[2]q
+  }
 }
-`, dir), 0o600))
+`, dir, mirror), 0o600))
 }
 
 // providerPeakKiB reads, and removes for the next command, the wrappers'
