@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -17,7 +16,9 @@ import (
 // internal/acctest; this is the one that needs this package.
 func factories(env *acctest.Env) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"ncp": providerserver.NewProtocol6WithError(New("test", WithClientConfig(env.AdjustClientConfig))()),
+		"ncp": func() (tfprotov6.ProviderServer, error) {
+			return NewProtocol6(New("test", WithClientConfig(env.AdjustClientConfig))())(), nil
+		},
 	}
 }
 
@@ -55,11 +56,7 @@ type protocolServer interface {
 func newProtocolServer(t *testing.T, env *acctest.Env) protocolServer {
 	t.Helper()
 	env.NeedsEmulator(t)
-	server, err := providerserver.NewProtocol6WithError(New("test", WithClientConfig(env.AdjustClientConfig))())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps, ok := server.(protocolServer)
+	ps, ok := NewProtocol6(New("test", WithClientConfig(env.AdjustClientConfig))())().(protocolServer)
 	if !ok {
 		t.Fatal("the provider server serves neither list resources nor actions")
 	}
