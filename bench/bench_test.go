@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -49,8 +50,13 @@ func TestProviderWrapperAndPeak(t *testing.T) {
 	if err := os.WriteFile(fakeTime, []byte("#!/bin/sh\necho \"$@\" > \"$5\"\nprintf '3000\\nCommand exited with non-zero status 1\\n2000\\n' >> \"$5\"\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := writeProviderWrappers(tmp, fakeTime, map[string]string{"example/x": "/opt/x provider"}); err != nil {
+	rc, err := writeProviderWrappers(tmp, fakeTime, map[string]string{"example/x": "/opt/x provider"})
+	if err != nil {
 		t.Fatal(err)
+	}
+	if config, _ := os.ReadFile(rc); !strings.Contains(string(config), fmt.Sprintf("%q = %q", "example/x", tmp)) ||
+		!strings.Contains(string(config), fmt.Sprintf("path = %q", filepath.Join(tmp, "mirror"))) {
+		t.Errorf("the CLI config neither overrides example/x with %s nor mirrors it:\n%s", tmp, config)
 	}
 	if target, err := os.Readlink(filepath.Join(tmp, "mirror", "registry.terraform.io", "example", "x", "1.0.0", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-x")); err != nil || target != filepath.Join(tmp, "terraform-provider-x") {
 		t.Errorf("the mirror's entry points at %q (%v), not the wrapper", target, err)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -180,25 +181,19 @@ func stateBytes(dir string, states *stateStore) int {
 // installs providers even when dev_overrides make them unused.
 func writeProviderWrappers(dir, gnuTime string, providers map[string]string) (string, error) {
 	var err error
+	var overrides strings.Builder
 	mirror := filepath.Join(dir, "mirror")
-	for source, binary := range providers {
+	for _, source := range slices.Sorted(maps.Keys(providers)) {
 		name := "terraform-provider-" + path.Base(source)
-		script := fmt.Sprintf("#!/bin/sh\nexec '%s' -f %%M -a -o \"$BENCH_PROVIDER_RSS\" '%s' \"$@\"\n", gnuTime, binary)
+		script := fmt.Sprintf("#!/bin/sh\nexec '%s' -f %%M -a -o \"$BENCH_PROVIDER_RSS\" '%s' \"$@\"\n", gnuTime, providers[source])
 		platform := filepath.Join(mirror, "registry.terraform.io", source, "1.0.0", runtime.GOOS+"_"+runtime.GOARCH)
 		err = errors.Join(err, os.WriteFile(filepath.Join(dir, name), []byte(script), 0o700),
 			os.MkdirAll(platform, 0o755), os.Symlink(filepath.Join(dir, name), filepath.Join(platform, name)))
+		fmt.Fprintf(&overrides, "    %q = %q\n", source, dir)
 	}
 	rc := filepath.Join(dir, "terraform.rc")
-	return rc, errors.Join(err, os.WriteFile(rc, fmt.Appendf(nil, `provider_installation {
-  dev_overrides {
-    "ncp-community/ncp" = %[1]q
-    "hashicorp/time"    = %[1]q
-  }
-  filesystem_mirror {
-    path = %[2]q
-  }
-}
-`, dir, mirror), 0o600))
+	config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n%s  }\n  filesystem_mirror {\n    path = %q\n  }\n}\n", overrides.String(), mirror)
+	return rc, errors.Join(err, os.WriteFile(rc, []byte(config), 0o600))
 }
 
 // providerPeakKiB reads, and removes for the next command, the wrappers'
