@@ -135,14 +135,29 @@ func TestStateStore(t *testing.T) {
 		t.Errorf("GET before any state: %d, want 404", code)
 	}
 	request(http.MethodPost, `{"serial":1}`)
-	if code, body := request(http.MethodGet, ""); code != http.StatusOK || body != `{"serial":1}` || s.size("w-1") != len(body) {
-		t.Errorf("GET after POST: %d %q, size %d", code, body, s.size("w-1"))
+	if code, body := request(http.MethodGet, ""); code != http.StatusOK || body != `{"serial":1}` || s.stateBytes("/tmp/w-1") != len(body) {
+		t.Errorf("GET after POST: %d %q, %d bytes", code, body, s.stateBytes("/tmp/w-1"))
 	}
 	request(http.MethodDelete, "")
-	if code, _ := request(http.MethodGet, ""); code != http.StatusNotFound || s.size("w-1") != 0 {
-		t.Errorf("GET after DELETE: %d, size %d", code, s.size("w-1"))
+	if code, _ := request(http.MethodGet, ""); code != http.StatusNotFound || s.stateBytes("/tmp/w-1") != 0 || s.where() != "http backend" {
+		t.Errorf("GET after DELETE: %d, %d bytes, %q", code, s.stateBytes("/tmp/w-1"), s.where())
 	}
 	if !strings.Contains(s.backendConfig("w-1"), `address = "`+url+`"`) {
 		t.Errorf("backend block %q does not point at %s", s.backendConfig("w-1"), url)
+	}
+}
+
+// A nil store is the local file in the workspace.
+func TestLocalState(t *testing.T) {
+	var local *stateStore
+	dir := t.TempDir()
+	if local.where() != "local file" || local.stateBytes(dir) != 0 {
+		t.Errorf("no state yet: %q, %d bytes", local.where(), local.stateBytes(dir))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "terraform.tfstate"), []byte(`{"version":4}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := local.stateBytes(dir); got != len(`{"version":4}`) {
+		t.Errorf("stateBytes = %d, want the file's size", got)
 	}
 }

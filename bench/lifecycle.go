@@ -59,11 +59,7 @@ func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label s
 			h.logf("  N=%d run %d/%d %-17s apply %.2fs, plan %.2fs, destroy %.2fs", n, run, h.Runs, kind, l[0].WallS, l[1].WallS, l[2].WallS)
 		}
 	}
-	backend := "local file"
-	if states != nil {
-		backend = "http backend"
-	}
-	addLifecycleRows(h.report, n, backend, runs)
+	addLifecycleRows(h.report, n, states.where(), runs)
 	return nil
 }
 

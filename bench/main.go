@@ -62,7 +62,7 @@ func run() int {
 		h.measure(ctx, fmt.Sprintf("scaling, N=%d, http backend", n), func(ctx context.Context) error {
 			states := startStateStore()
 			defer states.Close()
-			return h.lifecycles(ctx, n, []string{kindNCP, kindTimeStatic}, "http backend", states)
+			return h.lifecycles(ctx, n, []string{kindNCP, kindTimeStatic}, states.where(), states)
 		})
 	}
 	if h.Mode != modeScale {

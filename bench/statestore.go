@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"sync"
 )
 
@@ -64,4 +66,27 @@ func (s *stateStore) size(name string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.states["/"+name])
+}
+
+// The methods below take a nil store for Terraform's default, the local
+// file in the workspace.
+
+// where says where the state is kept, for the tables.
+func (s *stateStore) where() string {
+	if s == nil {
+		return "local file"
+	}
+	return "http backend"
+}
+
+// stateBytes is the size of the state of the workspace in dir.
+func (s *stateStore) stateBytes(dir string) int {
+	if s != nil {
+		return s.size(filepath.Base(dir))
+	}
+	info, err := os.Stat(filepath.Join(dir, "terraform.tfstate"))
+	if err != nil {
+		return 0
+	}
+	return int(info.Size())
 }

@@ -101,7 +101,7 @@ func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer
 			return samples, err
 		}
 		res, err := h.runTerraform(ctx, dir, env, emu, s.cmd)
-		res.Workspace, res.Step, res.Run, res.StateBytes = name, s.name, run, stateBytes(dir, states)
+		res.Workspace, res.Step, res.Run, res.StateBytes = name, s.name, run, states.stateBytes(dir)
 		h.report.Samples = append(h.report.Samples, res)
 		if err != nil {
 			return samples, fmt.Errorf("%s: %w", s.name, err)
@@ -158,19 +158,6 @@ func (h *harness) initBackend(ctx context.Context, dir string, env []string) err
 		return fmt.Errorf("terraform init: %w:\n%s", err, tail(string(out)))
 	}
 	return nil
-}
-
-// stateBytes is the size of the workspace's state: the last one stored in
-// states, or the local file (nil states).
-func stateBytes(dir string, states *stateStore) int {
-	if states != nil {
-		return states.size(filepath.Base(dir))
-	}
-	info, err := os.Stat(filepath.Join(dir, "terraform.tfstate"))
-	if err != nil {
-		return 0
-	}
-	return int(info.Size())
 }
 
 // writeProviderWrappers writes, under the names Terraform looks for, a
