@@ -21,14 +21,7 @@ start_emulator -products "$product"
 echo "emulator: $NCP_APIGW_ENDPOINT"
 
 # Terraform runs the provider built in bin/ instead of downloading it.
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "ncp-community/ncp" = "$bin"
-  }
-  direct {}
-}
-RC
+bash "$root/scripts/dev-overrides.sh" "ncp-community/ncp=$bin" >"$work/terraformrc"
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 cp "$root/examples/quickstart/main.tf" "$work/"
 cd "$work"

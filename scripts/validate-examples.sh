@@ -20,14 +20,7 @@ if [ ! -x "$time_dir/terraform-provider-time" ]; then
 fi
 (cd "$root" && go build -o "$work/ncp/terraform-provider-ncp" .)
 
-cat >"$work/cli.tfrc" <<RC
-provider_installation {
-  dev_overrides {
-    "ncp-community/ncp" = "$work/ncp"
-    "hashicorp/time"    = "$time_dir"
-  }
-}
-RC
+bash "$root/scripts/dev-overrides.sh" "ncp-community/ncp=$work/ncp" "hashicorp/time=$time_dir" >"$work/cli.tfrc"
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc"
 
 echo "terraform fmt -check -recursive examples/"
@@ -91,6 +84,14 @@ validate_copy() {
 cd "$root/examples"
 n=0
 for example in $(find . \( -name '*.tf' -o -name '*.tfquery.hcl' \) -exec dirname {} \; | sort -u); do
+	case "$example" in
+	# It uses NaverCloudPlatform/ncloud, which only `terraform init` can
+	# install, from the registry; this runs offline. fmt -check covered it.
+	./with-ncloud)
+		echo "terraform validate examples/with-ncloud: left out, needs NaverCloudPlatform/ncloud from the registry"
+		continue
+		;;
+	esac
 	shared=()
 	imports=()
 	for file in "$example"/*.tf "$example"/*.tfquery.hcl; do
