@@ -148,7 +148,7 @@ func TestRejectedCredentialsFailLaterCallsWithoutSending(t *testing.T) {
 	if !errors.As(err, &rejected) || !IsAuth(err) {
 		t.Fatalf("second error %v, want a *CredentialsRejectedError", err)
 	}
-	want := "NCP API GET /api/v1/api-keys/123: not sent: NCP rejected these credentials earlier in this run (HTTP 401, error code 200); the first error it gave says what to check"
+	want := "NCP API GET /api/v1/api-keys/123: not sent: NCP rejected these credentials earlier in this run (HTTP 401, error code 200); see that error"
 	if err.Error() != want {
 		t.Errorf("second error\n%q, want\n%q", err, want)
 	}

@@ -261,7 +261,7 @@ type CredentialsRejectedError struct {
 
 func (e *CredentialsRejectedError) Error() string {
 	return fmt.Sprintf("NCP API %s %s: not sent: NCP rejected these credentials earlier in this run (HTTP %d, error code %s); "+
-		"the first error it gave says what to check", e.Method, e.Path, e.First.StatusCode, e.First.Code)
+		"see that error", e.Method, e.Path, e.First.StatusCode, e.First.Code)
 }
 
 func (e *CredentialsRejectedError) Unwrap() error { return e.First }
