@@ -34,7 +34,8 @@ const (
 	maxRetryAfter = time.Minute
 	// maxNoAnswer is how many attempts in a row may get no answer at all
 	// (no connection, or nothing within RequestTimeout) before the call
-	// fails: retrying a dead endpoint only makes the user wait longer.
+	// fails, with an error that says "twice": retrying a dead endpoint only
+	// makes the user wait longer.
 	maxNoAnswer = 2
 )
 

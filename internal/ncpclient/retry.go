@@ -48,7 +48,7 @@ func (c *Client) do(ctx context.Context, cl *call) error {
 		}
 		if noAnswers >= maxNoAnswer {
 			return &UnreachableError{
-				msg: fmt.Sprintf("%s, %s: check the endpoint, a firewall or a proxy", out.err, times(noAnswers)),
+				msg: fmt.Sprintf("%s, twice: check the endpoint, a firewall or a proxy", out.err),
 				Err: out.err,
 			}
 		}
@@ -67,14 +67,6 @@ func (c *Client) do(ctx context.Context, cl *call) error {
 			return c.giveUp(cl, err, lastErr)
 		}
 	}
-}
-
-// times says how many attempts in a row failed alike.
-func times(n int) string {
-	if n == 2 {
-		return "twice"
-	}
-	return fmt.Sprintf("%d times", n)
 }
 
 // send waits for the attempt's turn, first at the clock gate (one request
@@ -128,8 +120,9 @@ func (c *Client) giveUp(cl *call, ctxErr, lastErr error) error {
 }
 
 // retryDelay is exponential backoff with full jitter, or the server's
-// Retry-After if longer (waitAsked has made sure it fits). Throttled attempts skip the backoff: the limiter,
-// slowed down by the 429, paces them.
+// Retry-After if longer (waitAsked has made sure it fits). Throttled
+// attempts skip the backoff: the limiter, slowed down by the 429, paces
+// them.
 func (c *Client) retryDelay(out outcome, attempt int) time.Duration {
 	if out.clockFixed {
 		return 0
