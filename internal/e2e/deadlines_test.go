@@ -34,7 +34,9 @@ func planFails(t *testing.T, tf *acctest.CLI, limit time.Duration, env ...string
 	t.Helper()
 	start := time.Now()
 	code, out := tf.RunWith(env, "plan", "-input=false")
-	if took := time.Since(start); took > limit {
+	took := time.Since(start)
+	t.Logf("the plan failed after %v", took.Round(100*time.Millisecond))
+	if took > limit {
 		t.Errorf("the plan took %v, want at most %v", took, limit)
 	}
 	if code == 0 {

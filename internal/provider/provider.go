@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -143,7 +142,7 @@ func (p *ncpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	tflog.Debug(ctx, "NCP credentials found", map[string]any{"source": creds.Source})
 	requestTimeout, err := parseRequestTimeout(valueOrEnv(config.RequestTimeout, "NCP_REQUEST_TIMEOUT"))
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid NCP request timeout", err.Error()+" (from request_timeout, else NCP_REQUEST_TIMEOUT)")
+		resp.Diagnostics.AddError("Invalid NCP request timeout", err.Error()+" (from request_timeout, else NCP_REQUEST_TIMEOUT)")
 		return
 	}
 
