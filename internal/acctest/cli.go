@@ -164,6 +164,11 @@ func NewCLI(t *testing.T, pluginDir, endpoint string) *CLI {
 	}
 }
 
+// Setenv sets environment variables ("NAME=value") for every later command.
+func (c *CLI) Setenv(vars ...string) {
+	c.env = append(c.env, vars...)
+}
+
 // Run runs terraform with args and returns its exit code and output.
 func (c *CLI) Run(args ...string) (int, string) {
 	c.t.Helper()

@@ -26,8 +26,12 @@
 //     acts happen before the apply or, in some steps, between a saved plan
 //     and its apply;
 //  3. applies under a fault schedule: lost answers before the commit (reset)
-//     and after it (drop, truncated, late), 5xx, 429 and a rate limit, slow
-//     answers (stall, latency), proxy HTML pages, 404s that are not NCP's,
+//     and after it (drop, truncated, late), 5xx, 429 and a rate limit,
+//     Retry-After of 1s, 90s (beyond the client's 1-minute cap) and as
+//     HTTP dates past and far ahead, slow answers (stall, latency),
+//     stalled connections (no answer within the attempt timeout, once, twice
+//     in a row or on two routes; the provider runs with
+//     NCP_REQUEST_TIMEOUT=4s), proxy HTML pages, 404s that are not NCP's,
 //     a gateway answering HTML 404 for everything, garbled answers (replace,
 //     raw), a proxy echoing the request, a colleague's key of the same name
 //     made while our create is in flight (twin), alone or with the create's
@@ -73,11 +77,9 @@
 //     name of its own (twins aside, which the client tells apart by their
 //     writer once it knows its own, and which otherwise end in the same
 //     error and its remedy).
-//   - Answers held until the client leaves (stall or late with no delay)
-//     and faults beyond the client's retries: each costs the client's
-//     30-second request timeout or minutes of backoff, which would price
-//     the campaign out of CI. Shorter delays and a create timeout shorter
-//     than a late answer cover the same code paths.
+//   - Faults beyond the client's retries: they cost minutes of backoff,
+//     which would price the campaign out of CI. A create timeout shorter
+//     than a late answer covers the same code paths.
 //   - Wrong credentials and clock skews beyond NCP's 5-minute window: they
 //     fail every request alike, and are tested in internal/e2e.
 package chaos

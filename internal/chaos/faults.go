@@ -8,6 +8,12 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
+// attemptTimeout is the provider's request_timeout in the campaign (through
+// NCP_REQUEST_TIMEOUT): short, so that stalled connections cost seconds, and
+// longer than every answer the other families delay (at most 2s) and than
+// the short create timeout, which lateCreate must outlast first.
+const attemptTimeout = 4 * time.Second
+
 // maxClockOffset bounds the server clock's distance from ours: inside NCP's
 // 5-minute signature window, so that no 401 ever warns the client.
 const maxClockOffset = 4 * time.Minute
@@ -43,7 +49,7 @@ var faultFamilies = []faultFamily{
 		}
 		fault := emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultError, Status: http.StatusTooManyRequests, Count: 1 + r.IntN(3)}
 		if r.IntN(2) == 0 {
-			fault.Header = map[string]string{"Retry-After": "1"}
+			fault.Header = map[string]string{"Retry-After": pick(r, retryAfters...)}
 		}
 		f.Faults = append(f.Faults, fault)
 	}},
@@ -53,6 +59,27 @@ var faultFamilies = []faultFamily{
 			return
 		}
 		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultStall, Delay: between(r, 100*time.Millisecond, 1500*time.Millisecond), Count: 1 + r.IntN(3)})
+	}},
+	{"stalled connections", 2, func(r *rand.Rand, f *emulator.Faults) {
+		// No answer within the attempt timeout: held before the operation
+		// (nothing committed) or after it (committed, answer never sent),
+		// on the first attempt only, on two in a row (the call gives up
+		// after reconciling), or once each on two routes.
+		stalled := func(route emulator.Route, count int) emulator.Fault {
+			kind := pick(r, emulator.FaultStall, emulator.FaultLate)
+			delay := pick(r, 0, between(r, attemptTimeout+time.Second, attemptTimeout+3*time.Second)) // 0: until the client leaves
+			return emulator.Fault{Route: route, Kind: kind, Delay: delay, Count: count, After: after(r)}
+		}
+		switch r.IntN(3) {
+		case 0:
+			f.Faults = append(f.Faults, stalled(anyRoute(r), 1))
+		case 1:
+			f.Faults = append(f.Faults, stalled(anyRoute(r), 2))
+		default:
+			first := writeRoute(r)
+			second := pick(r, emulator.RouteGet, emulator.RouteList)
+			f.Faults = append(f.Faults, stalled(first, 1), stalled(second, 1))
+		}
 	}},
 	{"proxy pages", 2, func(r *rand.Rand, f *emulator.Faults) {
 		status := pick(r, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout)
@@ -87,6 +114,12 @@ var faultFamilies = []faultFamily{
 		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultEcho, Count: 1})
 	}},
 }
+
+// retryAfters are the Retry-After headers throttled answers carry: a wait
+// the client honours, one beyond its one-minute cap (the call fails at
+// once), and the HTTP-date form, in the past (retry now) and far ahead
+// (beyond the cap).
+var retryAfters = []string{"1", "90", "Wed, 21 Oct 2015 07:28:00 GMT", "Fri, 01 Jan 2100 00:00:00 GMT"}
 
 // garbledBodies are what a proxy or a foreign service answers with 200 in
 // NCP's place.

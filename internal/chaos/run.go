@@ -67,6 +67,7 @@ func runSeed(t *testing.T, seed int64, pluginDir string) seedResult {
 		managed: map[string]bool{},
 		result:  seedResult{Seed: seed},
 	}
+	r.tf.Setenv("NCP_REQUEST_TIMEOUT=" + attemptTimeout.String())
 	for _, name := range p.Bystanders {
 		r.bystanders = append(r.bystanders, emu.PutKey(name, "not managed by terraform"))
 	}

@@ -394,6 +394,9 @@ func describeFaults(f emulator.Faults) string {
 		if fault.Delay != 0 {
 			p += " " + fault.Delay.String()
 		}
+		if wait, ok := fault.Header["Retry-After"]; ok {
+			p += " Retry-After " + wait
+		}
 		if fault.Count != 0 {
 			p += fmt.Sprintf(" x%d", fault.Count)
 		}

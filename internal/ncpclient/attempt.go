@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -60,6 +61,7 @@ type outcome struct {
 	ambiguous  bool          // the request may have taken effect on the server
 	throttled  bool          // HTTP 429: the limiter paces the retry
 	clockFixed bool          // the clock offset was corrected: retry at once
+	noAnswer   bool          // no connection, or nothing back within the request timeout
 	retryAfter time.Duration // the server's Retry-After, if any
 }
 
@@ -128,26 +130,48 @@ func (c *Client) newRequest(ctx context.Context, cl *call, timestamp, signature 
 }
 
 // transportFailure judges an attempt that got no answer. It is retryable
-// unless ctx itself ended or the server's certificate was refused, and
-// ambiguous once the request was written: the server may have acted on it and
-// lost only the answer.
+// unless ctx itself ended, the server's certificate was refused or DNS says
+// the host does not exist, and ambiguous once the request was written: the
+// server may have acted on it and lost only the answer. Attempts that could
+// not connect or got nothing back in time are marked noAnswer: the retry
+// loop bounds how many of those it makes in a row.
 func (c *Client) transportFailure(ctx context.Context, cl *call, err error, wrote bool) outcome {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err // its message repeats the URL
 	}
-	var certErr *tls.CertificateVerificationError
+	prefix := fmt.Sprintf("NCP API %s %s: ", cl.method, cl.url.EscapedPath())
+	out := outcome{retry: ctx.Err() == nil, ambiguous: wrote}
+	var (
+		certErr *tls.CertificateVerificationError
+		dnsErr  *net.DNSError
+		opErr   *net.OpError
+	)
 	switch {
+	case errors.As(err, &certErr):
+		out.retry = false
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		out.retry = false
+		out.err = &UnreachableError{
+			msg: fmt.Sprintf("%sthe host %s does not exist (DNS: no such host): check the endpoint or the site the provider uses (%s)", prefix, dnsErr.Name, c.BaseURL()),
+			Err: err,
+		}
+		return out
+	case errors.As(err, &dnsErr):
+		// A DNS server that failed to answer may answer the retry.
 	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
-		err = fmt.Errorf("no answer within %s: %w", c.requestTimeout, err)
+		out.noAnswer = true
+		out.err = &UnreachableError{msg: fmt.Sprintf("%sno answer from %s within %s", prefix, c.BaseURL(), c.requestTimeout), Err: err}
+		return out
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		out.noAnswer = true
+		out.err = &UnreachableError{msg: fmt.Sprintf("%scould not connect to %s (%v)", prefix, c.BaseURL(), err), Err: err}
+		return out
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		err = fmt.Errorf("the connection was closed without an answer: %w", err)
 	}
-	return outcome{
-		err:       fmt.Errorf("NCP API %s %s: %w", cl.method, cl.url.EscapedPath(), err),
-		retry:     ctx.Err() == nil && !errors.As(err, &certErr),
-		ambiguous: wrote,
-	}
+	out.err = fmt.Errorf("%s%w", prefix, err)
+	return out
 }
 
 // judge turns an answer into an outcome: success once the body decodes;
@@ -194,6 +218,9 @@ func (c *Client) judge(ctx context.Context, cl *call, resp *http.Response, body 
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		out.retry, out.ambiguous = true, true
 	case http.StatusUnauthorized:
+		if apiErr.Code == codePermissionDenied {
+			c.rejected.CompareAndSwap(nil, apiErr)
+		}
 		if apiErr.Code != codeAuthenticationFailed {
 			break
 		}
@@ -202,10 +229,25 @@ func (c *Client) judge(ctx context.Context, cl *call, resp *http.Response, body 
 			out.retry, out.clockFixed = true, true
 		} else {
 			apiErr.hint = authHint(cl.answered)
+			c.rejected.CompareAndSwap(nil, apiErr)
 		}
 	}
 	if out.retry {
 		out.retryAfter = retryAfter(resp.Header)
 	}
 	return out
+}
+
+// rejectedCredentials fails a call at once, without sending it, once NCP
+// has rejected the client's credentials: HTTP 401 with errorCode 200 that a
+// clock correction did not cure, or with errorCode 210 (permission denied).
+// Every later request would be rejected the same way, and each rejection
+// would repeat the same long advice. A 403 is not remembered: NCP answers
+// it for one product's subscriptions, not for the credentials.
+func (c *Client) rejectedCredentials(cl *call) error {
+	first := c.rejected.Load()
+	if first == nil {
+		return nil
+	}
+	return &CredentialsRejectedError{Method: cl.method, Path: cl.url.EscapedPath(), First: first}
 }

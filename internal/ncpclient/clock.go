@@ -20,6 +20,9 @@ const (
 	// codeAuthenticationFailed is NCP's errorCode for a wrong key, a bad
 	// signature or a timestamp too far from the server's clock.
 	codeAuthenticationFailed = "200"
+	// codePermissionDenied is NCP's errorCode for credentials that may not
+	// use the API.
+	codePermissionDenied = "210"
 )
 
 // serverClock is what a client knows of the server's clock: the offset it

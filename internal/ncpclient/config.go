@@ -3,10 +3,12 @@ package ncpclient
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,6 +22,21 @@ const (
 	defaultMaxRetries     = 10
 	defaultRetryBaseDelay = 250 * time.Millisecond
 	defaultRetryMaxDelay  = 15 * time.Second
+)
+
+// MaxRequestTimeout bounds RequestTimeout: an endpoint that has not answered
+// within a minute is not going to, and the user is left waiting silently.
+const MaxRequestTimeout = time.Minute
+
+const (
+	// maxRetryAfter is the longest Retry-After the client waits for; a
+	// server that asks for longer fails the call at once.
+	maxRetryAfter = time.Minute
+	// maxNoAnswer is how many attempts in a row may get no answer at all
+	// (no connection, or nothing within RequestTimeout) before the call
+	// fails, with an error that says "twice": retrying a dead endpoint only
+	// makes the user wait longer.
+	maxNoAnswer = 2
 )
 
 // Config configures a Client. Only AccessKey and SecretKey are required.
@@ -41,7 +58,8 @@ type Config struct {
 	// target would not match the signature.
 	HTTPClient *http.Client
 
-	// RequestTimeout bounds each attempt; default 30s.
+	// RequestTimeout bounds each attempt; default 30s, at most
+	// MaxRequestTimeout.
 	RequestTimeout time.Duration
 	// MaxRetries bounds the retries after the first attempt; default 10, a
 	// negative value disables retries. The caller's context bounds them too.
@@ -56,6 +74,10 @@ type Config struct {
 
 	// Logger, if set, receives debug messages.
 	Logger Logger
+	// Warn, if set, receives what the user should see without debug
+	// logging: an attempt that got no answer, before the retry that may
+	// keep them waiting. Nil sends it to Logger.
+	Warn Logger
 	// Limiter is shared by every client of a process so that they slow down
 	// together; nil gives the client a limiter of its own.
 	Limiter *Limiter
@@ -76,6 +98,7 @@ type Client struct {
 	retryMaxDelay  time.Duration
 	pageSize       int64
 	logger         Logger
+	warn           Logger
 	limiter        *Limiter
 	now            func() time.Time
 
@@ -89,6 +112,9 @@ type Client struct {
 	// modifier is the account the API names as the modifier of the keys
 	// this client writes, once an answer to a write has told it.
 	modifier modifier
+	// rejected is NCP's refusal of the client's credentials, once one came;
+	// see rejectedCredentials.
+	rejected atomic.Pointer[Error]
 }
 
 // New validates cfg and returns a Client.
@@ -103,6 +129,9 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.RequestTimeout > MaxRequestTimeout {
+		return nil, fmt.Errorf("the request timeout %s is longer than %s, the most an attempt may wait for an answer", cfg.RequestTimeout, MaxRequestTimeout)
+	}
 	c := &Client{
 		base:           base,
 		accessKey:      cfg.AccessKey,
@@ -115,6 +144,7 @@ func New(cfg Config) (*Client, error) {
 		retryMaxDelay:  positive(cfg.RetryMaxDelay, defaultRetryMaxDelay),
 		pageSize:       positive(cfg.PageSize, DefaultPageSize),
 		logger:         cfg.Logger,
+		warn:           cfg.Warn,
 		limiter:        cfg.Limiter,
 		now:            cfg.Now,
 		clock:          newServerClock(),
@@ -133,6 +163,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.now == nil {
 		c.now = time.Now
+	}
+	if c.warn == nil {
+		c.warn = c.logger
 	}
 	return c, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -217,3 +218,50 @@ func truncate(s string, n int) string {
 	}
 	return s[:cut] + ellipsis
 }
+
+// UnreachableError is a call the endpoint did not answer: its host is not
+// in DNS, or attempts could not connect to it or got nothing back within
+// the request timeout. Raising the operation's timeout does not help.
+type UnreachableError struct {
+	msg string
+	Err error
+}
+
+func (e *UnreachableError) Error() string { return e.msg }
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// IsUnreachable reports whether err is an endpoint that did not answer.
+func IsUnreachable(err error) bool {
+	var e *UnreachableError
+	return errors.As(err, &e)
+}
+
+// RetryAfterError is a retryable failure whose server asked, with
+// Retry-After, for a longer wait than the call can give: longer than the
+// client ever waits, or past the operation's deadline.
+type RetryAfterError struct {
+	Wait time.Duration // what the server asked for
+	msg  string
+	Err  error // the failure that carried the Retry-After
+}
+
+func (e *RetryAfterError) Error() string { return e.msg }
+
+func (e *RetryAfterError) Unwrap() error { return e.Err }
+
+// CredentialsRejectedError is a call that was not sent because NCP had
+// already rejected the client's credentials. First is that rejection, whose
+// error carries the full advice; this one stays short, so that a plan with
+// many resources does not repeat it for each.
+type CredentialsRejectedError struct {
+	Method, Path string
+	First        *Error
+}
+
+func (e *CredentialsRejectedError) Error() string {
+	return fmt.Sprintf("NCP API %s %s: not sent: NCP rejected these credentials earlier in this run (HTTP %d, error code %s); "+
+		"see that error", e.Method, e.Path, e.First.StatusCode, e.First.Code)
+}
+
+func (e *CredentialsRejectedError) Unwrap() error { return e.First }

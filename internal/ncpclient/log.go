@@ -88,3 +88,14 @@ func (c *Client) logRetry(ctx context.Context, cl *call, attempt int, delay time
 	fields["reason"] = reason.Error()
 	c.debug(ctx, "NCP API retry", fields)
 }
+
+// warnNoAnswer tells the user, without debug logging, that an attempt got
+// no answer and the call tries once more, which may take as long again.
+func (c *Client) warnNoAnswer(ctx context.Context, cl *call, attempt int, reason error) {
+	if c.warn == nil {
+		return
+	}
+	fields := attemptFields(cl, attempt)
+	fields["reason"] = reason.Error()
+	c.warn(ctx, "NCP API: no answer, trying once more", fields)
+}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -27,11 +28,16 @@ type apiKeyDataSource struct {
 	data *providerData
 }
 
+type apiKeyDataSourceModel struct {
+	apiKeyWithValuesModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
 func (d *apiKeyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_apigw_api_key"
 }
 
-func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *apiKeyDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attributes := apiKeyDataSourceAttributes()
 	attributes["id"] = schema.StringAttribute{
 		MarkdownDescription: apiKeyLookupDescriptions["id"],
@@ -56,8 +62,11 @@ func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 		Sensitive:           true,
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Looks up one API Gateway API key by ID or by exact name, key values included.",
+		MarkdownDescription: "Looks up one API Gateway API key by ID or by exact name, key values included. " + readTimeoutNote,
 		Attributes:          attributes,
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{ReadDescription: timeoutDescription("the lookup", defaultReadTimeout)}),
+		},
 	}
 }
 
@@ -72,17 +81,17 @@ func (d *apiKeyDataSource) Configure(_ context.Context, req datasource.Configure
 }
 
 func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config apiKeyWithValuesModel
+	var config apiKeyDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	client, diags := d.data.apiClient()
+	ctx, cancel, client, ok := d.data.startOperation(ctx, config.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	key, diags := lookUpAPIKey(ctx, client, config.apiKeyWithValuesModel)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key, diags := lookUpAPIKey(ctx, client, config)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, key)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, apiKeyDataSourceModel{*key, config.Timeouts})...)
 }

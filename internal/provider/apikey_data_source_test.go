@@ -90,3 +90,26 @@ data "ncp_apigw_api_key" "both" {
 		},
 	})
 }
+
+// TestAccAPIKeyDataSource_timeout: a lookup that NCP keeps failing ends at
+// its deadline, which a timeouts block sets; before, data sources had none.
+func TestAccAPIKeyDataSource_timeout(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	env.NeedsEmulator(t)
+	key := env.Emulator.PutKey("slow", "")
+	env.Emulator.SetFaults(emulator.Faults{Faults: []emulator.Fault{{Route: emulator.RouteGet, Kind: emulator.FaultError, Status: 503}}})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		Steps: []resource.TestStep{{
+			Config: env.Config(`
+data "ncp_apigw_api_key" "k" {
+  id = "` + key.ID + `"
+  timeouts {
+    read = "2s"
+  }
+}
+`),
+			ExpectError: regexp.MustCompile(`(?s)HTTP 503.*context deadline exceeded.*did not finish within its timeout`),
+		}},
+	})
+}

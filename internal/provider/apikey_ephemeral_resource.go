@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/ephemeral/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/ephemeralvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -29,11 +30,16 @@ type apiKeyEphemeralResource struct {
 	data *providerData
 }
 
+type apiKeyEphemeralResourceModel struct {
+	apiKeyWithValuesModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
 func (e *apiKeyEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_apigw_api_key"
 }
 
-func (e *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+func (e *apiKeyEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	attributes := readOnlyAttributes(
 		func(description string) schema.Attribute {
 			return schema.StringAttribute{MarkdownDescription: description, Computed: true}
@@ -67,8 +73,12 @@ func (e *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 		MarkdownDescription: "Reads one API Gateway API key by ID or by exact name, key values included, without storing them: " +
 			"the values of an ephemeral resource reach neither the plan nor the state (Terraform 1.10 and later). " +
 			"Use it to feed the key values to write-only arguments of other resources or to provider configurations, " +
-			"for example with `store_key_values = false` on the `ncp_apigw_api_key` resource that manages the key.",
+			"for example with `store_key_values = false` on the `ncp_apigw_api_key` resource that manages the key. " +
+			"Opening it has a 5-minute deadline by default; set `timeouts { open = \"...\" }` to change it.",
 		Attributes: attributes,
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{OpenDescription: timeoutDescription("the lookup", defaultReadTimeout)}),
+		},
 	}
 }
 
@@ -83,17 +93,17 @@ func (e *apiKeyEphemeralResource) Configure(_ context.Context, req ephemeral.Con
 }
 
 func (e *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	var config apiKeyWithValuesModel
+	var config apiKeyEphemeralResourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	client, diags := e.data.apiClient()
+	ctx, cancel, client, ok := e.data.startOperation(ctx, config.Timeouts.Open, defaultReadTimeout, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	key, diags := lookUpAPIKey(ctx, client, config.apiKeyWithValuesModel)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key, diags := lookUpAPIKey(ctx, client, config)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.Result.Set(ctx, key)...)
+	resp.Diagnostics.Append(resp.Result.Set(ctx, apiKeyEphemeralResourceModel{*key, config.Timeouts})...)
 }

@@ -138,7 +138,7 @@ func TestAccAPIKeyEphemeral_errors(t *testing.T) {
 		Steps: []resource.TestStep{
 			step(`name = "twin"`, regexp.MustCompile(acctest.Wrapped(fmt.Sprintf(`2 API keys are named "twin" (ids: %s, %s)`, first.ID, second.ID)))),
 			step(`name = "nobody"`, regexp.MustCompile(acctest.Wrapped(`No API key is named "nobody"`))),
-			step(`id = "missing"`, regexp.MustCompile(`Error reading API key missing`)),
+			step(`id = "missing"`, regexp.MustCompile(acctest.Wrapped(`No API key with ID "missing" exists: NCP API GET /api/v1/api-keys/missing: HTTP 404, error code 300`))),
 			step(`
   id   = "`+first.ID+`"
   name = "twin"`, regexp.MustCompile(`Invalid Attribute Combination`)),

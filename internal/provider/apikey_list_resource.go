@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/list/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -32,6 +33,11 @@ type apiKeyListResource struct {
 	data *providerData
 }
 
+type apiKeyListConfig struct {
+	apiKeyFilter
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
 // apiKeyIdentities converts identities to raw values; see objectConverter.
 var apiKeyIdentities = newObjectConverter[apiKeyIdentity]()
 
@@ -39,12 +45,16 @@ func (l *apiKeyListResource) Metadata(_ context.Context, req resource.MetadataRe
 	resp.TypeName = req.ProviderTypeName + "_apigw_api_key"
 }
 
-func (l *apiKeyListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+func (l *apiKeyListResource) ListResourceConfigSchema(ctx context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists API Gateway API keys for `terraform query` (Terraform 1.14 and later), optionally filtered, as the `ncp_apigw_api_keys` data source does. " +
 			"Each result is named `<name> (<id>)` and has the key's identity. " +
 			"With `include_resource = true` it also has the key's attributes, without the key values (`primary_key` and `secondary_key` are null): " +
-			"listing does not read them, as that would take one request per key. Importing a key reads them.",
+			"listing does not read them, as that would take one request per key. Importing a key reads them. " +
+			"Listing has a 5-minute deadline by default; set `timeouts { list = \"...\" }` to change it.",
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{ListDescription: timeoutDescription("listing", defaultReadTimeout)}),
+		},
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: apiKeyFilterDescriptions["name"],
@@ -75,9 +85,11 @@ func (l *apiKeyListResource) Configure(_ context.Context, req resource.Configure
 // limit, but nothing stops the provider from listing on. The results are
 // built as raw values, as the data source does (see objectConverter).
 func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var filter apiKeyFilter
-	diags := req.Config.Get(ctx, &filter)
+	var config apiKeyListConfig
+	diags := req.Config.Get(ctx, &config)
 	client, moreDiags := l.data.apiClient()
+	diags.Append(moreDiags...)
+	limit, moreDiags := config.Timeouts.List(ctx, defaultReadTimeout)
 	diags.Append(moreDiags...)
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
@@ -90,9 +102,13 @@ func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 		return
 	}
 
+	// The deadline starts when Terraform reads the results, after List
+	// has returned.
 	stream.Results = func(push func(list.ListResult) bool) {
+		ctx, cancel := context.WithTimeout(ctx, limit)
+		defer cancel()
 		var sent int64
-		for key, err := range filter.keys(ctx, client) {
+		for key, err := range config.keys(ctx, client) {
 			if err != nil {
 				var failed list.ListResult
 				addAPIError(&failed.Diagnostics, "Error listing API keys", err)

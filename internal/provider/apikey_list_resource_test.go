@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -47,6 +48,7 @@ func (r listRequest) send(t *testing.T, server protocolServer) []tfprotov6.ListR
 			"name":       optional(r.name),
 			"name_regex": optional(r.nameRegex),
 			"enabled":    tftypes.NewValue(tftypes.Bool, enabled),
+			"timeouts":   noTimeouts("list"),
 		}),
 		IncludeResource: r.includeResource,
 		Limit:           r.limit,
@@ -200,6 +202,36 @@ func TestListResource_apiError(t *testing.T) {
 	}
 }
 
+// TestListResource_deadline: a listing NCP keeps failing ends at the
+// deadline its timeouts block sets; before, it had none.
+func TestListResource_deadline(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	server := newProtocolServer(t, env)
+	env.Emulator.SetFaults(emulator.Faults{Faults: []emulator.Fault{{Route: emulator.RouteList, Kind: emulator.FaultError, Status: 503}}})
+	timeouts := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"list": tftypes.String}}
+	start := time.Now()
+	stream, err := server.ListResource(context.Background(), &tfprotov6.ListResourceRequest{
+		TypeName: "ncp_apigw_api_key",
+		Config: dynamicValue(t, map[string]tftypes.Value{
+			"name":       tftypes.NewValue(tftypes.String, nil),
+			"name_regex": tftypes.NewValue(tftypes.String, nil),
+			"enabled":    tftypes.NewValue(tftypes.Bool, nil),
+			"timeouts":   tftypes.NewValue(timeouts, map[string]tftypes.Value{"list": tftypes.NewValue(tftypes.String, "2s")}),
+		}),
+		Limit: 100,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := slices.Collect(stream.Results)
+	if len(results) != 1 || len(results[0].Diagnostics) != 1 || !strings.Contains(results[0].Diagnostics[0].Detail, "did not finish within its timeout") {
+		t.Fatalf("results %+v, want the deadline's error", results)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("listing failed after %v, want about 2s", took)
+	}
+}
+
 func TestListResource_invalidRegex(t *testing.T) {
 	env := acctest.NewEnv(t, emulator.Config{})
 	server := newProtocolServer(t, env)
@@ -209,6 +241,7 @@ func TestListResource_invalidRegex(t *testing.T) {
 			"name":       tftypes.NewValue(tftypes.String, nil),
 			"name_regex": tftypes.NewValue(tftypes.String, "fleet-("),
 			"enabled":    tftypes.NewValue(tftypes.Bool, nil),
+			"timeouts":   noTimeouts("list"),
 		}),
 	})
 	if err != nil || len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail, "not a valid RE2 regular expression") {

@@ -43,6 +43,15 @@ func lookUpAPIKey(ctx context.Context, client *ncpclient.Client, config apiKeyWi
 	key, err := client.GetAPIKey(ctx, id)
 	if err != nil {
 		var diags diag.Diagnostics
+		if ncpclient.IsNotFound(err) {
+			detail := fmt.Sprintf("No API key with ID %q exists: %v. Check the ID, or look the key up by name.", id, err)
+			if config.ID.ValueString() == "" { // gone since the name was listed
+				diags.AddError("No API key found", detail)
+			} else {
+				diags.AddAttributeError(path.Root("id"), "No API key found", detail)
+			}
+			return nil, diags
+		}
 		addAPIError(&diags, "Error reading API key "+id, err)
 		return nil, diags
 	}

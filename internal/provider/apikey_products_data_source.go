@@ -135,6 +135,8 @@ func (d *apiKeyProductsDataSource) Read(ctx context.Context, req datasource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	defer cancel()
 	keyID, productID := config.APIKeyID.ValueString(), config.ProductID.ValueString()
 
 	var products []ncpclient.KeyProduct

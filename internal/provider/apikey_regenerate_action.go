@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/action/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
@@ -30,19 +31,24 @@ type regenerateAction struct {
 }
 
 type regenerateActionModel struct {
-	ID      types.String `tfsdk:"id"`
-	KeyType types.String `tfsdk:"key_type"`
+	ID       types.String   `tfsdk:"id"`
+	KeyType  types.String   `tfsdk:"key_type"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (a *regenerateAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_apigw_api_key_regenerate"
 }
 
-func (a *regenerateAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+func (a *regenerateAction) Schema(ctx context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Regenerates the primary key, the secondary key or both of an API Gateway API key, on demand " +
 			"(Terraform 1.14 and later). The key keeps its ID; its values change. " +
-			"An action cannot change state: resources that manage the key record the new values at their next refresh.",
+			"An action cannot change state: resources that manage the key record the new values at their next refresh. " +
+			"It has a 10-minute deadline by default; set `timeouts { invoke = \"...\" }` to change it.",
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{InvokeDescription: timeoutDescription("regenerating", defaultUpdateTimeout)}),
+		},
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The ID of the key to regenerate.",
@@ -67,12 +73,10 @@ func (a *regenerateAction) Configure(_ context.Context, req action.ConfigureRequ
 func (a *regenerateAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var config regenerateActionModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	client, diags := a.data.apiClient()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, ok := a.data.startOperation(ctx, config.Timeouts.Invoke, defaultUpdateTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, defaultUpdateTimeout)
 	defer cancel()
 
 	id, keyType := config.ID.ValueString(), config.KeyType.ValueString()

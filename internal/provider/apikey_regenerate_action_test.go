@@ -23,7 +23,7 @@ func regenerateConfig(t *testing.T, id, keyType string) *tfprotov6.DynamicValue 
 	if keyType != "" {
 		kt = tftypes.NewValue(tftypes.String, keyType)
 	}
-	return dynamicValue(t, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id), "key_type": kt})
+	return dynamicValue(t, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id), "key_type": kt, "timeouts": noTimeouts("invoke")})
 }
 
 // invokeRegenerate invokes the action and returns its progress messages

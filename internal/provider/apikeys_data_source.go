@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -29,18 +30,19 @@ type apiKeysDataSource struct {
 // raw value.
 type apiKeysDataSourceModel struct {
 	apiKeyFilter
-	APIKeys types.List `tfsdk:"api_keys"`
-	IDs     types.List `tfsdk:"ids"`
+	APIKeys  types.List     `tfsdk:"api_keys"`
+	IDs      types.List     `tfsdk:"ids"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (d *apiKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_apigw_api_keys"
 }
 
-func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *apiKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists API Gateway API keys, optionally filtered. Key values are not listed: " +
-			"look a key up with the `ncp_apigw_api_key` data source to read them.",
+			"look a key up with the `ncp_apigw_api_key` data source to read them. " + readTimeoutNote,
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: apiKeyFilterDescriptions["name"],
@@ -67,6 +69,9 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				ElementType:         types.StringType,
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{ReadDescription: timeoutDescription("listing", defaultReadTimeout)}),
+		},
 	}
 }
 
@@ -79,11 +84,11 @@ func (d *apiKeysDataSource) Configure(_ context.Context, req datasource.Configur
 func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config apiKeysDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	client, diags := d.data.apiClient()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, ok := d.data.startOperation(ctx, config.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
+	defer cancel()
 
 	keyValues, idValues := []tftypes.Value{}, []tftypes.Value{}
 	for key, err := range config.keys(ctx, client) {

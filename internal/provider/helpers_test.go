@@ -66,12 +66,20 @@ func newProtocolServer(t *testing.T, env *acctest.Env) protocolServer {
 			"access_key": tftypes.NewValue(tftypes.String, acctest.AccessKey),
 			"secret_key": tftypes.NewValue(tftypes.String, acctest.SecretKey),
 			"site":       tftypes.NewValue(tftypes.String, nil),
+
+			"request_timeout": tftypes.NewValue(tftypes.String, nil),
 		}),
 	})
 	if err != nil || len(resp.Diagnostics) > 0 {
 		t.Fatalf("configuring the provider: %v %v", err, resp.Diagnostics)
 	}
 	return ps
+}
+
+// noTimeouts is an absent timeouts block whose one attribute is name, as
+// Terraform sends it.
+func noTimeouts(name string) tftypes.Value {
+	return tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{name: tftypes.String}}, nil)
 }
 
 // dynamicValue is an object of the given attributes, as Terraform sends

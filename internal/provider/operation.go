@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -10,7 +12,8 @@ import (
 )
 
 // operationTimeout is an operation's timeout as a timeouts block gives it,
-// such as timeouts.Value.Read.
+// such as timeouts.Value.Read. Every operation that calls the API has one:
+// resources, data sources, the list and ephemeral resources and the action.
 type operationTimeout func(ctx context.Context, defaultTimeout time.Duration) (time.Duration, diag.Diagnostics)
 
 // startOperation returns the API client and ctx bounded by the operation's
@@ -26,4 +29,24 @@ func (d *providerData) startOperation(ctx context.Context, timeout operationTime
 	}
 	ctx, cancel = context.WithTimeout(ctx, limit)
 	return ctx, cancel, client, true
+}
+
+// readTimeoutNote tells, in a data source's description, how long its read
+// may take.
+const readTimeoutNote = "Reading has a 5-minute deadline by default; set `timeouts { read = \"...\" }` to change it."
+
+// timeoutDescription documents a timeouts block's one attribute: what it
+// bounds, and its default.
+func timeoutDescription(what string, defaultTimeout time.Duration) string {
+	return fmt.Sprintf("How long %s may take, retries included, as a [duration](https://pkg.go.dev/time#ParseDuration) such as `\"30s\"` or `\"2m\"`; default `\"%s\"`.",
+		what, shortDuration(defaultTimeout))
+}
+
+// shortDuration writes whole minutes as "5m" rather than "5m0s".
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	return s
 }

@@ -60,6 +60,8 @@ type providerModel struct {
 	SecretKey types.String `tfsdk:"secret_key"`
 	Site      types.String `tfsdk:"site"`
 	Endpoint  types.String `tfsdk:"endpoint"`
+
+	RequestTimeout types.String `tfsdk:"request_timeout"`
 }
 
 func (p *ncpProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -90,6 +92,13 @@ func (p *ncpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional:            true,
 				Validators:          []validator.String{endpointValidator{}},
 			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "How long one attempt of a request waits for NCP's answer before it is retried, as a duration such as `\"30s\"` " +
+					"(default; from `1s` to `1m`). Defaults to `NCP_REQUEST_TIMEOUT`. An attempt that gets no answer is retried once; " +
+					"after a second one in a row the operation fails naming the endpoint, whatever its timeout.",
+				Optional:   true,
+				Validators: []validator.String{requestTimeoutValidator{}},
+			},
 		},
 	}
 }
@@ -115,7 +124,7 @@ func (p *ncpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	resp.EphemeralResourceData = data
 	resp.ActionData = data
 
-	if config.AccessKey.IsUnknown() || config.SecretKey.IsUnknown() || config.Site.IsUnknown() || config.Endpoint.IsUnknown() {
+	if config.AccessKey.IsUnknown() || config.SecretKey.IsUnknown() || config.Site.IsUnknown() || config.Endpoint.IsUnknown() || config.RequestTimeout.IsUnknown() {
 		data.err = diagUnknownProviderConfig()
 		return
 	}
@@ -131,6 +140,11 @@ func (p *ncpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	tflog.Debug(ctx, "NCP credentials found", map[string]any{"source": creds.Source})
+	requestTimeout, err := parseRequestTimeout(valueOrEnv(config.RequestTimeout, "NCP_REQUEST_TIMEOUT"))
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid NCP request timeout", err.Error()+" (from request_timeout, else NCP_REQUEST_TIMEOUT)")
+		return
+	}
 
 	cfg := ncpclient.Config{
 		AccessKey: creds.AccessKey,
@@ -139,6 +153,9 @@ func (p *ncpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		Endpoint:  valueOrEnv(config.Endpoint, "NCP_APIGW_ENDPOINT"),
 		UserAgent: "terraform-provider-ncp/" + p.version,
 		Logger:    logToTflog,
+		Warn:      warnToTflog,
+
+		RequestTimeout: requestTimeout,
 	}
 	if p.adjustClientConfig != nil {
 		p.adjustClientConfig(&cfg)
@@ -209,6 +226,12 @@ func diagUnknownProviderConfig() diag.Diagnostic {
 // values before calling it.
 func logToTflog(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Debug(ctx, msg, fields)
+}
+
+// warnToTflog shows the client's warnings, such as an attempt that got no
+// answer, at TF_LOG=warn.
+func warnToTflog(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Warn(ctx, msg, fields)
 }
 
 // providerData is what resources and data sources receive from Configure:

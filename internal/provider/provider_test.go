@@ -47,6 +47,16 @@ func TestAccInvalidArguments(t *testing.T) {
   access_key = "a"
   secret_key = "b"
 }` + acctest.KeyConfig(`name = "ok"`), `Invalid NCP API endpoint`},
+		{"request_timeout too long", `provider "ncp" {
+  request_timeout = "2m"
+  access_key      = "a"
+  secret_key      = "b"
+}` + acctest.KeyConfig(`name = "ok"`), `(?s)Invalid NCP request timeout.*outside the accepted range, 1s to 1m0s`},
+		{"request_timeout not a duration", `provider "ncp" {
+  request_timeout = "soon"
+  access_key      = "a"
+  secret_key      = "b"
+}` + acctest.KeyConfig(`name = "ok"`), `(?s)Invalid NCP request timeout.*is not a duration`},
 	}
 	var steps []resource.TestStep
 	for _, c := range cases {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -52,5 +53,48 @@ func (regexValidator) ValidateString(_ context.Context, req validator.StringRequ
 	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
 			fmt.Sprintf("%q is not a valid RE2 regular expression: %s", req.ConfigValue.ValueString(), err))
+	}
+}
+
+// minRequestTimeout is the shortest request timeout the provider accepts:
+// shorter ones would cut off answers NCP is still sending.
+const minRequestTimeout = time.Second
+
+// parseRequestTimeout reads request_timeout or NCP_REQUEST_TIMEOUT; "" is
+// the client's default.
+func parseRequestTimeout(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration such as \"30s\"", s)
+	}
+	if d < minRequestTimeout || d > ncpclient.MaxRequestTimeout {
+		return 0, fmt.Errorf("%q is outside the accepted range, %s to %s", s, minRequestTimeout, ncpclient.MaxRequestTimeout)
+	}
+	return d, nil
+}
+
+// requestTimeoutValidator rejects, at plan time, request timeouts
+// parseRequestTimeout would refuse.
+type requestTimeoutValidator struct{}
+
+var _ validator.String = requestTimeoutValidator{}
+
+func (requestTimeoutValidator) Description(context.Context) string {
+	return fmt.Sprintf("must be a duration from %s to %s", minRequestTimeout, ncpclient.MaxRequestTimeout)
+}
+
+func (v requestTimeoutValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (requestTimeoutValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := parseRequestTimeout(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid NCP request timeout", err.Error())
 	}
 }
