@@ -11,7 +11,8 @@ import (
 )
 
 // do runs cl until it succeeds, fails for good, runs out of retries or ctx
-// ends. Every attempt is signed afresh and waits for its turn.
+// ends. Every attempt is signed afresh and waits for its turn. NCP's "not
+// found" counts as gone only once provenGone has judged it.
 //
 // The loop is hand-written, not go-retryablehttp's: that library cannot see
 // whether a request was written, which decides whether a create may be
@@ -36,7 +37,7 @@ func (c *Client) do(ctx context.Context, cl *call) error {
 			return c.giveUp(cl, err, lastErr)
 		}
 		if !out.retry {
-			return out.err
+			return c.provenGone(ctx, cl, out.err)
 		}
 		if attempt > c.maxRetries {
 			return fmt.Errorf("%w (gave up after %d attempts)", out.err, attempt)
