@@ -1,9 +1,9 @@
 package ncpclient
 
 import (
-	"strings"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 )
 
