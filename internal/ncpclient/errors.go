@@ -26,6 +26,8 @@ type Error struct {
 	hint string
 	// gone is set once NCP's "not found" is proof; see IsNotFound.
 	gone bool
+	// wrongEndpoint is set when NCP says its list of keys is not found.
+	wrongEndpoint bool
 }
 
 func (e *Error) Error() string {

@@ -38,6 +38,13 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &e) && e.gone
 }
 
+// IsWrongEndpoint reports whether err shows that the endpoint does not
+// serve NCP's API-key API: NCP's gateway says its list of keys is not found.
+func IsWrongEndpoint(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.wrongEndpoint
+}
+
 // codeNotFound is NCP's errorCode for a missing resource.
 const codeNotFound = "300"
 
@@ -90,7 +97,7 @@ func (c *Client) provenGone(ctx context.Context, cl *call, err error) error {
 		return err
 	}
 	if cl.keyList {
-		e.hint = c.wrongEndpointHint()
+		e.hint, e.wrongEndpoint = c.wrongEndpointHint(), true
 		return err
 	}
 	if checkErr := c.proveEndpoint(ctx); checkErr != nil {

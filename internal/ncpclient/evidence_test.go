@@ -139,14 +139,14 @@ func TestWrongBasePathIsNeverGone(t *testing.T) {
 				defer env.inject()
 			}
 			_, err := c.GetAPIKey(context.Background(), id)
-			if err == nil || IsNotFound(err) || !strings.Contains(err.Error(), "the endpoint "+endpoint+" does not serve NCP's API-key API") ||
+			if err == nil || IsNotFound(err) || !IsWrongEndpoint(err) || !strings.Contains(err.Error(), "the endpoint "+endpoint+" does not serve NCP's API-key API") ||
 				!strings.Contains(err.Error(), "ending in /api/v1") || !strings.Contains(err.Error(), "whether it is gone is unknown") {
 				t.Errorf("read: %v, want an error naming the endpoint and the /api/v1 rule", err)
 			}
 			if err := c.DeleteAPIKey(context.Background(), id); err == nil || IsNotFound(err) {
 				t.Errorf("delete: %v, want an error", err)
 			}
-			if _, err := c.ListAllAPIKeys(context.Background(), ""); err == nil || !strings.Contains(err.Error(), "does not serve NCP's API-key API") {
+			if _, err := c.ListAllAPIKeys(context.Background(), ""); !IsWrongEndpoint(err) || !strings.Contains(err.Error(), "does not serve NCP's API-key API") {
 				t.Errorf("list: %v, want an error naming the endpoint", err)
 			}
 			if _, ok := env.emu.Key(id); !ok {
@@ -162,7 +162,7 @@ func TestFailedCheckLeavesGoneUnknown(t *testing.T) {
 	env := newEnv(t, emulator.Config{}, func(c *Config) { c.MaxRetries = -1 })
 	env.inject(emulator.Fault{Route: emulator.RouteList, Kind: emulator.FaultError, Status: http.StatusServiceUnavailable, Count: 1})
 	_, err := env.c.GetAPIKey(context.Background(), "missing")
-	if err == nil || IsNotFound(err) || !strings.Contains(err.Error(), "whether it is gone is unknown") || !strings.Contains(err.Error(), "HTTP 503") {
+	if err == nil || IsNotFound(err) || IsWrongEndpoint(err) || !strings.Contains(err.Error(), "whether it is gone is unknown") || !strings.Contains(err.Error(), "HTTP 503") {
 		t.Fatalf("with the check failing: %v, want an error saying whether the key is gone is unknown", err)
 	}
 	if _, err := env.c.GetAPIKey(context.Background(), "missing"); !IsNotFound(err) {
