@@ -100,8 +100,9 @@ func (c *Client) Subscribe(ctx context.Context, keyID, productID string) error {
 }
 
 // Unsubscribe removes a key's subscription to a product, whatever its
-// status. A subscription that is gone is not an error: NCP's 404 envelope
-// (the key, the product or the subscription is missing) means done, and
+// status. A subscription that is gone is not an error: NCP's "not found"
+// (the key, the product or the subscription is missing; see IsNotFound)
+// means done, and
 // after any other refusal from NCP (HTTP 4xx) one read of the key's
 // products tells whether the product is still listed. A success is
 // confirmed by that read too (see removeConfirmed).
