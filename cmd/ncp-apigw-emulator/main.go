@@ -9,7 +9,7 @@
 // Flags choose the accounts (-access-key, -other-access-key; their secrets
 // best from the environment), how NCP answers where its docs are ambiguous
 // (-wrapped-get, -not-found-status, -numeric-error-codes, -exact-name-filter,
-// -delete-answer), the products keys may subscribe to (-products) and the
+// -omit-list-total, -foreign-unknown-paths, -delete-answer), the products keys may subscribe to (-products) and the
 // faults it injects (-faults with a JSON document, or the convenience flags
 // such as -error-rate and -latency). Run it with -h for the list.
 package main
@@ -95,6 +95,8 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (o
 	fs.IntVar(&o.config.NotFoundStatus, "not-found-status", http.StatusNotFound, "status for a key that does not exist: 404 (code 300) or 400 (code 100, \"API key not found\")")
 	fs.BoolVar(&o.config.NumericErrorCodes, "numeric-error-codes", false, "send errorCode as a JSON number instead of a string")
 	fs.BoolVar(&o.config.ExactNameFilter, "exact-name-filter", false, "the list's apiKeyName filter matches exactly instead of as a substring")
+	fs.BoolVar(&o.config.OmitListTotal, "omit-list-total", false, `leave the documented "total" out of every list answer`)
+	fs.BoolVar(&o.config.ForeignUnknownPaths, "foreign-unknown-paths", false, "answer a path the API does not have with a bare HTML 404 page instead of NCP's 404 envelope (code 300)")
 	fs.StringVar(&deleteAnswer, "delete-answer", string(emulator.DeleteNoContent), fmt.Sprintf("how a delete answers: %s (no body), %s ({}) or %s (empty body)", emulator.DeleteNoContent, emulator.DeleteEmptyObject, emulator.DeleteEmptyBody))
 	fs.StringVar(&faultsDoc, "faults", "", "fault configuration as JSON (as PUT /_emulator/faults takes), or @path of a file holding it")
 	fs.StringVar(&productsDoc, "products", "", "products keys may subscribe to: a JSON array of products as POST /_emulator/products takes them, or @path of a file holding one")

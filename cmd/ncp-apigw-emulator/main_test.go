@@ -155,7 +155,7 @@ func TestParseOptions(t *testing.T) {
 func TestParseOptionsSwitchesAndAccounts(t *testing.T) {
 	o, err := parseOptions([]string{
 		"-wrapped-get", "-not-found-status", "400", "-numeric-error-codes", "-exact-name-filter",
-		"-delete-answer", "200-object", "-other-access-key", "AK2",
+		"-omit-list-total", "-foreign-unknown-paths", "-delete-answer", "200-object", "-other-access-key", "AK2",
 	}, env(map[string]string{envAccessKey: "AK", envSecretKey: "SK", envOtherSecretKey: "SK2"}), io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -163,7 +163,7 @@ func TestParseOptionsSwitchesAndAccounts(t *testing.T) {
 	want := emulator.Config{
 		AccessKey: "AK", SecretKey: "SK", OtherAccessKey: "AK2", OtherSecretKey: "SK2",
 		MaxPageSize: 100, WrappedGet: true, NotFoundStatus: 400, NumericErrorCodes: true,
-		ExactNameFilter: true, DeleteAnswer: emulator.DeleteEmptyObject,
+		ExactNameFilter: true, OmitListTotal: true, ForeignUnknownPaths: true, DeleteAnswer: emulator.DeleteEmptyObject,
 	}
 	if o.config != want {
 		t.Errorf("config %+v, want %+v", o.config, want)

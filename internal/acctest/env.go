@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -66,17 +67,22 @@ func NewEnv(t *testing.T, cfg emulator.Config) *Env {
 		t.Fatal(err)
 	}
 	return &Env{
-		Emulator: emu,
-		Endpoint: endpoint,
-		Client:   client,
-		providerBlock: fmt.Sprintf(`
+		Emulator:      emu,
+		Endpoint:      endpoint,
+		Client:        client,
+		providerBlock: providerBlockAt(endpoint),
+	}
+}
+
+// providerBlockAt is the provider block for the test account at endpoint.
+func providerBlockAt(endpoint string) string {
+	return fmt.Sprintf(`
 provider "ncp" {
   endpoint   = %q
   access_key = %q
   secret_key = %q
 }
-`, endpoint, AccessKey, SecretKey),
-	}
+`, endpoint, AccessKey, SecretKey)
 }
 
 // NeedsEmulator skips a test that injects faults or reads the emulator's
@@ -91,6 +97,18 @@ func (e *Env) NeedsEmulator(t *testing.T) {
 // Config prefixes HCL with the provider block for this API.
 func (e *Env) Config(hcl string) string {
 	return e.providerBlock + hcl
+}
+
+// ConfigAt prefixes HCL with a provider block for the emulator's server at
+// path instead of at emulator.BasePath, as a user who got the endpoint wrong
+// would write it.
+func (e *Env) ConfigAt(path, hcl string) string {
+	return providerBlockAt(e.ServerURL()+path) + hcl
+}
+
+// ServerURL is the emulator's server, without the API's base path.
+func (e *Env) ServerURL() string {
+	return strings.TrimSuffix(e.Endpoint, emulator.BasePath)
 }
 
 // AdjustClientConfig is the hook the provider under test passes every API

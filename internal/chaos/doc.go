@@ -4,7 +4,8 @@
 // `make chaos SEED=s` reruns seed s alone, which every failing seed prints.
 //
 // Everything a seed does is drawn from the seed (see generate): the
-// emulator's answers where NCP's docs are silent, the emulator's own random
+// emulator's answers where NCP's docs are silent, whether its lists carry
+// their documented total, the emulator's own random
 // numbers (IDs, key values, fault dice), and the steps. Only timing is not:
 // which of two concurrent requests meets a fault first may differ between
 // runs.
@@ -31,8 +32,10 @@
 //     HTTP dates past and far ahead, slow answers (stall, latency),
 //     stalled connections (no answer within the attempt timeout, once, twice
 //     in a row or on two routes; the provider runs with
-//     NCP_REQUEST_TIMEOUT=4s), proxy HTML pages, 404s that are not NCP's,
-//     a gateway answering HTML 404 for everything, garbled answers (replace,
+//     NCP_REQUEST_TIMEOUT=4s), proxy HTML pages, 404s that are not NCP's
+//     (another service's JSON with and without an "error" envelope, empty,
+//     HTML), a gateway answering HTML 404 for everything, a wrong base path
+//     (NCP's own 404 envelope for everything), garbled answers (replace,
 //     raw), a proxy echoing the request, a colleague's key of the same name
 //     made while our create is in flight (twin), alone or with the create's
 //     answer lost, a server clock within ±4 minutes of ours, and a create

@@ -85,17 +85,24 @@ var faultFamilies = []faultFamily{
 		status := pick(r, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout)
 		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultHTML, Status: status, Count: 1 + r.IntN(3), After: after(r)})
 	}},
-	{"foreign not-found", 2, func(r *rand.Rand, f *emulator.Faults) {
-		// A 404 that is not NCP's: a proxy's page or a foreign JSON body.
-		route := pick(r, emulator.RouteGet, emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete, emulator.RouteList)
-		fault := emulator.Fault{Route: route, Kind: emulator.FaultHTML, Status: http.StatusNotFound, Count: 1 + r.IntN(2)}
-		if r.IntN(2) == 0 {
-			fault = emulator.Fault{Route: route, Kind: emulator.FaultRaw, Status: http.StatusNotFound, ContentType: "application/json", Body: `{"message":"no Route matched with those values"}`, Count: 1 + r.IntN(2)}
-		}
-		f.Faults = append(f.Faults, fault)
+	{"foreign not-found", 3, func(r *rand.Rand, f *emulator.Faults) {
+		// A 404 that is not NCP's (see foreignNotFounds), on the routes
+		// that may find a key gone.
+		route := pick(r, "", emulator.RouteGet, emulator.RouteGet, emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete, emulator.RouteList)
+		body := foreignNotFounds[r.IntN(len(foreignNotFounds))]
+		f.Faults = append(f.Faults, emulator.Fault{Route: route, Kind: emulator.FaultRaw, Status: http.StatusNotFound, ContentType: body.contentType, Body: body.body,
+			Count: 1 + r.IntN(3), Rate: rate(r), After: after(r)})
 	}},
 	{"misrouted gateway", 1, func(_ *rand.Rand, f *emulator.Faults) {
 		f.Faults = append(f.Faults, emulator.Fault{Kind: emulator.FaultHTML, Status: http.StatusNotFound})
+	}},
+	{"wrong base path", 1, func(_ *rand.Rand, f *emulator.Faults) {
+		// A base URL that misses the API: NCP's gateway answers every path
+		// it does not serve with NCP's own 404 envelope (code 300), which
+		// only the check of the list of keys tells from keys that are gone.
+		// From the first request on, as an endpoint is wrong for a whole
+		// command or not at all.
+		f.Faults = append(f.Faults, emulator.Fault{Kind: emulator.FaultError, Status: http.StatusNotFound})
 	}},
 	{"garbled answers", 2, func(r *rand.Rand, f *emulator.Faults) {
 		body := garbledBodies[r.IntN(len(garbledBodies))]
@@ -120,6 +127,18 @@ var faultFamilies = []faultFamily{
 // once), and the HTTP-date form, in the past (retry now) and far ahead
 // (beyond the cap).
 var retryAfters = []string{"1", "90", "Wed, 21 Oct 2015 07:28:00 GMT", "Fri, 01 Jan 2100 00:00:00 GMT"}
+
+// foreignNotFounds are 404 answers of something other than NCP's API:
+// another service's JSON, with and without an {"error": ...} envelope (none
+// with NCP's errorCode), an empty body and a proxy's page.
+var foreignNotFounds = []struct{ contentType, body string }{
+	{"application/json", `{"error":{"code":404,"message":"Requested entity was not found."}}`},
+	{"application/json", `{"error":{"message":"Not Found"}}`},
+	{"application/json", `{"message":"no Route matched with those values"}`},
+	{"application/json", `{"status":404,"error":"Not Found"}`},
+	{"", ""},
+	{"text/html", "<html><body><h1>404 Not Found</h1><hr><center>nginx</center></body></html>"},
+}
 
 // garbledBodies are what a proxy or a foreign service answers with 200 in
 // NCP's place.

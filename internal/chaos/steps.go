@@ -113,7 +113,8 @@ func generate(seed int64) plan {
 }
 
 // emulatorConfig draws the emulator's answers where NCP's docs are silent
-// or ambiguous: the provider must cope with every reading.
+// or ambiguous, and lists without their documented total: the provider
+// must cope with every reading.
 func (g *generator) emulatorConfig(seed int64) emulator.Config {
 	return emulator.Config{
 		Seed:              seed,
@@ -123,6 +124,7 @@ func (g *generator) emulatorConfig(seed int64) emulator.Config {
 		NumericErrorCodes: g.r.IntN(2) == 0,
 		ExactNameFilter:   g.r.IntN(2) == 0,
 		DeleteAnswer:      pick(g.r, emulator.DeleteNoContent, emulator.DeleteEmptyObject, emulator.DeleteEmptyBody),
+		OmitListTotal:     g.r.IntN(2) == 0,
 	}
 }
 

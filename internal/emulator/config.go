@@ -47,6 +47,15 @@ type Config struct {
 	ExactNameFilter bool
 	// DeleteAnswer is how a successful delete answers; default DeleteNoContent.
 	DeleteAnswer DeleteAnswer
+	// OmitListTotal leaves "total", which NCP documents, out of every list
+	// answer (keys, a key's products, subscription-detail, a product's
+	// keys): a client must then page until a page comes back empty.
+	OmitListTotal bool
+	// ForeignUnknownPaths answers a path the API does not have with a bare
+	// HTML 404 page rather than NCP's own 404 envelope (code 300), which
+	// NCP's gateway answers for every path it does not serve and which a
+	// base URL without /api/v1 therefore meets for every key.
+	ForeignUnknownPaths bool
 
 	SubscriptionSwitches
 }

@@ -26,8 +26,8 @@
 //     page size below what clients ask;
 //   - where the docs are ambiguous or silent, the harder reading by default
 //     and a switch for each alternative (Config.WrappedGet, NotFoundStatus,
-//     NumericErrorCodes, ExactNameFilter, DeleteAnswer, and the
-//     SubscriptionSwitches).
+//     NumericErrorCodes, ExactNameFilter, DeleteAnswer, OmitListTotal,
+//     ForeignUnknownPaths, and the SubscriptionSwitches).
 //
 // Use it as an http.Handler, usually behind httptest.NewServer:
 //
@@ -122,7 +122,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(p, controlPrefix):
 		e.control.ServeHTTP(w, r)
 	default:
-		e.reply(w, e.fail(errNotFound))
+		e.reply(w, e.unknownPath())
 	}
 }
 
@@ -225,10 +225,19 @@ func resolve(method, path string) target {
 // the nearest.
 func (e *Emulator) failure(t target) response {
 	if t.allow == "" {
-		return e.fail(errNotFound)
+		return e.unknownPath()
 	}
 	resp := e.fail(ncpError{http.StatusMethodNotAllowed, "100", "Method Not Allowed"})
 	return resp.with(map[string]string{"Allow": t.allow})
+}
+
+// unknownPath answers a path the API does not have: NCP's own 404 envelope,
+// or with Config.ForeignUnknownPaths a bare HTML 404 page.
+func (e *Emulator) unknownPath() response {
+	if e.cfg.ForeignUnknownPaths {
+		return htmlPage(http.StatusNotFound)
+	}
+	return e.fail(errNotFound)
 }
 
 // recorder remembers the status written through it, for Stats. A status of

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -44,14 +45,20 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 	}
 	c.expectError(http.StatusMethodNotAllowed, "100", "POST", "/api/v1/api-keys/abc", "{}")
 
-	resp, err := c.hc.Get(c.base + "/elsewhere")
-	if err != nil {
-		t.Fatal(err)
+	// Outside the API, unsigned: NCP's envelope too, as NCP's gateway
+	// answers a base URL without /api/v1.
+	c.expectError(http.StatusNotFound, "300", "GET", "/api-keys/abc", "")
+}
+
+func TestForeignUnknownPaths(t *testing.T) {
+	_, c := newAPI(t, Config{ForeignUnknownPaths: true})
+	for _, uri := range []string{"/api/v1/nothing", "/api-keys/abc", "/elsewhere"} {
+		status, body, header := c.do("GET", uri, "")
+		if status != http.StatusNotFound || !strings.HasPrefix(header.Get("Content-Type"), "text/html") || strings.Contains(string(body), "errorCode") {
+			t.Errorf("%s: %d %q %s, want a bare HTML 404", uri, status, header.Get("Content-Type"), body)
+		}
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNotFound {
-		t.Fatalf("/elsewhere: %d", resp.StatusCode)
-	}
+	c.expect(http.StatusOK, "GET", "/api/v1/api-keys", "")
 }
 
 func TestLatency(t *testing.T) {

@@ -138,16 +138,17 @@ func (e *Emulator) page(name string, offset, limit int64) keyPage {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	p := keyPage{APIKeys: []keySummary{}}
+	matched := 0
 	for _, k := range e.keys {
 		if !e.matches(k.Name, name) {
 			continue
 		}
-		if i := int64(p.Total); i >= offset && i-offset < limit {
+		if i := int64(matched); i >= offset && i-offset < limit {
 			p.APIKeys = append(p.APIKeys, summarize(k))
 		}
-		p.Total++
+		matched++
 	}
-	p.InitialCount = len(p.APIKeys)
+	p.Total, p.InitialCount = e.listTotal(matched), len(p.APIKeys)
 	return p
 }
 

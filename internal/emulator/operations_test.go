@@ -290,6 +290,19 @@ func TestListDefaultLimitIsTen(t *testing.T) {
 	}
 }
 
+func TestListWithoutTotal(t *testing.T) {
+	emu, c := newAPI(t, Config{OmitListTotal: true, MaxPageSize: 7})
+	for i := range 12 {
+		emu.PutKey(fmt.Sprint("key-", i), "")
+	}
+	for query, want := range map[string]int{"?limit=100": 7, "?offset=7&limit=100": 5, "?offset=12": 0} {
+		data := c.expect(http.StatusOK, "GET", "/api/v1/api-keys"+query, "")
+		if page := decode[wirePage](t, data); len(page.APIKeys) != want || page.APIKeys == nil || strings.Contains(string(data), `"total"`) {
+			t.Errorf("%s: %s, want %d keys and no total", query, data, want)
+		}
+	}
+}
+
 func TestListFilterIsCaseSensitiveSubstring(t *testing.T) {
 	emu, c := newAPI(t, Config{})
 	for _, name := range []string{"web-prod", "db", "web-dev", "WEB-x", "a web b"} {

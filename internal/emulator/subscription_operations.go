@@ -220,7 +220,7 @@ func (e *Emulator) keyProducts(keyID string, q url.Values) response {
 		}
 		rows = append(rows, row)
 	}
-	return jsonResponse(http.StatusOK, keyProductPage{Products: pageOf(rows, offset, limit), Total: len(rows)})
+	return jsonResponse(http.StatusOK, keyProductPage{Products: pageOf(rows, offset, limit), Total: e.listTotal(len(rows))})
 }
 
 // subscriptionDetail answers one page of the stages a key may call in one
@@ -259,7 +259,7 @@ func (e *Emulator) subscriptionDetail(keyID string, q url.Values) response {
 		}
 	}
 	var page stageRelationPage
-	page.Relations.Content, page.Relations.Total = pageOf(rows, offset, limit), len(rows)
+	page.Relations.Content, page.Relations.Total = pageOf(rows, offset, limit), e.listTotal(len(rows))
 	return jsonResponse(http.StatusOK, page)
 }
 
@@ -349,7 +349,7 @@ func (e *Emulator) productKeys(productID string, body []byte) response {
 		})
 	}
 	var page productKeyPage
-	page.Page.Content, page.Page.Total = pageOf(rows, offset, min(limit, int64(e.cfg.MaxSubscriptionPageSize))), len(rows)
+	page.Page.Content, page.Page.Total = pageOf(rows, offset, min(limit, int64(e.cfg.MaxSubscriptionPageSize))), e.listTotal(len(rows))
 	return jsonResponse(http.StatusOK, page)
 }
 

@@ -265,6 +265,26 @@ func TestMaxSubscriptionPageSize(t *testing.T) {
 	}
 }
 
+func TestSubscriptionListsWithoutTotal(t *testing.T) {
+	emu, c := newAPI(t, Config{OmitListTotal: true})
+	k := c.create("web", "")
+	p := putProduct(t, emu, SubscriptionPublic)
+	c.subscribe(k.ID, p.ID)
+	for _, call := range [][2]string{
+		{"GET", "/api/v1/api-keys/" + k.ID + "/products"},
+		{"GET", "/api/v1/api-keys/" + k.ID + "/subscription-detail?productId=" + p.ID},
+	} {
+		if data := c.expect(http.StatusOK, call[0], call[1], ""); strings.Contains(string(data), `"total"`) || !strings.Contains(string(data), `[{`) {
+			t.Errorf("%s %s: %s, want a list and no total", call[0], call[1], data)
+		}
+	}
+	own := putProduct(t, emu, SubscriptionProtected)
+	c.subscribe(k.ID, own.ID)
+	if data := c.expect(http.StatusOK, "POST", "/api/v1/products/"+own.ID+"/api-keys/search", "{}"); strings.Contains(string(data), `"total"`) || !strings.Contains(string(data), `"content":[{`) {
+		t.Errorf("search: %s, want a list and no total", data)
+	}
+}
+
 func TestSubscriptionLag(t *testing.T) {
 	emu, c := newAPI(t, Config{SubscriptionSwitches: SubscriptionSwitches{SubscriptionLag: 2}})
 	k := c.create("web", "")

@@ -22,7 +22,7 @@ type keyProduct struct {
 // keyProductPage is the answer of GET /api-keys/{id}/products.
 type keyProductPage struct {
 	Products []keyProduct `json:"apiKeyRelateProductDtos"`
-	Total    int          `json:"total"`
+	Total    *int         `json:"total,omitempty"`
 }
 
 // stageRelation is a stage a subscribed key may call, with the usage plan
@@ -49,7 +49,7 @@ type stageRelation struct {
 type stageRelationPage struct {
 	Relations struct {
 		Content []stageRelation `json:"content"`
-		Total   int             `json:"total"`
+		Total   *int            `json:"total,omitempty"`
 	} `json:"apiKeyRelations"`
 }
 
@@ -70,6 +70,6 @@ type productKey struct {
 type productKeyPage struct {
 	Page struct {
 		Content []productKey `json:"content"`
-		Total   int          `json:"total"`
+		Total   *int         `json:"total,omitempty"`
 	} `json:"apiKeyPage"`
 }

@@ -162,8 +162,17 @@ func summarize(k *Key) keySummary {
 // keyPage is the answer of list.
 type keyPage struct {
 	APIKeys      []keySummary `json:"apiKeys"`
-	Total        int          `json:"total"`
+	Total        *int         `json:"total,omitempty"` // nil with Config.OmitListTotal
 	InitialCount int          `json:"initialCount"`
+}
+
+// listTotal is the "total" of a list answer: n, or none with
+// Config.OmitListTotal.
+func (e *Emulator) listTotal(n int) *int {
+	if e.cfg.OmitListTotal {
+		return nil
+	}
+	return &n
 }
 
 var errBodyTooLarge = errors.New("request body too large")

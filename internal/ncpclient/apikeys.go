@@ -108,8 +108,9 @@ func (c *Client) listPage(ctx context.Context, in ListAPIKeysInput) (*APIKeyPage
 	}
 	var page *APIKeyPage
 	cl := &call{
-		method: http.MethodGet,
-		url:    c.target(q, apiKeysPath),
+		method:  http.MethodGet,
+		url:     c.target(q, apiKeysPath),
+		keyList: true,
 		decode: func(b []byte) (err error) {
 			page, err = decodePage(b)
 			return err
@@ -118,14 +119,16 @@ func (c *Client) listPage(ctx context.Context, in ListAPIKeysInput) (*APIKeyPage
 	if err := c.do(ctx, cl); err != nil {
 		return nil, clockReading{}, err
 	}
+	c.endpoint.proven.Store(true) // a page: see proveEndpoint
 	return page, cl.answered, nil
 }
 
 // ListAllAPIKeys reads every key whose name passes the server's filter (all
 // keys for an empty name). Since the server may cap the page size silently,
 // it pages by what it got: the next offset is the previous one plus the
-// page's length, until total keys were read or a page is empty. A key that
-// moves between pages while listing is returned once.
+// page's length, until total keys were read or a page is empty, whichever
+// comes first (only an empty page when the answers report no total). A key
+// that moves between pages while listing is returned once.
 func (c *Client) ListAllAPIKeys(ctx context.Context, name string) ([]APIKey, error) {
 	keys, _, err := c.listAll(ctx, name)
 	return keys, err
@@ -134,27 +137,12 @@ func (c *Client) ListAllAPIKeys(ctx context.Context, name string) ([]APIKey, err
 // listAll is ListAllAPIKeys, also returning the server's clock as the last
 // page's answer told it.
 func (c *Client) listAll(ctx context.Context, name string) ([]APIKey, clockReading, error) {
-	var (
-		keys   []APIKey
-		ids    = map[string]bool{}
-		offset int64
-	)
-	for {
-		page, reading, err := c.listPage(ctx, ListAPIKeysInput{Name: name, Offset: offset, Limit: c.pageSize})
-		if err != nil {
-			return nil, clockReading{}, err
-		}
-		for _, k := range page.APIKeys {
-			if !ids[k.ID] {
-				ids[k.ID] = true
-				keys = append(keys, k)
-			}
-		}
-		offset += int64(len(page.APIKeys))
-		if len(page.APIKeys) == 0 || offset >= page.Total {
-			return keys, reading, nil
-		}
+	var reading clockReading
+	keys, err := collect(c.keyPages(ctx, name, &reading), nil)
+	if err != nil {
+		return nil, clockReading{}, err
 	}
+	return keys, reading, nil
 }
 
 // UpdateAPIKey replaces a key's name, description and enabled flag. The API

@@ -29,6 +29,9 @@ type call struct {
 	// call (done, or an error) or lets the retry go ahead. Without it, such
 	// attempts are retried like any other.
 	onAmbiguous func(ctx context.Context, started time.Time, cause error) (done bool, err error)
+	// keyList marks a read of the list of keys, which NCP never answers
+	// "not found" (see provenGone).
+	keyList bool
 
 	clockRetried bool // an attempt was retried after correcting the clock
 	// answered is the server's clock as the last NCP answer to the call

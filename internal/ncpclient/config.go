@@ -109,6 +109,8 @@ type Client struct {
 	seen idSet
 	// creating serializes creates of one name; see CreateAPIKey.
 	creating nameLocks
+	// endpoint is whether the endpoint is proven to serve the API-key API.
+	endpoint *endpointProof
 	// modifier is the account the API names as the modifier of the keys
 	// this client writes, once an answer to a write has told it.
 	modifier modifier
@@ -148,6 +150,7 @@ func New(cfg Config) (*Client, error) {
 		limiter:        cfg.Limiter,
 		now:            cfg.Now,
 		clock:          newServerClock(),
+		endpoint:       newEndpointProof(),
 	}
 	switch {
 	case c.maxRetries == 0:

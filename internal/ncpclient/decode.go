@@ -41,25 +41,28 @@ func decodeKey(body []byte) (*APIKey, error) {
 	return key, nil
 }
 
-// decodePage decodes a list answer. A body with neither "apiKeys" nor
-// "total" (null, {}, another object) is not a page: taken for an empty one,
+// decodePage decodes a list answer. A body without the list "apiKeys" (null,
+// {}, {"total": 3}, another object) is not a page: taken for an empty one,
 // it would hide keys, and make a lost create's reconciliation create a
-// duplicate.
+// duplicate. "total" is optional: without it the list is paged until an
+// empty page.
 func decodePage(body []byte) (*APIKeyPage, error) {
 	var p struct {
-		APIKeyPage
-		Total *int64 `json:"total"`
+		APIKeys      *[]APIKey `json:"apiKeys"`
+		Total        *int64    `json:"total"`
+		InitialCount int64     `json:"initialCount"`
 	}
 	if err := json.Unmarshal(body, &p); err != nil {
 		return nil, err
 	}
-	if p.APIKeys == nil && p.Total == nil {
-		return nil, errors.New(`neither "apiKeys" nor "total"`)
+	if p.APIKeys == nil {
+		return nil, errors.New(`no "apiKeys" list`)
 	}
+	page := &APIKeyPage{APIKeys: *p.APIKeys, InitialCount: p.InitialCount, totalReported: p.Total != nil}
 	if p.Total != nil {
-		p.APIKeyPage.Total = *p.Total
+		page.Total = *p.Total
 	}
-	return &p.APIKeyPage, nil
+	return page, nil
 }
 
 // decodeDeleted checks the answer of a delete, or of a write of

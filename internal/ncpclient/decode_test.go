@@ -3,6 +3,7 @@ package ncpclient
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -62,7 +63,6 @@ func TestDecodePage(t *testing.T) {
 	}{
 		{body: `{"apiKeys":[{"apiKeyId":"a"}],"total":3,"initialCount":1}`, wantKeys: 1, wantTotal: 3},
 		{body: `{"apiKeys":[],"total":0}`, wantKeys: 0, wantTotal: 0},
-		{body: `{"total":0}`, wantKeys: 0, wantTotal: 0},
 		{body: `{"apiKeys":[{"apiKeyId":"a"}]}`, wantKeys: 1, wantTotal: 0},
 		// Answers that are not a list: never an empty page, which would hide keys.
 		{body: `null`, wantErr: true},
@@ -70,6 +70,9 @@ func TestDecodePage(t *testing.T) {
 		{body: `{"apiKey":5}`, wantErr: true},
 		{body: `[]`, wantErr: true},
 		{body: `{"apiKeys":5,"total":1}`, wantErr: true},
+		// A total without the list is not an empty page either.
+		{body: `{"total":0}`, wantErr: true},
+		{body: `{"apiKeys":null,"total":0}`, wantErr: true},
 		{body: `{"apiKeys":[{"apiKeyId":"a"}`, wantErr: true},
 	}
 	for _, c := range cases {
@@ -86,6 +89,9 @@ func TestDecodePage(t *testing.T) {
 		}
 		if len(page.APIKeys) != c.wantKeys || page.Total != c.wantTotal {
 			t.Errorf("decodePage(%s) = %d keys, total %d; want %d and %d", c.body, len(page.APIKeys), page.Total, c.wantKeys, c.wantTotal)
+		}
+		if reported := page.reportedTotal() != nil; reported != strings.Contains(c.body, `"total"`) {
+			t.Errorf("decodePage(%s): total reported %t", c.body, reported)
 		}
 	}
 }

@@ -15,12 +15,23 @@
 //
 // # Answers that did not come from NCP
 //
-// Proxies, captive portals and outage pages answer in NCP's place. Only an
-// answer that decodes as what the operation returns, or that carries NCP's
-// error envelope ({"error": {"errorCode": ..., "message": ...}}), counts as
-// NCP's: only such answers teach the client the server's clock (their Date
-// header), and only such a 404 means a key is gone. Any other page is an
-// error naming the endpoint.
+// Proxies, captive portals, outage pages and other services answer in NCP's
+// place. Only an answer that decodes as what the operation returns, or that
+// carries NCP's error envelope with its errorCode ({"error": {"errorCode":
+// ..., "message": ...}}), counts as NCP's: only such answers teach the
+// client the server's clock (their Date header). Any other page is an error
+// naming the endpoint.
+//
+// # Gone
+//
+// Something is gone (IsNotFound) only when NCP says it is not found, with
+// its errorCode, on an endpoint proven to serve NCP's API-key API: NCP's
+// gateway answers a path it does not serve with that same "not found", so
+// the first one a client meets is checked by reading one key of the list,
+// once per client (evidence.go). A list that is itself "not found" means
+// the endpoint is wrong (IsWrongEndpoint); a check that fails otherwise
+// leaves the item's fate unknown, an error. ValidateEndpoint refuses, up
+// front, a base URL whose path does not end in /api/v1.
 //
 // NCP documents no body for a delete or an unsubscribe, so their success
 // answers cannot be told from a proxy's or a mock's: each is confirmed by a
@@ -65,6 +76,7 @@
 // refuses a second subscribe; unsubscribe and approval are repeated freely,
 // as repeating them changes nothing. Lists of products, stages and a
 // product's keys are paged like the keys' list, whatever page size the
-// server caps them at. The publisher's list of a product's keys carries the
+// server caps them at: until the reported total or an empty page, whichever
+// comes first, and to an empty page when the answers report no total. The publisher's list of a product's keys carries the
 // subscribers' key values: only IDs and statuses are decoded from it.
 package ncpclient

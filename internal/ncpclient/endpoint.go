@@ -18,6 +18,9 @@ var siteBaseURLs = map[string]string{
 
 const defaultSite = "public"
 
+// basePath ends every base URL of the API-key API.
+const basePath = "/api/v1"
+
 // SiteBaseURL returns the base URL, /api/v1 included, of the API-key API on
 // an NCP site: "public", "gov" or "fin". An empty site means "public".
 func SiteBaseURL(site string) (string, error) {
@@ -32,10 +35,12 @@ func SiteBaseURL(site string) (string, error) {
 }
 
 // ValidateEndpoint checks a custom base URL. It must be an absolute https URL
-// without query, fragment or user info; plain http is accepted only for a
-// loopback host (127.0.0.0/8, ::1, localhost), where emulators and test
-// servers run, so that credentials and signatures never cross a network in
-// clear text.
+// whose path ends in /api/v1 (a trailing slash allowed), without query,
+// fragment or user info; plain http is accepted only for a loopback host
+// (127.0.0.0/8, ::1, localhost), where emulators and test servers run, so
+// that credentials and signatures never cross a network in clear text. NCP's
+// gateway answers a path it does not serve with its own "not found", so a
+// base URL without /api/v1 would make every key look deleted.
 func ValidateEndpoint(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -63,6 +68,9 @@ func ValidateEndpoint(raw string) error {
 	}
 	if u.Fragment != "" {
 		return fmt.Errorf("endpoint %q must not have a fragment", raw)
+	}
+	if !strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), basePath) {
+		return fmt.Errorf("endpoint %q must end in %s, the base path of NCP's API-key API, as %s does", raw, basePath, siteBaseURLs[defaultSite])
 	}
 	return nil
 }

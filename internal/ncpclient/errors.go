@@ -25,6 +25,10 @@ type Error struct {
 	// hint is advice for the user, such as the likely causes of an
 	// authentication failure, or that the answer did not come from NCP.
 	hint string
+	// gone is set once NCP's "not found" is proof; see IsNotFound.
+	gone bool
+	// wrongEndpoint is set when NCP says its list of keys is not found.
+	wrongEndpoint bool
 }
 
 func (e *Error) Error() string {
@@ -50,46 +54,13 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// IsNotFound reports whether err is NCP saying that the requested API key
-// does not exist: an answer with NCP's error envelope, either HTTP 404 with
-// errorCode 300 or HTTP 400 whose code or message says "not found", as some
-// NCP APIs answer lookups of missing items. A 404 page without the envelope
-// comes from something else (a wrong endpoint, a proxy, an outage page) and
-// says nothing about the key.
-func IsNotFound(err error) bool {
-	var e *Error
-	if !errors.As(err, &e) || !e.fromNCP() {
-		return false
-	}
-	switch e.StatusCode {
-	case http.StatusNotFound:
-		return e.Code == codeNotFound || saysNotFound(e.Code) || saysNotFound(e.Message)
-	case http.StatusBadRequest:
-		return saysNotFound(e.Code) || saysNotFound(e.Message)
-	}
-	return false
-}
-
-// codeNotFound is NCP's errorCode for a missing resource.
-const codeNotFound = "300"
-
-// fromNCP reports whether the answer carried NCP's error envelope, whose
-// code and message are the only source of Code and Message on an
-// unsuccessful status.
+// fromNCP reports whether the answer is NCP's own: its error envelope
+// with an errorCode, the one source of Code on an unsuccessful status. This
+// is the one place that decides it; only NCP's answers teach the client the
+// server's clock, and only NCP's "not found" may mean that something is
+// gone (see evidence.go).
 func (e *Error) fromNCP() bool {
-	return e.Code != "" || e.Message != ""
-}
-
-// saysNotFound matches "not found", "NotFound", "NOT_FOUND" and the like.
-func saysNotFound(s string) bool {
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '_', '-':
-			return -1
-		}
-		return r
-	}, strings.ToLower(s))
-	return strings.Contains(s, "notfound")
+	return e.Code != ""
 }
 
 // IsThrottled reports whether err is an HTTP 429 (quota, throttle or rate limit).
@@ -148,18 +119,20 @@ type ncpErrorBody struct {
 	} `json:"error"`
 }
 
-// newError turns an unsuccessful response into an *Error. secrets are
-// scrubbed from the excerpt in case a proxy echoes the request.
+// newError turns an unsuccessful response into an *Error. Code and Message
+// come only from NCP's envelope with its errorCode: another service's
+// {"error": {"code": 404, "message": ...}} is excerpted like any page that
+// is not NCP's. secrets are scrubbed from the excerpt in case a proxy
+// echoes the request.
 func newError(method, path string, status int, body []byte, secrets ...string) *Error {
 	e := &Error{StatusCode: status, Method: method, Path: path}
 	var env ncpErrorBody
 	if json.Unmarshal(body, &env) == nil && env.Error != nil {
-		e.Code = jsonScalar(env.Error.Code)
-		e.Message = env.Error.Message
-		if d := env.Error.Details; d != "" && d != e.Message {
-			e.Message = strings.TrimSpace(e.Message + " (" + d + ")")
-		}
-		if e.fromNCP() {
+		if code := jsonScalar(env.Error.Code); code != "" {
+			e.Code, e.Message = code, env.Error.Message
+			if d := env.Error.Details; d != "" && d != e.Message {
+				e.Message = strings.TrimSpace(e.Message + " (" + d + ")")
+			}
 			return e
 		}
 	}

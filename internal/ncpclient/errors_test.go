@@ -28,6 +28,11 @@ func TestNewErrorDecodesBodies(t *testing.T) {
 		{"truncated JSON", 504, `{"error":{"errorCode":"510","mess`, "", "", `{"error":{"errorCode":"510","mess`},
 		{"JSON without error", 500, `{"status":"down"}`, "", "", `{"status":"down"}`},
 		{"empty error object", 500, `{"error":{}}`, "", "", `{"error":{}}`},
+		// Another service's envelopes: no errorCode, so not NCP's.
+		{"foreign envelope with code", 404, `{"error":{"code":404,"message":"Requested entity was not found."}}`,
+			"", "", `{"error":{"code":404,"message":"Requested entity was not found."}}`},
+		{"foreign envelope, message only", 404, `{"error":{"message":"Not Found"}}`, "", "", `{"error":{"message":"Not Found"}}`},
+		{"empty errorCode", 404, `{"error":{"errorCode":"","message":"Not Found Exception"}}`, "", "", `{"error":{"errorCode":"","message":"Not Found Exception"}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,30 +93,19 @@ func TestErrorClassifiers(t *testing.T) {
 		return fmt.Errorf("wrapped: %w", &Error{StatusCode: status, Code: code, Message: msg})
 	}
 	tests := []struct {
-		name                      string
-		err                       error
-		notFound, throttled, auth bool
+		name            string
+		err             error
+		throttled, auth bool
 	}{
-		{"404", apiErr(404, "300", "Not Found Exception"), true, false, false},
-		{"404 message only", apiErr(404, "", "Not Found Exception"), true, false, false},
-		{"404 other NCP code", apiErr(404, "100", "Bad Request Exception"), false, false, false},
-		{"404 page not from NCP", fmt.Errorf("wrapped: %w", &Error{StatusCode: 404, Excerpt: "404 Not Found"}), false, false, false},
-		{"404 empty page", fmt.Errorf("wrapped: %w", &Error{StatusCode: 404}), false, false, false},
-		{"400 message not found", apiErr(400, "100", "API key not found"), true, false, false},
-		{"400 code NOT_FOUND", apiErr(400, "API_KEY_NOT_FOUND", ""), true, false, false},
-		{"400 NotFound", apiErr(400, "", "ApiKeyNotFoundException"), true, false, false},
-		{"400 other", apiErr(400, "100", "Bad Request Exception"), false, false, false},
-		{"429", apiErr(429, "410", "Throttle Limited"), false, true, false},
-		{"401", apiErr(401, "200", "Authentication Failed"), false, false, true},
-		{"403", apiErr(403, "230", "Forbidden"), false, false, true},
-		{"500 not found text", apiErr(500, "900", "handler not found"), false, false, false},
-		{"not an *Error", errors.New("404 not found"), false, false, false},
-		{"nil", nil, false, false, false},
+		{"404", apiErr(404, "300", "Not Found Exception"), false, false},
+		{"429", apiErr(429, "410", "Throttle Limited"), true, false},
+		{"401", apiErr(401, "200", "Authentication Failed"), false, true},
+		{"403", apiErr(403, "230", "Forbidden"), false, true},
+		{"500", apiErr(500, "900", "Unexpected Error"), false, false},
+		{"not an *Error", errors.New("429 throttled"), false, false},
+		{"nil", nil, false, false},
 	}
 	for _, tt := range tests {
-		if got := IsNotFound(tt.err); got != tt.notFound {
-			t.Errorf("%s: IsNotFound = %v", tt.name, got)
-		}
 		if got := IsThrottled(tt.err); got != tt.throttled {
 			t.Errorf("%s: IsThrottled = %v", tt.name, got)
 		}

@@ -14,6 +14,7 @@ import (
 // ends. Every attempt is signed afresh and waits for its turn. Attempts
 // that get no answer at all are retried once (see maxNoAnswer), and a
 // server's Retry-After is waited for only when it fits (see waitAsked).
+// NCP's "not found" counts as gone only once provenGone has judged it.
 //
 // The loop is hand-written, not go-retryablehttp's: that library cannot see
 // whether a request was written, which decides whether a create may be
@@ -44,7 +45,7 @@ func (c *Client) do(ctx context.Context, cl *call) error {
 			return c.giveUp(cl, err, lastErr)
 		}
 		if !out.retry {
-			return out.err
+			return c.provenGone(ctx, cl, out.err)
 		}
 		if noAnswers >= maxNoAnswer {
 			return &UnreachableError{

@@ -100,8 +100,9 @@ func (c *Client) Subscribe(ctx context.Context, keyID, productID string) error {
 }
 
 // Unsubscribe removes a key's subscription to a product, whatever its
-// status. A subscription that is gone is not an error: NCP's 404 envelope
-// (the key, the product or the subscription is missing) means done, and
+// status. A subscription that is gone is not an error: NCP's "not found"
+// (the key, the product or the subscription is missing; see IsNotFound)
+// means done, and
 // after any other refusal from NCP (HTTP 4xx) one read of the key's
 // products tells whether the product is still listed. A success is
 // confirmed by that read too (see removeConfirmed).
@@ -196,20 +197,19 @@ func (c *Client) keyProducts(ctx context.Context, keyID, productID string) ([]Ke
 	if keyID == "" {
 		return nil, errEmptyID
 	}
-	readPage := func(offset int64) ([]KeyProduct, int64, error) {
-		var page []KeyProduct
-		var total int64
-		err := c.do(ctx, &call{
+	readPage := func(offset int64) (page listPage[KeyProduct], err error) {
+		err = c.do(ctx, &call{
 			method: http.MethodGet,
 			url:    c.target(c.pageQuery(offset), apiKeysPath, keyID, "products"),
 			decode: func(b []byte) (err error) {
-				page, total, err = decodeKeyProducts(b)
+				page, err = decodeKeyProducts(b)
 				return err
 			},
 		})
-		return page, total, err
+		return page, err
 	}
-	return readPages(readPage, func(p KeyProduct) string { return p.ProductID }, productID)
+	id := func(p KeyProduct) string { return p.ProductID }
+	return collect(pages("the products of API key "+keyID, readPage, id), stopAt(productID, id))
 }
 
 // SubscribedStages reads every stage a key may call in a product, with the
@@ -222,22 +222,21 @@ func (c *Client) SubscribedStages(ctx context.Context, keyID, productID string) 
 	case productID == "":
 		return nil, errEmptyProductID
 	}
-	readPage := func(offset int64) ([]SubscribedStage, int64, error) {
+	readPage := func(offset int64) (page listPage[SubscribedStage], err error) {
 		q := c.pageQuery(offset)
 		q.Set("productId", productID)
-		var page []SubscribedStage
-		var total int64
-		err := c.do(ctx, &call{
+		err = c.do(ctx, &call{
 			method: http.MethodGet, // NCP's example sends POST; its table, and the client, GET
 			url:    c.target(q, apiKeysPath, keyID, "subscription-detail"),
 			decode: func(b []byte) (err error) {
-				page, total, err = decodeStages(b)
+				page, err = decodeStages(b)
 				return err
 			},
 		})
-		return page, total, err
+		return page, err
 	}
-	return readPages(readPage, func(s SubscribedStage) string { return s.APIID + "/" + s.StageID }, "")
+	what := fmt.Sprintf("the stages of API key %s in product %s", keyID, productID)
+	return collect(pages(what, readPage, func(s SubscribedStage) string { return s.APIID + "/" + s.StageID }), nil)
 }
 
 // SetSubscriptionStatus is the publisher's decision on a key's subscription
@@ -279,30 +278,29 @@ func (c *Client) SubscriberStatus(ctx context.Context, productID, keyID string) 
 	case keyID == "":
 		return "", false, errEmptyID
 	}
-	readPage := func(offset int64) ([]subscriber, int64, error) {
+	readPage := func(offset int64) (page listPage[subscriber], err error) {
 		body, err := json.Marshal(struct {
 			APIKeyID string `json:"apiKeyId"`
 			Offset   int64  `json:"offset"`
 			Limit    int64  `json:"limit"`
 		}{keyID, offset, c.pageSize})
 		if err != nil {
-			return nil, 0, err
+			return page, err
 		}
-		var page []subscriber
-		var total int64
 		err = c.do(ctx, &call{
 			method: http.MethodPost, // a search: it changes nothing
 			url:    c.target(nil, productsPath, productID, apiKeysPath, "search"),
 			body:   body,
 			decode: func(b []byte) (err error) {
-				page, total, err = decodeSubscribers(b)
+				page, err = decodeSubscribers(b)
 				return err
 			},
 		})
-		return page, total, err
+		return page, err
 	}
 	// The filter is NCP's: the key is looked for among what it answers.
-	subscribers, err := readPages(readPage, func(s subscriber) string { return s.APIKeyID }, keyID)
+	id := func(s subscriber) string { return s.APIKeyID }
+	subscribers, err := collect(pages("the API keys of product "+productID, readPage, id), stopAt(keyID, id))
 	if err != nil {
 		return "", false, err
 	}
@@ -324,35 +322,13 @@ func (c *Client) pageQuery(offset int64) url.Values {
 	return q
 }
 
-// readPages reads pages from offset 0, each next offset the previous plus
-// the length of the page got, since the server may cap pages silently,
-// until it has read the reported total or got an empty page, or a page
-// holds an item whose ID is stopAt. Items that move between pages while
-// reading come once.
-func readPages[T any](readPage func(offset int64) ([]T, int64, error), id func(T) string, stopAt string) ([]T, error) {
-	var (
-		all    []T
-		seen   = map[string]bool{}
-		offset int64
-	)
-	for {
-		page, total, err := readPage(offset)
-		if err != nil {
-			return nil, err
-		}
-		found := false
-		for _, item := range page {
-			if k := id(item); !seen[k] {
-				seen[k] = true
-				all = append(all, item)
-				found = found || (stopAt != "" && k == stopAt)
-			}
-		}
-		offset += int64(len(page))
-		if found || len(page) == 0 || offset >= total {
-			return all, nil
-		}
+// stopAt stops collecting a list at the page that holds the item whose ID
+// is target; an empty target stops nowhere.
+func stopAt[T any](target string, id func(T) string) func(T) bool {
+	if target == "" {
+		return nil
 	}
+	return func(item T) bool { return id(item) == target }
 }
 
 // AlreadySubscribedError reports a subscribe that NCP refused because the

@@ -7,12 +7,13 @@ import (
 )
 
 // The decoders of the answers about subscriptions. Each refuses a body
-// without its list and total (null, {}, another object): taken for an
+// without its list (null, {}, {"total": 3}, another object): taken for an
 // empty page, it would make a subscription look gone, and a lost subscribe
-// be repeated.
+// be repeated. "total" is optional: without it a list is paged until an
+// empty page.
 
 // decodeKeyProducts decodes a page of a key's products.
-func decodeKeyProducts(body []byte) ([]KeyProduct, int64, error) {
+func decodeKeyProducts(body []byte) (listPage[KeyProduct], error) {
 	var page struct {
 		Products []struct {
 			ProductID          string          `json:"productId"`
@@ -27,15 +28,15 @@ func decodeKeyProducts(body []byte) ([]KeyProduct, int64, error) {
 		Total *int64 `json:"total"`
 	}
 	if err := json.Unmarshal(body, &page); err != nil {
-		return nil, 0, err
+		return listPage[KeyProduct]{}, err
 	}
-	if page.Products == nil && page.Total == nil {
-		return nil, 0, errors.New(`neither "apiKeyRelateProductDtos" nor "total"`)
+	if page.Products == nil {
+		return listPage[KeyProduct]{}, errors.New(`no "apiKeyRelateProductDtos" list`)
 	}
 	products := make([]KeyProduct, 0, len(page.Products))
 	for _, p := range page.Products {
 		if p.ProductID == "" {
-			return nil, 0, errors.New(`a product without "productId"`)
+			return listPage[KeyProduct]{}, errors.New(`a product without "productId"`)
 		}
 		products = append(products, KeyProduct{
 			ProductID:          p.ProductID,
@@ -48,11 +49,11 @@ func decodeKeyProducts(body []byte) ([]KeyProduct, int64, error) {
 			SelfProduct:        p.SelfProduct,
 		})
 	}
-	return products, totalOr(page.Total, len(products)), nil
+	return listPage[KeyProduct]{items: products, total: page.Total}, nil
 }
 
 // decodeStages decodes a page of subscription-detail.
-func decodeStages(body []byte) ([]SubscribedStage, int64, error) {
+func decodeStages(body []byte) (listPage[SubscribedStage], error) {
 	return decodeContentPage[SubscribedStage](body, "apiKeyRelations")
 }
 
@@ -64,16 +65,16 @@ type subscriber struct {
 }
 
 // decodeSubscribers decodes a page of a product's keys.
-func decodeSubscribers(body []byte) ([]subscriber, int64, error) {
+func decodeSubscribers(body []byte) (listPage[subscriber], error) {
 	return decodeContentPage[subscriber](body, "apiKeyPage")
 }
 
 // decodeContentPage decodes a page wrapped as {field: {"content": [...],
 // "total": n}}.
-func decodeContentPage[T any](body []byte, field string) ([]T, int64, error) {
+func decodeContentPage[T any](body []byte, field string) (listPage[T], error) {
 	var outer map[string]json.RawMessage
 	if err := json.Unmarshal(body, &outer); err != nil {
-		return nil, 0, err
+		return listPage[T]{}, err
 	}
 	var page *struct {
 		Content []T    `json:"content"`
@@ -81,20 +82,11 @@ func decodeContentPage[T any](body []byte, field string) ([]T, int64, error) {
 	}
 	if raw, ok := outer[field]; ok {
 		if err := json.Unmarshal(raw, &page); err != nil {
-			return nil, 0, err
+			return listPage[T]{}, err
 		}
 	}
-	if page == nil || (page.Content == nil && page.Total == nil) {
-		return nil, 0, fmt.Errorf(`no %q with "content" or "total"`, field)
+	if page == nil || page.Content == nil {
+		return listPage[T]{}, fmt.Errorf(`no %q with a "content" list`, field)
 	}
-	return page.Content, totalOr(page.Total, len(page.Content)), nil
-}
-
-// totalOr is the reported total or, when the answer has none, the page's
-// length, which ends the paging.
-func totalOr(total *int64, n int) int64 {
-	if total == nil {
-		return int64(n)
-	}
-	return *total
+	return listPage[T]{items: page.Content, total: page.Total}, nil
 }

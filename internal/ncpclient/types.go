@@ -38,9 +38,21 @@ type ListAPIKeysInput struct {
 
 // APIKeyPage is one page of a list.
 type APIKeyPage struct {
-	APIKeys      []APIKey `json:"apiKeys"`
-	Total        int64    `json:"total"`
-	InitialCount int64    `json:"initialCount"`
+	APIKeys []APIKey `json:"apiKeys"`
+	// Total is how many keys pass the filter, as the answer reported it;
+	// 0 when the answer reported none.
+	Total        int64 `json:"total"`
+	InitialCount int64 `json:"initialCount"`
+
+	totalReported bool
+}
+
+// reportedTotal is Total, or nil when the answer reported none.
+func (p *APIKeyPage) reportedTotal() *int64 {
+	if !p.totalReported {
+		return nil
+	}
+	return &p.Total
 }
 
 // KeyType names the key a regenerate replaces.

@@ -687,6 +687,114 @@ resource "ncp_apigw_api_key" "routed" {
 	})
 }
 
+// TestAccReliability_foreignNotFound: every request is answered by another
+// service's JSON 404, with an {"error": ...} envelope but without NCP's
+// errorCode (issue 17, case 1); then every delete is. That is not NCP
+// saying the keys are gone: the refresh fails naming the endpoint instead
+// of planning to create every key again, the destroy fails instead of
+// reporting success while the keys stay live, and state keeps every key.
+func TestAccReliability_foreignNotFound(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	env.NeedsEmulator(t)
+	config := env.Config(`
+resource "ncp_apigw_api_key" "kept" {
+  count = 3
+  name  = "kept-${count.index}"
+}
+`)
+	foreign := func(route emulator.Route, body string) func() {
+		return func() {
+			env.Emulator.SetFaults(emulator.Faults{Faults: []emulator.Fault{{Route: route, Kind: emulator.FaultRaw, Status: http.StatusNotFound, ContentType: "application/json", Body: body}}})
+		}
+	}
+	notFromNCP := func(operation string) *regexp.Regexp {
+		return regexp.MustCompile(`(?s)Error ` + operation + ` API key "kept-\d".*HTTP 404.*` + regexp.QuoteMeta(env.Endpoint) + `.*not come from NCP`)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{Config: config, Check: env.CheckKeyCount(3)},
+			{
+				PreConfig:   foreign("", `{"error":{"code":404,"message":"Requested entity was not found."}}`),
+				Config:      config,
+				PlanOnly:    true,
+				ExpectError: notFromNCP("reading"),
+			},
+			{
+				// The refresh passes; each delete is answered in NCP's place.
+				PreConfig:   foreign(emulator.RouteDelete, `{"error":{"message":"Not Found"}}`),
+				Config:      config,
+				Destroy:     true,
+				ExpectError: notFromNCP("deleting"),
+			},
+			{
+				// The gateway is fixed: every key is still there and in state.
+				PreConfig:        func() { env.Emulator.SetFaults(emulator.Faults{}) },
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{acctest.ExpectNoDrift, plancheck.ExpectEmptyPlan()}},
+				Check:            resource.ComposeAggregateTestCheckFunc(env.CheckKeyCount(3), env.CheckStateMatchesEmulator),
+			},
+		},
+	})
+}
+
+// TestAccReliability_endpointWithoutBasePath: an endpoint that misses
+// /api/v1, to which NCP's gateway answers every key with its own "not
+// found" envelope (issue 17, case 2). The endpoint is refused before any
+// request, saying it must end in /api/v1; one with a wrong base path that
+// does end in /api/v1 fails at the first "not found", as the list of keys
+// is "not found" too. Neither plans to create a key again nor drops one
+// from state.
+func TestAccReliability_endpointWithoutBasePath(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	env.NeedsEmulator(t)
+	keys := `
+resource "ncp_apigw_api_key" "kept" {
+  count = 3
+  name  = "kept-${count.index}"
+}
+`
+	withoutBasePath := regexp.MustCompile(`(?s)Invalid NCP API endpoint.*` + acctest.Wrapped("must end in /api/v1") + `.*https://apigateway\.apigw\.ntruss\.com/api/v1`)
+	wrongBasePath := regexp.MustCompile(`(?s)Error reading API key "kept-\d".*` + regexp.QuoteMeta(env.ServerURL()+"/gateway/api/v1") +
+		`\s+` + acctest.Wrapped("does not serve NCP's API-key API") + `.*` + acctest.Wrapped("ending in /api/v1") + `.*` + acctest.Wrapped("Set the provider's endpoint"))
+	var requests int
+	countRequests := func() { requests = acctest.Total(env.Emulator.Stats().Requests) }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{Config: env.Config(keys), Check: env.CheckKeyCount(3)},
+			{
+				PreConfig:   countRequests,
+				Config:      env.ConfigAt("", keys),
+				PlanOnly:    true,
+				ExpectError: withoutBasePath,
+			},
+			{
+				Config:      env.ConfigAt("/", keys),
+				Destroy:     true,
+				ExpectError: withoutBasePath,
+			},
+			{
+				PreConfig: func() {
+					if now := acctest.Total(env.Emulator.Stats().Requests); now != requests {
+						t.Errorf("%d requests to an endpoint without /api/v1, want none", now-requests)
+					}
+				},
+				Config:      env.ConfigAt("/gateway/api/v1", keys),
+				PlanOnly:    true,
+				ExpectError: wrongBasePath,
+			},
+			{
+				Config:           env.Config(keys),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{acctest.ExpectNoDrift, plancheck.ExpectEmptyPlan()}},
+				Check:            resource.ComposeAggregateTestCheckFunc(env.CheckKeyCount(3), env.CheckStateMatchesEmulator),
+			},
+		},
+	})
+}
+
 // TestAccReliability_sameNameCreatesRace creates two keys of one name at
 // once: one create is lost before it commits while the other's answer is
 // late. The lost one's reconciliation must not adopt the other's key (which

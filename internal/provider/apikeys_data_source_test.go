@@ -110,6 +110,34 @@ data "ncp_apigw_api_keys" "disabled" {
 	})
 }
 
+// TestAccAPIKeysDataSource_withoutTotal: list answers without the
+// documented "total" (issue 17, case 5) are read until a page comes back
+// empty, not only their first page: all 12 keys, in 3 requests (7, 5, and
+// the empty page).
+func TestAccAPIKeysDataSource_withoutTotal(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{MaxPageSize: 7, OmitListTotal: true})
+	env.NeedsEmulator(t)
+	for i := range 12 {
+		env.Emulator.PutKey(fmt.Sprintf("console-%02d", i), "made in the console")
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		Steps: []resource.TestStep{{
+			Config: env.Config(`data "ncp_apigw_api_keys" "all" {}`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.ncp_apigw_api_keys.all", tfjsonpath.New("ids"), knownvalue.ListSizeExact(12)),
+			},
+			Check: func(*terraform.State) error {
+				// Terraform reads the data source in the plan and again in the apply.
+				if got := env.Emulator.Stats().Requests[emulator.RouteList]; got%3 != 0 || got == 0 {
+					return fmt.Errorf("%d list requests, want a multiple of 3", got)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
 // pages is how many list requests read k keys, pageCap at a time.
 func pages(k int) int { return (k + pageCap - 1) / pageCap }
 

@@ -47,6 +47,8 @@ func nextStep(err error) string {
 	case ncpclient.IsAuth(err):
 		return "Check the access key and secret key the provider uses and that they may manage API Gateway. " +
 			"Signatures are valid for 5 minutes, so also check that this machine's clock is correct (NTP)."
+	case ncpclient.IsWrongEndpoint(err):
+		return "Set the provider's endpoint (or NCP_APIGW_ENDPOINT) to the API's base URL, or remove it to use the site's. Nothing was removed from state."
 	case ncpclient.IsThrottled(err):
 		return "NCP kept throttling the requests. Apply again later, or lower the number of concurrent operations with -parallelism."
 	case ncpclient.IsNotFound(err):

@@ -88,7 +88,7 @@ func (p *ncpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Validators:          []validator.String{stringvalidator.OneOf(siteNames...)},
 			},
 			"endpoint": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the API Gateway API, including `/api/v1`, for example `https://apigateway.apigw.ntruss.com/api/v1`. Overrides `site`. Defaults to `NCP_APIGW_ENDPOINT`. Plain `http://` is accepted only for loopback addresses, such as the bundled emulator.",
+				MarkdownDescription: "Base URL of the API Gateway API, whose path must end in `/api/v1`, for example `https://apigateway.apigw.ntruss.com/api/v1`. Overrides `site`. Defaults to `NCP_APIGW_ENDPOINT`. Plain `http://` is accepted only for loopback addresses, such as the bundled emulator.",
 				Optional:            true,
 				Validators:          []validator.String{endpointValidator{}},
 			},

@@ -1,0 +1,133 @@
+package ncpclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+)
+
+// Gone.
+//
+// A key, a subscription or a product is gone only when NCP itself says it
+// is not found, on an endpoint proven to serve NCP's API-key API.
+//
+// NCP's "not found" is its error envelope with its errorCode (see fromNCP):
+// HTTP 404 with code 300, or a 404 or 400 whose code or message says "not
+// found", as some NCP APIs answer a lookup of a missing item. A proxy's
+// page, an empty body, or another service's JSON ({"error": {"code": 404,
+// ...}}, {"message": ...}) has no errorCode and says nothing of the item.
+//
+// Nor does NCP's own 404 on a wrong base path: NCP's gateway answers every
+// path it does not serve with that very envelope. So the first "not found"
+// a client meets is checked against the list of keys (GET
+// api-keys?offset=0&limit=1), which must answer a page; the client then
+// remembers that the endpoint serves the API, as it does after any page of
+// the list it read before. A list that is itself "not
+// found" means the endpoint is wrong; a check that fails otherwise leaves
+// the item's fate unknown. Either is an error, never "gone".
+
+// IsNotFound reports whether err is NCP saying, on an endpoint proven to
+// serve its API-key API, that what was asked for (a key, a subscription, a
+// product) does not exist. A 404 that did not come from NCP, or that came
+// before the endpoint could be proven, is not.
+func IsNotFound(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.gone
+}
+
+// IsWrongEndpoint reports whether err shows that the endpoint does not
+// serve NCP's API-key API: NCP's gateway says its list of keys is not found.
+func IsWrongEndpoint(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.wrongEndpoint
+}
+
+// codeNotFound is NCP's errorCode for a missing resource.
+const codeNotFound = "300"
+
+// saysNotFound reports whether e is NCP's "not found", proven or not.
+func (e *Error) saysNotFound() bool {
+	if !e.fromNCP() {
+		return false
+	}
+	switch e.StatusCode {
+	case http.StatusNotFound:
+		return e.Code == codeNotFound || mentionsNotFound(e.Code) || mentionsNotFound(e.Message)
+	case http.StatusBadRequest:
+		return mentionsNotFound(e.Code) || mentionsNotFound(e.Message)
+	}
+	return false
+}
+
+// mentionsNotFound matches "not found", "NotFound", "NOT_FOUND" and the like.
+func mentionsNotFound(s string) bool {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '_', '-':
+			return -1
+		}
+		return r
+	}, strings.ToLower(s))
+	return strings.Contains(s, "notfound")
+}
+
+// endpointProof is what a client knows of its endpoint: whether a list of
+// keys has decoded as a page there (listPage records it), which proves that
+// it serves NCP's API-key API to the client's credentials. Only success is
+// remembered.
+type endpointProof struct {
+	proven atomic.Bool
+	turn   chan struct{} // one check at a time
+}
+
+func newEndpointProof() *endpointProof {
+	return &endpointProof{turn: make(chan struct{}, 1)}
+}
+
+// provenGone judges the final error of cl. NCP's "not found" becomes proof
+// that the item is gone (IsNotFound) once the endpoint is proven; for the
+// list of keys itself, it means the endpoint is wrong. Any other error is
+// returned as it is.
+func (c *Client) provenGone(ctx context.Context, cl *call, err error) error {
+	var e *Error
+	if !errors.As(err, &e) || !e.saysNotFound() {
+		return err
+	}
+	if cl.keyList {
+		e.hint, e.wrongEndpoint = c.wrongEndpointHint(), true
+		return err
+	}
+	if checkErr := c.proveEndpoint(ctx); checkErr != nil {
+		return fmt.Errorf("%v; whether it is gone is unknown, as checking that the endpoint serves NCP's API-key API failed: %w", err, checkErr)
+	}
+	e.gone = true
+	return err
+}
+
+// proveEndpoint reads one key of the list, once per client: a page proves
+// that the endpoint serves NCP's API-key API to these credentials.
+func (c *Client) proveEndpoint(ctx context.Context) error {
+	if c.endpoint.proven.Load() {
+		return nil
+	}
+	select {
+	case c.endpoint.turn <- struct{}{}:
+		defer func() { <-c.endpoint.turn }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if c.endpoint.proven.Load() { // proven while this caller waited
+		return nil
+	}
+	_, _, err := c.listPage(ctx, ListAPIKeysInput{Limit: 1}) // a page marks the endpoint proven
+	return err
+}
+
+// wrongEndpointHint explains a list of keys that NCP says is not found.
+func (c *Client) wrongEndpointHint() string {
+	return fmt.Sprintf("the endpoint %s does not serve NCP's API-key API, whose list of keys cannot be missing: "+
+		"the endpoint must be the API's base URL, ending in /api/v1, such as %s", c.BaseURL(), siteBaseURLs[defaultSite])
+}
