@@ -266,14 +266,12 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	// An import's own read starts from a state that holds only the ID.
-	importRead := state.Name.IsNull()
-	if importRead { // the arguments' defaults
+	if state.Name.IsNull() { // the arguments' defaults
 		state.RotateKeyType = types.StringValue(rotateKeyTypePrimary)
 		state.StoreKeyValues = types.BoolValue(true)
 	}
 	state.setFromAPI(key)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(countRefresh(ctx, req.Private, resp.Private, importRead)...)
 }
 
 // Update sends one edit when name, description or enabled change, then one
