@@ -225,8 +225,9 @@ func (r *productAPIKeyApprovalResource) Read(ctx context.Context, req resource.R
 }
 
 // Delete revokes an approval: a subscription found ACCEPTED is set to
-// REJECTED. Any other status, and a subscription or product gone, is left
-// as it is.
+// REJECTED. Any other status, a subscription or product gone, and a
+// product that NCP says is PUBLIC (nothing to revoke: it takes no
+// decision) are left as they are.
 func (r *productAPIKeyApprovalResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state productAPIKeyApprovalModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -245,7 +246,7 @@ func (r *productAPIKeyApprovalResource) Delete(ctx context.Context, req resource
 		addAPIError(&resp.Diagnostics, "Error reading the subscription "+state.label()+" to revoke its approval", err)
 		return
 	}
-	if err := client.SetSubscriptionStatus(ctx, productID, keyID, ncpclient.SubscriptionRejected); err != nil && !ncpclient.IsNotFound(err) {
+	if err := client.RevokeApproval(ctx, productID, keyID); err != nil {
 		addAPIError(&resp.Diagnostics, "Error revoking the approval of the subscription "+state.label(), err)
 		return
 	}

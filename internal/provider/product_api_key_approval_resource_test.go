@@ -149,6 +149,59 @@ func TestAccProductAPIKeyApproval_destroyRevokes(t *testing.T) {
 	}
 }
 
+// TestAccProductAPIKeyApproval_publicProduct: an approval of a PUBLIC
+// product's subscription can be imported (NCP lists the key ACCEPTED), and
+// destroyed: NCP refuses the revocation, the product read proves there is
+// nothing to revoke, and the key keeps its access, which no decision gave
+// (issue 17, case 8). Under LenientApproval NCP takes the revocation
+// without a word and changes nothing. Either way: 1 decision, and 1 product
+// read only after a refusal.
+func TestAccProductAPIKeyApproval_publicProduct(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		switches     emulator.SubscriptionSwitches
+		productReads int
+	}{
+		{"refused", emulator.SubscriptionSwitches{}, 1},
+		{"lenient", emulator.SubscriptionSwitches{LenientApproval: true}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := acctest.NewEnv(t, emulator.Config{SubscriptionSwitches: tc.switches})
+			public := env.SeedProduct(t, emulator.SubscriptionPublic)
+			key := env.Emulator.PutKey("subscriber", "")
+			env.Emulator.Subscribe(key.ID, public.ID)
+			config := env.Config(standaloneApprovalConfig(public.ID, key.ID, "ACCEPTED"))
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(env),
+				CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+					env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{public.ID: emulator.StatusAccepted}),
+					env.CheckRequests(map[emulator.Route]int{emulator.RouteProductKeys: 3, emulator.RouteApproval: 1, emulator.RouteProduct: tc.productReads}),
+				),
+				Steps: []resource.TestStep{
+					{
+						Config:             config,
+						ResourceName:       approvalAddr,
+						ImportState:        true,
+						ImportStateId:      public.ID + "/" + key.ID,
+						ImportStatePersist: true,
+					},
+					{
+						Config:            config,
+						ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						ConfigStateChecks: []statecheck.StateCheck{approvalStatus("ACCEPTED")},
+					},
+					{
+						// From here: this refresh, the destroy's, the delete's
+						// own read, the revocation, and the product read.
+						PreConfig:    env.Emulator.ResetStats,
+						RefreshState: true,
+					},
+				},
+			})
+		})
+	}
+}
+
 func TestAccProductAPIKeyApproval_errors(t *testing.T) {
 	env := acctest.NewEnv(t, emulator.Config{})
 	protected := env.SeedProduct(t, emulator.SubscriptionProtected)
