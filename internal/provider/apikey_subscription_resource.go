@@ -27,6 +27,10 @@ var (
 	_ resource.ResourceWithIdentity    = (*apiKeySubscriptionResource)(nil)
 )
 
+// subscriptionID is the import ID of a subscription, in the order of NCP's
+// path /api-keys/{api-key-id}/subscribe.
+var subscriptionID = compositeID{typeName: "ncp_apigw_api_key_subscription", first: "api_key_id", second: "product_id"}
+
 func newAPIKeySubscriptionResource() resource.Resource {
 	return &apiKeySubscriptionResource{}
 }
@@ -255,9 +259,20 @@ func (r *apiKeySubscriptionResource) Read(ctx context.Context, req resource.Read
 
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.identity())...)
 	keyID, productID := state.APIKeyID.ValueString(), state.ProductID.ValueString()
+	importRead := state.WaitForApproval.IsNull() // an import's state holds only the IDs
 	p, err := client.KeyProduct(ctx, keyID, productID)
 	switch {
 	case ncpclient.IsNotFound(err) || (err == nil && p == nil):
+		if importRead && subscriptionID.addSwappedImportError(ctx, &resp.Diagnostics, "no subscription "+state.label(), keyID, productID,
+			func(ctx context.Context, keyID, productID string) (bool, error) {
+				p, err := client.KeyProduct(ctx, keyID, productID)
+				if ncpclient.IsNotFound(err) {
+					return false, nil
+				}
+				return p != nil, err
+			}) {
+			return
+		}
 		tflog.Warn(ctx, "the API key is no longer subscribed to the product; removing the subscription from state",
 			map[string]any{"api_key_id": keyID, "product_id": productID, "key_gone": err != nil})
 		resp.State.RemoveResource(ctx)
@@ -268,7 +283,7 @@ func (r *apiKeySubscriptionResource) Read(ctx context.Context, req resource.Read
 	}
 	state.setFromAPI(p)
 	state.ID = types.StringValue(joinIDs(keyID, productID))
-	if state.WaitForApproval.IsNull() { // an import: the default
+	if importRead { // the default
 		state.WaitForApproval = types.BoolValue(false)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)

@@ -30,6 +30,10 @@ var (
 	_ resource.ResourceWithIdentity    = (*productAPIKeyApprovalResource)(nil)
 )
 
+// approvalID is the import ID of a decision, in the order of NCP's path
+// /products/{product-id}/api-keys/{api-key-id}.
+var approvalID = compositeID{typeName: "ncp_apigw_product_api_key_approval", first: "product_id", second: "api_key_id"}
+
 func newProductAPIKeyApprovalResource() resource.Resource {
 	return &productAPIKeyApprovalResource{}
 }
@@ -211,6 +215,17 @@ func (r *productAPIKeyApprovalResource) Read(ctx context.Context, req resource.R
 	status, found, err := client.SubscriberStatus(ctx, productID, keyID)
 	switch {
 	case ncpclient.IsNotFound(err) || (err == nil && !found):
+		importRead := state.Status.IsNull() // an import's state holds only the IDs
+		if importRead && approvalID.addSwappedImportError(ctx, &resp.Diagnostics, "no subscription "+state.label()+" among the product's keys", productID, keyID,
+			func(ctx context.Context, productID, keyID string) (bool, error) {
+				_, found, err := client.SubscriberStatus(ctx, productID, keyID)
+				if ncpclient.IsNotFound(err) {
+					return false, nil
+				}
+				return found, err
+			}) {
+			return
+		}
 		tflog.Warn(ctx, "the API key is no longer subscribed to the product; removing the decision from state",
 			map[string]any{"product_id": productID, "api_key_id": keyID})
 		resp.State.RemoveResource(ctx)
