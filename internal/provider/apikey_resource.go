@@ -134,7 +134,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"rotate_trigger": schema.StringAttribute{
 				MarkdownDescription: "Any string. When its value changes on an existing key, including from unset to a value, " +
 					"the key or keys selected by `rotate_key_type` are regenerated in place: the ID stays, the key values change. " +
-					"Setting it at create or removing it regenerates nothing, nor does the first apply after an import. " +
+					"Setting it at create or removing it regenerates nothing, nor does the first trigger recorded after an import (see Import). " +
 					"Use for example `time_rotating.this.id` to rotate on a schedule.",
 				Optional: true,
 			},

@@ -67,7 +67,8 @@ func (r *productAPIKeyApprovalResource) Schema(ctx context.Context, _ resource.S
 			"(subscription code `PROTECTED`): `ACCEPTED` lets the key call the product's stages, `REJECTED` turns it away. " +
 			"The key must have subscribed first (`ncp_apigw_api_key_subscription`, here or in the subscriber's own configuration). " +
 			"**Destroying the resource revokes the approval**: a subscription it finds `ACCEPTED` is set to `REJECTED`, so that removing " +
-			"the resource never leaves access granted; one already rejected, awaiting a decision or gone is left as it is. " +
+			"the resource never leaves access granted; one already rejected, awaiting a decision or gone is left as it is, and so is " +
+			"a key of a product that NCP reports as `PUBLIC`, which takes no decision (nothing to revoke). " +
 			"To stop managing the decision without revoking it, use `terraform state rm`, or a `removed` block with `destroy = false`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
