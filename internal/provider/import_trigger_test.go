@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -187,4 +188,25 @@ func TestAccImportTrigger_importBlockWithoutTrigger(t *testing.T) {
 		it.applyStep(it.config("2026-11", false), plancheck.ResourceActionUpdate, false, 0),
 		it.applyStep(it.config("2026-12", false), plancheck.ResourceActionUpdate, true, 1),
 	)
+}
+
+// TestImportMarkOfEveryVersion: the marks earlier versions wrote ("true",
+// then a count of refreshes, whatever it says) still adopt, until an update
+// forgets them.
+func TestImportMarkOfEveryVersion(t *testing.T) {
+	ctx := context.Background()
+	for _, mark := range []string{`true`, `{"refreshes":0}`, `{"refreshes":1}`, "written now"} {
+		private := privateMap{privateKeyImported: []byte(mark)}
+		if mark == "written now" {
+			private = privateMap{}
+			markImported(ctx, private)
+		}
+		if adopt, _ := adoptsImportedTrigger(ctx, private); !adopt {
+			t.Errorf("mark %s: not adopted", mark)
+		}
+		forgetImport(ctx, private)
+		if adopt, _ := adoptsImportedTrigger(ctx, private); adopt || len(private) != 0 {
+			t.Errorf("mark %s: still adopted after an update (%v)", mark, private)
+		}
+	}
 }
