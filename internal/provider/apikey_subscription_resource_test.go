@@ -158,6 +158,8 @@ func TestAccAPIKeySubscription_approvedByThePublisher(t *testing.T) {
 				Config:    approved,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(approvalAddr, tfjsonpath.New("status"), knownvalue.StringExact("ACCEPTED")),
+					// As documented: recorded before the approval, until the next refresh.
+					subscriptionValue("status", knownvalue.StringExact("REQUEST")),
 				},
 				Check: tfresource.ComposeAggregateTestCheckFunc(
 					env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
