@@ -74,8 +74,11 @@ func (c compositeID) addSwappedImportError(ctx context.Context, diags *diag.Diag
 	exists func(ctx context.Context, first, second string) (bool, error),
 ) bool {
 	found, err := exists(ctx, second, first)
-	if err != nil || !found {
-		tflog.Debug(ctx, "the import ID in the other order names nothing either", map[string]any{"id": joinIDs(second, first), "error": fmt.Sprint(err)})
+	switch {
+	case err != nil:
+		tflog.Debug(ctx, "checking the import ID in the other order failed", map[string]any{"id": joinIDs(second, first), "error": err.Error()})
+		return false
+	case !found:
 		return false
 	}
 	swapped := joinIDs(second, first)
