@@ -23,7 +23,7 @@ func (c routeCounts) total() int {
 // routeOrder is the API's order, in which byRoute lists the routes.
 var routeOrder = []emulator.Route{emulator.RouteCreate, emulator.RouteGet, emulator.RouteList, emulator.RouteEdit,
 	emulator.RouteRegenerate, emulator.RouteDelete, emulator.RouteSubscribe, emulator.RouteKeyProducts,
-	emulator.RouteSubscriptionDetail, emulator.RouteUnsubscribe, emulator.RouteApproval, emulator.RouteProductKeys}
+	emulator.RouteSubscriptionDetail, emulator.RouteUnsubscribe, emulator.RouteApproval, emulator.RouteProductKeys, emulator.RouteProduct}
 
 // byRoute shows the routes either side used as "get 10/10": measured/minimum.
 func byRoute(minimum, measured routeCounts) string {

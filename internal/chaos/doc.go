@@ -61,9 +61,10 @@
 //
 // One rotation is relaxed to "may or may not", as the provider documents
 // it: a key imported by an import block whose apply changed nothing adopts
-// a trigger set in the next step rather than rotating (Terraform keeps the
-// import's read, so the provider cannot tell that apply from the first one
-// after a `terraform import`), unless a failed apply came in between.
+// the first trigger set in a later step rather than rotating, as long as no
+// step changed the key in between (only an update ends the adoption, and
+// the provider cannot tell an apply that changes nothing from a refresh),
+// unless an update the campaign cannot see came in between.
 //
 // The last step destroys everything under faults, destroys again without
 // them if that failed, and checks that no owned key remains.

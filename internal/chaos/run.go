@@ -45,10 +45,10 @@ type seedRun struct {
 	// made for import: the keys the configuration owns or owned.
 	managed map[string]bool
 	// imported holds the resources this step imports, with the description
-	// their keys had; quietImports those the step before imported while
-	// changing nothing (see afterQuietImport).
+	// their keys had; quietImports those imported while changing nothing
+	// and not changed since, with that description (see afterQuietImport).
 	imported     map[string]string
-	quietImports map[string]bool
+	quietImports map[string]string
 	bystanders   []emulator.Key
 	logRead      int64 // how much of the trace log earlier steps checked
 	result       seedResult
@@ -187,14 +187,20 @@ func (r *seedRun) remedy(s step, output string) {
 	r.result.LostCreatesImported += len(imports)
 }
 
-// noteQuietImports records which of the step's imports changed nothing.
+// noteQuietImports records which keys are still as imported after the
+// step: imported by it, or quietly before, and left unchanged by its
+// configuration. The provider updates none of them, so each still adopts
+// the first trigger set.
 func (r *seedRun) noteQuietImports(s step) {
-	r.quietImports = map[string]bool{}
-	for addr, description := range r.imported {
-		if spec, ok := s.Config.spec(addr); ok && spec.importChangesNothing(description) {
-			r.quietImports[addr] = true
+	quiet := map[string]string{}
+	for _, imports := range []map[string]string{r.quietImports, r.imported} {
+		for addr, description := range imports {
+			if spec, ok := s.Config.spec(addr); ok && spec.importChangesNothing(description) {
+				quiet[addr] = description
+			}
 		}
 	}
+	r.quietImports = quiet
 }
 
 // keysBefore returns the key of every resource, by address, before the
@@ -209,7 +215,7 @@ func (r *seedRun) keysBefore() map[string]emulator.Key {
 	return keys
 }
 
-// valueExpectations are the step's, for the keys the step before imported
+// valueExpectations are the step's, for the keys still as imported
 // quietly relaxed as afterQuietImport says.
 func (r *seedRun) valueExpectations(s step) map[string]valueExpectation {
 	values := maps.Clone(s.Values)

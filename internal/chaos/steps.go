@@ -343,12 +343,13 @@ func (k keySpec) importChangesNothing(description string) bool {
 }
 
 // afterQuietImport is what a step must do to the key values of a key that
-// the step before imported with an import block while changing nothing. The
-// provider documents that a trigger set then is adopted, not rotated:
-// Terraform keeps the import's read, so the provider cannot tell this apply
-// from the first one after a `terraform import`. With a failed faulty apply
-// in between, the fault-free apply counts as a later one and rotates. So a
-// rotation may happen or not; the step after rotates for sure.
+// an import block imported while changing nothing, and that no step has
+// changed since. The provider documents that a trigger set then is adopted,
+// not rotated: only an update ends the adoption, and Terraform calls the
+// provider in an apply that changes nothing only to refresh, which ends
+// nothing. An update it cannot see (the colleague's edit put back, a failed
+// apply's) may have ended it, so a rotation may happen or not; once the
+// configuration changes the key, the step after rotates for sure.
 func (e valueExpectation) afterQuietImport() valueExpectation {
 	if e.Primary == mustChange {
 		e.Primary = mayChange

@@ -154,7 +154,7 @@ func (f Faults) Validate() error {
 func (f Fault) validate() error {
 	switch f.Route {
 	case "", RouteCreate, RouteGet, RouteList, RouteEdit, RouteRegenerate, RouteDelete,
-		RouteSubscribe, RouteUnsubscribe, RouteKeyProducts, RouteSubscriptionDetail, RouteApproval, RouteProductKeys:
+		RouteSubscribe, RouteUnsubscribe, RouteKeyProducts, RouteSubscriptionDetail, RouteApproval, RouteProductKeys, RouteProduct:
 	default:
 		return fmt.Errorf("unknown route %q", f.Route)
 	}

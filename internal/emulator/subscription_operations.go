@@ -17,6 +17,7 @@ const (
 	RouteSubscriptionDetail Route = "subscription-detail" // GET (or POST) /api-keys/{id}/subscription-detail
 	RouteApproval           Route = "approval"            // PATCH /products/{id}/api-keys/{key-id}
 	RouteProductKeys        Route = "product-keys"        // POST /products/{id}/api-keys/search
+	RouteProduct            Route = "product"             // GET /products/{id}
 )
 
 var (
@@ -28,10 +29,15 @@ var (
 // target; ok is false for the paths it does not know.
 func resolveSubscription(method, path string) (t target, ok bool) {
 	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
-	if len(parts) != 3 && len(parts) != 4 || slices.Contains(parts, "") {
+	if len(parts) < 2 || len(parts) > 4 || slices.Contains(parts, "") {
 		return target{}, false
 	}
 	switch {
+	case len(parts) == 2 && parts[0] == "products":
+		if method != http.MethodGet {
+			return target{allow: "GET"}, true
+		}
+		return target{route: RouteProduct, product: parts[1]}, true
 	case len(parts) == 3 && parts[0] == "api-keys":
 		t = target{id: parts[1]}
 		switch action := parts[2]; {
@@ -84,6 +90,8 @@ func (e *Emulator) doSubscription(t target, query url.Values, body []byte) respo
 		return e.subscriptionDetail(t.id, query)
 	case RouteApproval:
 		return e.approve(t.product, t.id, body)
+	case RouteProduct:
+		return e.product(t.product)
 	default: // RouteProductKeys; resolveSubscription makes no other route
 		return e.productKeys(t.product, body)
 	}
@@ -302,6 +310,23 @@ func (e *Emulator) approve(productID, keyID string, body []byte) response {
 	}
 	e.setStatusLocked(s, in.Status)
 	return emptyAnswer(e.cfg.SubscriptionAnswer)
+}
+
+// product answers one of the tenant's own products, as NCP's "View
+// product" does; another tenant's product is refused with 403 code 230.
+func (e *Emulator) product(productID string) response {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p, refused := e.ownProductLocked(productID)
+	if refused != nil {
+		return *refused
+	}
+	var answer productAnswer
+	answer.Product = productDetail{
+		ProductID: p.ID, InvokeID: p.ID, TenantID: p.PublisherID, ProductName: p.Name, ProductDescription: p.Description,
+		IsPublished: !p.Unpublished, SubscriptionCode: p.SubscriptionCode, DomainCode: "PUB",
+	}
+	return jsonResponse(http.StatusOK, answer)
 }
 
 // productKeys answers one page of the keys subscribed to a product, as its

@@ -409,6 +409,29 @@ func TestApprovalRefusals(t *testing.T) {
 	}
 }
 
+// TestViewProduct: the publisher reads its product in NCP's shape, with
+// its subscription code; another tenant's product is refused, an unknown
+// one is NCP's 404.
+func TestViewProduct(t *testing.T) {
+	emu, c := newAPI(t, Config{})
+	public := putProduct(t, emu, SubscriptionPublic)
+	protected := putProduct(t, emu, SubscriptionProtected)
+	foreign, _ := emu.PutProduct(Product{Name: "maps", PublisherID: "0123456789abcdef0123456789abcdef"})
+	for _, p := range []Product{public, protected} {
+		answer := decode[struct {
+			Product map[string]json.RawMessage `json:"product"`
+		}](t, c.expect(http.StatusOK, "GET", "/api/v1/products/"+p.ID, ""))
+		if got, want := string(answer.Product["subscriptionCode"]), `"`+p.SubscriptionCode+`"`; got != want {
+			t.Errorf("product %s: subscriptionCode %s, want %s", p.ID, got, want)
+		}
+		if got := string(answer.Product["productId"]); got != `"`+p.ID+`"` {
+			t.Errorf("product %s: productId %s", p.ID, got)
+		}
+	}
+	c.expectError(http.StatusForbidden, "230", "GET", "/api/v1/products/"+foreign.ID, "")
+	c.expectError(http.StatusNotFound, "300", "GET", "/api/v1/products/nosuchprod", "")
+}
+
 func TestSubscriptionSwitchesOfApproval(t *testing.T) {
 	t.Run("LenientApproval", func(t *testing.T) {
 		emu, c := newAPI(t, Config{SubscriptionSwitches: SubscriptionSwitches{LenientApproval: true}})
@@ -521,7 +544,8 @@ func TestSubscriptionRoutes(t *testing.T) {
 		{"GET", "/api/v1/products/" + p.ID + "/api-keys/" + k.ID, http.StatusMethodNotAllowed, "PATCH"},
 		{"GET", "/api/v1/products/" + p.ID + "/api-keys/search", http.StatusMethodNotAllowed, "POST, PATCH"},
 		{"GET", "/api/v1/api-keys/" + k.ID + "/usage", http.StatusNotFound, ""},
-		{"GET", "/api/v1/products/" + p.ID, http.StatusNotFound, ""},
+		{"DELETE", "/api/v1/products/" + p.ID, http.StatusMethodNotAllowed, "GET"},
+		{"GET", "/api/v1/products/" + p.ID + "/apis", http.StatusNotFound, ""},
 		{"GET", "/api/v1/api-keys/" + k.ID + "/products/extra", http.StatusNotFound, ""},
 		{"GET", "/api/v1/api-keys//products", http.StatusNotFound, ""},
 	} {
@@ -541,7 +565,8 @@ func TestSubscriptionRoutes(t *testing.T) {
 	c.approval(p.ID, k.ID, "ACCEPTED")
 	c.expect(http.StatusOK, "POST", "/api/v1/products/"+p.ID+"/api-keys/search", `{}`)
 	c.expect(http.StatusOK, "POST", "/api/v1/api-keys/"+k.ID+"/unsubscribe", fmt.Sprintf(`{"productId":%q}`, p.ID))
-	want := map[Route]int{RouteSubscribe: 1, RouteKeyProducts: 1, RouteSubscriptionDetail: 2, RouteApproval: 1, RouteProductKeys: 1, RouteUnsubscribe: 1}
+	c.expect(http.StatusOK, "GET", "/api/v1/products/"+p.ID, "")
+	want := map[Route]int{RouteSubscribe: 1, RouteKeyProducts: 1, RouteSubscriptionDetail: 2, RouteApproval: 1, RouteProductKeys: 1, RouteUnsubscribe: 1, RouteProduct: 1}
 	if got := emu.Stats().Requests; !reflect.DeepEqual(got, want) {
 		t.Fatalf("requests %v, want %v", got, want)
 	}

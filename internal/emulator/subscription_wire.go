@@ -73,3 +73,21 @@ type productKeyPage struct {
 		Total   *int         `json:"total,omitempty"`
 	} `json:"apiKeyPage"`
 }
+
+// productDetail is a product as NCP's "View product" answers it.
+type productDetail struct {
+	ProductID          string `json:"productId"`
+	InvokeID           string `json:"invokeId"`
+	TenantID           string `json:"tenantId"`
+	ProductName        string `json:"productName"`
+	ProductDescription string `json:"productDescription"`
+	IsPublished        bool   `json:"isPublished"`
+	SubscriptionCode   string `json:"subscriptionCode"`
+	IsDeleted          bool   `json:"isDeleted"`
+	DomainCode         string `json:"domainCode"`
+}
+
+// productAnswer is the answer of GET /products/{id}.
+type productAnswer struct {
+	Product productDetail `json:"product"`
+}

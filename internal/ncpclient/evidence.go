@@ -1,5 +1,8 @@
 package ncpclient
 
+// The proofs the client decides on, one section each (see
+// contributing/reliability.md).
+
 import (
 	"context"
 	"errors"
@@ -130,4 +133,19 @@ func (c *Client) proveEndpoint(ctx context.Context) error {
 func (c *Client) wrongEndpointHint() string {
 	return fmt.Sprintf("the endpoint %s does not serve NCP's API-key API, whose list of keys cannot be missing: "+
 		"the endpoint must be the API's base URL, ending in /api/v1, such as %s", c.BaseURL(), siteBaseURLs[defaultSite])
+}
+
+// Nothing to revoke.
+//
+// The approval of a subscription to a PUBLIC product.
+
+// approvalNeedsNoRevoke reports whether NCP itself says that productID needs
+// no approval, so that a refused revocation leaves nothing granted that the
+// publisher could take back: NCP's own product (read with GetProduct) has
+// subscription code PUBLIC. Only NCP's answer for this very product proves
+// it; a read that fails, or a code that is not PUBLIC, proves nothing, and
+// the refusal stands.
+func (c *Client) approvalNeedsNoRevoke(ctx context.Context, productID string) bool {
+	p, err := c.GetProduct(ctx, productID)
+	return err == nil && p.ProductID == productID && p.SubscriptionCode == ProductPublic
 }

@@ -363,3 +363,53 @@ func (e *AmbiguousSubscribeError) Error() string {
 }
 
 func (e *AmbiguousSubscribeError) Unwrap() error { return e.Err }
+
+// Product is one of the caller's products, as NCP's "View product" answers
+// it: only what the provider needs is decoded.
+type Product struct {
+	ProductID        string `json:"productId"`
+	ProductName      string `json:"productName"`
+	SubscriptionCode string `json:"subscriptionCode"` // ProductPublic or ProductProtected
+	PublisherID      string `json:"tenantId"`
+}
+
+// The subscription codes of a product.
+const (
+	ProductPublic    = "PUBLIC"    // anyone may call it, without approval
+	ProductProtected = "PROTECTED" // the publisher approves each key
+)
+
+// GetProduct reads one of the caller's products (GET /products/{id}). A
+// product that does not exist is an error for which IsNotFound holds.
+func (c *Client) GetProduct(ctx context.Context, productID string) (*Product, error) {
+	if productID == "" {
+		return nil, errEmptyProductID
+	}
+	var p *Product
+	err := c.do(ctx, &call{
+		method: http.MethodGet,
+		url:    c.target(nil, productsPath, productID),
+		decode: func(b []byte) (err error) {
+			p, err = decodeProduct(b)
+			return err
+		},
+	})
+	return p, err
+}
+
+// RevokeApproval sets a key's subscription to a product REJECTED, as
+// SetSubscriptionStatus does, and counts as done what leaves nothing to
+// revoke: NCP's 404 envelope (no such key, product or subscription), and a
+// refusal on a product proven to need no approval (see
+// approvalNeedsNoRevoke).
+func (c *Client) RevokeApproval(ctx context.Context, productID, keyID string) error {
+	err := c.SetSubscriptionStatus(ctx, productID, keyID, SubscriptionRejected)
+	switch {
+	case err == nil, IsNotFound(err):
+		return nil
+	case refusedByNCP(err) && c.approvalNeedsNoRevoke(ctx, productID):
+		c.debug(ctx, "NCP API approval refused on a PUBLIC product: nothing to revoke", map[string]any{"product_id": productID, "api_key_id": keyID})
+		return nil
+	}
+	return err
+}

@@ -90,3 +90,18 @@ func decodeContentPage[T any](body []byte, field string) (listPage[T], error) {
 	}
 	return listPage[T]{items: page.Content, total: page.Total}, nil
 }
+
+// decodeProduct decodes NCP's answer of "View product", which must name the
+// product.
+func decodeProduct(body []byte) (*Product, error) {
+	var answer struct {
+		Product *Product `json:"product"`
+	}
+	if err := json.Unmarshal(body, &answer); err != nil {
+		return nil, err
+	}
+	if answer.Product == nil || answer.Product.ProductID == "" {
+		return nil, errors.New(`no "product" with a "productId"`)
+	}
+	return answer.Product, nil
+}

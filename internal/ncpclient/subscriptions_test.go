@@ -428,3 +428,48 @@ func TestSetSubscriptionStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestRevokeApproval: a revocation sets an accepted subscription REJECTED;
+// on a PUBLIC product, which NCP refuses to decide on, it is done once NCP's
+// own product says PUBLIC, and only then: a refusal on a PROTECTED product,
+// a product read that fails, and an answer that is not NCP's stand.
+func TestRevokeApproval(t *testing.T) {
+	ctx := context.Background()
+	products := func(env subscriptionEnv) int { return env.count(emulator.RouteProduct) }
+
+	env := newSubscriptionEnv(t, emulator.Config{}, nil)
+	env.emu.Subscribe(env.key.ID, env.protectID)
+	env.emu.SetSubscriptionStatus(env.key.ID, env.protectID, emulator.StatusAccepted)
+	if err := env.c.RevokeApproval(ctx, env.protectID, env.key.ID); err != nil {
+		t.Fatalf("revoking an approval: %v", err)
+	}
+	if s, _ := env.emu.Subscription(env.key.ID, env.protectID); s.Status != emulator.StatusRejected || products(env) != 0 {
+		t.Fatalf("status %s after %d product reads, want REJECTED after none", s.Status, products(env))
+	}
+
+	env.emu.Subscribe(env.key.ID, env.publicID)
+	if err := env.c.RevokeApproval(ctx, env.publicID, env.key.ID); err != nil {
+		t.Fatalf("revoking on a PUBLIC product: %v, want nothing to revoke", err)
+	}
+	if s, _ := env.emu.Subscription(env.key.ID, env.publicID); s.Status != emulator.StatusAccepted || products(env) != 1 {
+		t.Fatalf("status %s after %d product reads, want ACCEPTED untouched after 1", s.Status, products(env))
+	}
+
+	for _, tc := range []struct {
+		name      string
+		productID string
+		faults    []emulator.Fault
+	}{
+		{"a refusal on a PROTECTED product", env.protectID, []emulator.Fault{{Route: emulator.RouteApproval, Kind: emulator.FaultError, Status: http.StatusBadRequest, Count: 1}}},
+		{"the product read fails", env.publicID, []emulator.Fault{{Route: emulator.RouteProduct, Kind: emulator.FaultError, Status: http.StatusInternalServerError, Count: 1}}},
+		{"a proxy's 400 page", env.publicID, []emulator.Fault{{Route: emulator.RouteApproval, Kind: emulator.FaultHTML, Status: http.StatusBadRequest, Count: 1}}},
+		{"a product answer without the product", env.publicID, []emulator.Fault{{Route: emulator.RouteProduct, Kind: emulator.FaultReplace, ContentType: "application/json", Body: `{"subscriptionCode":"PUBLIC"}`}}}, // on every retry
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env.inject(tc.faults...)
+			if err := env.c.RevokeApproval(ctx, tc.productID, env.key.ID); err == nil {
+				t.Fatal("the revocation succeeded without proof that there is nothing to revoke")
+			}
+		})
+	}
+}

@@ -134,7 +134,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"rotate_trigger": schema.StringAttribute{
 				MarkdownDescription: "Any string. When its value changes on an existing key, including from unset to a value, " +
 					"the key or keys selected by `rotate_key_type` are regenerated in place: the ID stays, the key values change. " +
-					"Setting it at create or removing it regenerates nothing, nor does the first apply after an import. " +
+					"Setting it at create or removing it regenerates nothing, nor does the first trigger recorded after an import (see Import). " +
 					"Use for example `time_rotating.this.id` to rotate on a schedule.",
 				Optional: true,
 			},
@@ -266,14 +266,12 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	// An import's own read starts from a state that holds only the ID.
-	importRead := state.Name.IsNull()
-	if importRead { // the arguments' defaults
+	if state.Name.IsNull() { // the arguments' defaults
 		state.RotateKeyType = types.StringValue(rotateKeyTypePrimary)
 		state.StoreKeyValues = types.BoolValue(true)
 	}
 	state.setFromAPI(key)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(countRefresh(ctx, req.Private, resp.Private, importRead)...)
 }
 
 // Update sends one edit when name, description or enabled change, then one

@@ -27,6 +27,10 @@ var (
 	_ resource.ResourceWithIdentity    = (*apiKeySubscriptionResource)(nil)
 )
 
+// subscriptionID is the import ID of a subscription, in the order of NCP's
+// path /api-keys/{api-key-id}/subscribe.
+var subscriptionID = compositeID{typeName: "ncp_apigw_api_key_subscription", first: "api_key_id", second: "product_id"}
+
 func newAPIKeySubscriptionResource() resource.Resource {
 	return &apiKeySubscriptionResource{}
 }
@@ -94,10 +98,11 @@ func (r *apiKeySubscriptionResource) Schema(ctx context.Context, _ resource.Sche
 			},
 			"wait_for_approval": schema.BoolAttribute{
 				MarkdownDescription: "Whether creating the subscription waits, within the create timeout, until the publisher accepts it (`status` `ACCEPTED`). " +
-					"It fails at once when the publisher rejects it (`REJECTED`, `DENY` or `BLOCKED_REQUEST`), and when the timeout runs out; " +
-					"the subscription is then kept in state as tainted, so that the next apply unsubscribes and asks again. Defaults to `false`: " +
-					"the subscription is created whatever its status. Only creation waits. Do not set it when the publisher's approval " +
-					"(`ncp_apigw_product_api_key_approval`) is in the same configuration: the approval is made after the subscription.",
+					"It fails at once when the publisher rejects it (`REJECTED`, `DENY` or `BLOCKED_REQUEST`): the subscription is then kept in state " +
+					"as tainted, so that the next apply unsubscribes and asks again. When the timeout runs out, the request stays pending and is not " +
+					"recorded in state: the next apply finds the key already subscribed, keeps that subscription (and an approval given meanwhile) " +
+					"and waits again. Defaults to `false`: the subscription is created whatever its status. Only creation waits. Do not set it when " +
+					"the publisher's approval (`ncp_apigw_product_api_key_approval`) is in the same configuration: the approval is made after the subscription.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
@@ -149,6 +154,10 @@ func (r *apiKeySubscriptionResource) Configure(_ context.Context, req resource.C
 // publisher decides. Once the key is subscribed, a failure records the
 // subscription before it is reported, so that it is neither orphaned nor
 // made twice: Terraform marks it tainted, and the next apply replaces it.
+// A wait that times out is the exception: it records nothing, so that the
+// next apply, finding the key subscribed, adopts the request and waits on
+// it again, rather than replacing it and losing an approval given in
+// between.
 func (r *apiKeySubscriptionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan apiKeySubscriptionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -160,10 +169,19 @@ func (r *apiKeySubscriptionResource) Create(ctx context.Context, req resource.Cr
 
 	keyID, productID := plan.APIKeyID.ValueString(), plan.ProductID.ValueString()
 	if err := client.Subscribe(ctx, keyID, productID); err != nil {
-		addSubscribeError(&resp.Diagnostics, plan, err)
-		return
+		var already *ncpclient.AlreadySubscribedError
+		if !plan.WaitForApproval.ValueBool() || !errors.As(err, &already) {
+			addSubscribeError(&resp.Diagnostics, plan, err)
+			return
+		}
+		// A key has one subscription to a product, and this key's is the
+		// one this resource is to wait on, whoever asked for it: most
+		// likely an earlier apply whose wait timed out.
+		tflog.Info(ctx, "the API key is already subscribed to the product; waiting on that subscription",
+			map[string]any{"api_key_id": keyID, "product_id": productID, "status": already.Status})
+	} else {
+		tflog.Info(ctx, "subscribed API key to product", map[string]any{"api_key_id": keyID, "product_id": productID})
 	}
-	tflog.Info(ctx, "subscribed API key to product", map[string]any{"api_key_id": keyID, "product_id": productID})
 	plan.ID = types.StringValue(joinIDs(keyID, productID))
 	record := func() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -179,8 +197,7 @@ func (r *apiKeySubscriptionResource) Create(ctx context.Context, req resource.Cr
 	}
 	plan.setFromAPI(p)
 	if plan.WaitForApproval.ValueBool() && p.Status != ncpclient.SubscriptionAccepted {
-		r.waitForApproval(ctx, client, &plan, &resp.Diagnostics)
-		if plan.Status.IsNull() { // gone while waiting: nothing to record
+		if !r.waitForApproval(ctx, client, &plan, &resp.Diagnostics) {
 			return
 		}
 	}
@@ -189,8 +206,9 @@ func (r *apiKeySubscriptionResource) Create(ctx context.Context, req resource.Cr
 
 // waitForApproval polls the subscription until the publisher accepts or
 // refuses it, or ctx ends, adding an error unless it was accepted. It
-// leaves plan's status null when the subscription disappeared.
-func (r *apiKeySubscriptionResource) waitForApproval(ctx context.Context, client *ncpclient.Client, plan *apiKeySubscriptionModel, diags *diag.Diagnostics) {
+// reports whether the subscription is to be recorded: not when it
+// disappeared, nor when the wait timed out (see Create).
+func (r *apiKeySubscriptionResource) waitForApproval(ctx context.Context, client *ncpclient.Client, plan *apiKeySubscriptionModel, diags *diag.Diagnostics) (record bool) {
 	tflog.Info(ctx, "waiting for the publisher to approve the subscription", map[string]any{"id": plan.ID.ValueString()})
 	p, err := pollKeyProduct(ctx, client, plan.APIKeyID.ValueString(), plan.ProductID.ValueString(), func(p *ncpclient.KeyProduct) bool {
 		return p == nil || p.Status == ncpclient.SubscriptionAccepted || refusedStatus(p.Status)
@@ -199,24 +217,34 @@ func (r *apiKeySubscriptionResource) waitForApproval(ctx context.Context, client
 		plan.setFromAPI(p)
 	}
 	status := plan.Status.ValueString()
-	tainted := "The subscription is recorded in state as tainted: the next apply unsubscribes the key and asks again."
 	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		diags.AddError("Timed out waiting for the publisher to approve the subscription "+plan.label(),
-			fmt.Sprintf("The subscription's status is still %s. %s Raise the create timeout (timeouts { create = ... }) to wait longer, "+
-				"or set wait_for_approval = false to record the subscription whatever its status.", status, tainted))
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		summary := "Timed out waiting for the publisher to approve the subscription "
+		if errors.Is(err, context.Canceled) {
+			summary = "Stopped waiting for the publisher to approve the subscription "
+		}
+		diags.AddError(summary+plan.label(),
+			fmt.Sprintf("The subscription's status is still %s. The request stays with the publisher and is not recorded in state, "+
+				"so nothing is lost: apply again to keep waiting. The next apply finds the key's request, keeps it (with an approval given meanwhile) "+
+				"and waits again; raise the create timeout (timeouts { create = ... }) to wait longer each time.\n\n"+
+				"To record the subscription whatever its status, import it: terraform import ncp_apigw_api_key_subscription.<name> %s. "+
+				"To withdraw the request, cancel the subscription in the console, or import it and destroy it: removing this resource from the "+
+				"configuration leaves the request pending.", status, plan.ID.ValueString()))
+		return false
 	case err != nil:
 		addAPIError(diags, "Error waiting for the publisher to approve the subscription "+plan.label(), err)
 	case p == nil:
-		plan.Status = types.StringNull()
 		diags.AddError("The subscription "+plan.label()+" disappeared while waiting for approval",
 			"The key is no longer associated with the product: the publisher may have rejected the subscription (NCP may drop rejected subscriptions), "+
 				"or someone unsubscribed the key. Apply again to subscribe it again.")
+		return false
 	case refusedStatus(status):
 		diags.AddError("The publisher refused the subscription "+plan.label(),
-			fmt.Sprintf("NCP reports the subscription's status as %s. %s Ask the product's publisher to accept the key, "+
-				"or remove the subscription from the configuration.", status, tainted))
+			fmt.Sprintf("NCP reports the subscription's status as %s. The subscription is recorded in state as tainted: "+
+				"the next apply unsubscribes the key and asks again. Ask the product's publisher to accept the key, "+
+				"or remove the subscription from the configuration.", status))
 	}
+	return true
 }
 
 // addSubscribeError reports a subscribe that failed, with what to do next.
@@ -255,9 +283,20 @@ func (r *apiKeySubscriptionResource) Read(ctx context.Context, req resource.Read
 
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.identity())...)
 	keyID, productID := state.APIKeyID.ValueString(), state.ProductID.ValueString()
+	importRead := state.WaitForApproval.IsNull() // an import's state holds only the IDs
 	p, err := client.KeyProduct(ctx, keyID, productID)
 	switch {
 	case ncpclient.IsNotFound(err) || (err == nil && p == nil):
+		if importRead && subscriptionID.addSwappedImportError(ctx, &resp.Diagnostics, "no subscription "+state.label(), keyID, productID,
+			func(ctx context.Context, keyID, productID string) (bool, error) {
+				p, err := client.KeyProduct(ctx, keyID, productID)
+				if ncpclient.IsNotFound(err) {
+					return false, nil
+				}
+				return p != nil, err
+			}) {
+			return
+		}
 		tflog.Warn(ctx, "the API key is no longer subscribed to the product; removing the subscription from state",
 			map[string]any{"api_key_id": keyID, "product_id": productID, "key_gone": err != nil})
 		resp.State.RemoveResource(ctx)
@@ -268,7 +307,7 @@ func (r *apiKeySubscriptionResource) Read(ctx context.Context, req resource.Read
 	}
 	state.setFromAPI(p)
 	state.ID = types.StringValue(joinIDs(keyID, productID))
-	if state.WaitForApproval.IsNull() { // an import: the default
+	if importRead { // the default
 		state.WaitForApproval = types.BoolValue(false)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -157,6 +158,8 @@ func TestAccAPIKeySubscription_approvedByThePublisher(t *testing.T) {
 				Config:    approved,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(approvalAddr, tfjsonpath.New("status"), knownvalue.StringExact("ACCEPTED")),
+					// As documented: recorded before the approval, until the next refresh.
+					subscriptionValue("status", knownvalue.StringExact("REQUEST")),
 				},
 				Check: tfresource.ComposeAggregateTestCheckFunc(
 					env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
@@ -237,23 +240,110 @@ func TestAccAPIKeySubscription_rejected(t *testing.T) {
 	})
 }
 
-// TestAccAPIKeySubscription_waitTimesOut: nobody decides; the create gives
-// up at its timeout and keeps the pending subscription, tainted.
-func TestAccAPIKeySubscription_waitTimesOut(t *testing.T) {
-	env := acctest.NewEnv(t, emulator.Config{})
-	product := env.SeedProduct(t, emulator.SubscriptionProtected)
-	tfresource.ParallelTest(t, tfresource.TestCase{
-		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             tfresource.ComposeAggregateTestCheckFunc(env.CheckDestroyed, env.CheckSubscriptionStatuses(0, nil)),
-		Steps: []tfresource.TestStep{{
-			Config: env.Config(subscriptionConfig(product.ID, `
+// TestAccAPIKeySubscription_approvalAfterTimeout: nobody decides within
+// the create timeout; the create fails saying the request stays pending and
+// to apply again, and records nothing. The publisher approves afterwards:
+// the next apply creates the resource (no replacement), finds the key
+// subscribed, keeps the approved subscription and records it ACCEPTED; no
+// unsubscribe. Under IdempotentSubscribe the second subscribe is taken
+// silently and the same happens (issue 17, case 9).
+func TestAccAPIKeySubscription_approvalAfterTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		switches emulator.SubscriptionSwitches
+	}{
+		{"second subscribe refused", emulator.SubscriptionSwitches{}},
+		{"second subscribe taken", emulator.SubscriptionSwitches{IdempotentSubscribe: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := acctest.NewEnv(t, emulator.Config{SubscriptionSwitches: tc.switches})
+			product := env.SeedProduct(t, emulator.SubscriptionProtected)
+			config := env.Config(subscriptionConfig(product.ID, `
   wait_for_approval = true
   timeouts {
     create = "2s"
   }
-`)),
-			ExpectError: regexp.MustCompile(`(?s)Timed out waiting for the publisher to approve the subscription.*` + acctest.Wrapped("status is still REQUEST")),
-		}},
+`))
+			var first emulator.Subscription
+			tfresource.ParallelTest(t, tfresource.TestCase{
+				ProtoV6ProviderFactories: factories(env),
+				CheckDestroy:             tfresource.ComposeAggregateTestCheckFunc(env.CheckDestroyed, env.CheckSubscriptionStatuses(0, nil)),
+				Steps: []tfresource.TestStep{
+					{
+						Config: config,
+						ExpectError: regexp.MustCompile(`(?s)Timed out waiting for the publisher to approve the subscription.*` +
+							acctest.Wrapped("status is still REQUEST. The request stays with the publisher and is not recorded in state") +
+							`.*` + acctest.Wrapped("apply again to keep waiting") +
+							`.*` + acctest.Wrapped("terraform import ncp_apigw_api_key_subscription.<name> ") + `\w+/` + product.ID),
+					},
+					{
+						PreConfig: func() {
+							subs := env.Emulator.Subscriptions()
+							if len(subs) != 1 || subs[0].Status != emulator.StatusRequest {
+								t.Fatalf("after the timeout: subscriptions %+v, want one pending", subs)
+							}
+							first = subs[0]
+							env.Emulator.SetSubscriptionStatus(first.APIKeyID, product.ID, emulator.StatusAccepted) // the publisher, late
+							env.Emulator.ResetStats()
+						},
+						Config: config,
+						ConfigPlanChecks: tfresource.ConfigPlanChecks{
+							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(subscriptionAddr, plancheck.ResourceActionCreate)},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{subscriptionValue("status", knownvalue.StringExact("ACCEPTED"))},
+						Check: tfresource.ComposeAggregateTestCheckFunc(
+							env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
+							env.CheckRequests(map[emulator.Route]int{emulator.RouteSubscribe: 1, emulator.RouteUnsubscribe: 0}),
+							func(*terraform.State) error {
+								if s, _ := env.Emulator.Subscription(first.APIKeyID, product.ID); !s.RegTime.Equal(first.RegTime) {
+									return fmt.Errorf("the subscription was made anew at %v, want the one of %v kept", s.RegTime, first.RegTime)
+								}
+								return nil
+							},
+						),
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccAPIKeySubscription_waitResumesAfterTimeout: after a timeout, the
+// next apply waits on the same request again, and takes the approval
+// given during that wait.
+func TestAccAPIKeySubscription_waitResumesAfterTimeout(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	product := env.SeedProduct(t, emulator.SubscriptionProtected)
+	config := func(timeout string) string {
+		return env.Config(subscriptionConfig(product.ID, fmt.Sprintf("wait_for_approval = true\ntimeouts {\n  create = %q\n}", timeout)))
+	}
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		CheckDestroy:             tfresource.ComposeAggregateTestCheckFunc(env.CheckDestroyed, env.CheckSubscriptionStatuses(0, nil)),
+		Steps: []tfresource.TestStep{
+			{
+				Config:      config("1s"),
+				ExpectError: regexp.MustCompile(`Timed out waiting for the publisher`),
+			},
+			{
+				// The publisher decides while the second apply waits.
+				PreConfig: func() {
+					go func() {
+						time.Sleep(time.Second)
+						for _, s := range env.Emulator.Subscriptions() {
+							env.Emulator.SetSubscriptionStatus(s.APIKeyID, s.ProductID, emulator.StatusAccepted)
+						}
+					}()
+				},
+				Config:            config("1m"),
+				ConfigStateChecks: []statecheck.StateCheck{subscriptionValue("status", knownvalue.StringExact("ACCEPTED"))},
+				Check: tfresource.ComposeAggregateTestCheckFunc(
+					env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
+					env.CheckRequests(map[emulator.Route]int{emulator.RouteUnsubscribe: 0}),
+				),
+			},
+		},
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -118,4 +119,20 @@ func diagnosticSummaries(diags []*tfprotov6.Diagnostic) []string {
 		out = append(out, d.Summary+": "+d.Detail)
 	}
 	return out
+}
+
+// privateMap is private state in memory, for the import mark's unit tests.
+type privateMap map[string][]byte
+
+func (p privateMap) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return p[key], nil
+}
+
+func (p privateMap) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
+	if len(value) == 0 {
+		delete(p, key)
+	} else {
+		p[key] = value
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -97,14 +98,53 @@ func TestAccImportTrigger_cliImportWithTrigger(t *testing.T) {
 
 // TestAccImportTrigger_triggerAddedAfterImport: a key imported with no
 // trigger in the configuration, one apply that changes nothing, then a
-// trigger added: that rotates, since it is not the first apply after the
-// import any more.
+// trigger added: that apply is the first to record a trigger, and Terraform
+// called the provider in the apply before only to refresh, so it records
+// the trigger without rotating; the change after it rotates.
 func TestAccImportTrigger_triggerAddedAfterImport(t *testing.T) {
 	it := newImportTriggerTest(t)
 	it.run(t,
 		it.cliImportStep(""),
 		it.applyStep(it.config("", false), plancheck.ResourceActionNoop, false, 0),
+		it.applyStep(it.config("2026-11", false), plancheck.ResourceActionUpdate, false, 0),
 		it.applyStep(it.config("2026-12", false), plancheck.ResourceActionUpdate, true, 1),
+	)
+}
+
+// TestAccImportTrigger_refreshOnlyBeforeFirstApply: `terraform apply
+// -refresh-only` (twice) between the import and the first apply keeps its
+// refreshes in state, and they do not use up the adoption: the first apply
+// records the trigger without rotating (issue 17, case 10).
+func TestAccImportTrigger_refreshOnlyBeforeFirstApply(t *testing.T) {
+	it := newImportTriggerTest(t)
+	refreshOnly := resource.TestStep{ // of the import step's configuration
+		RefreshState:       true,
+		ExpectNonEmptyPlan: true, // the trigger is recorded by an update
+	}
+	it.run(t,
+		it.cliImportStep("2026-11"),
+		refreshOnly, refreshOnly,
+		it.applyStep(it.config("2026-11", false), plancheck.ResourceActionUpdate, false, 0),
+		it.applyStep(it.config("2026-12", false), plancheck.ResourceActionUpdate, true, 1),
+	)
+}
+
+// TestAccImportTrigger_editEndsAdoption: an apply that updates the key ends
+// the adoption, whether or not it records a trigger: a trigger added after
+// an edit rotates.
+func TestAccImportTrigger_editEndsAdoption(t *testing.T) {
+	it := newImportTriggerTest(t)
+	edited := func(trigger string) string {
+		attrs := "name = \"hand-made\"\ndescription = \"edited\""
+		if trigger != "" {
+			attrs += fmt.Sprintf("\nrotate_trigger = %q", trigger)
+		}
+		return it.env.Config(acctest.KeyConfig(attrs))
+	}
+	it.run(t,
+		it.cliImportStep(""),
+		it.applyStep(edited(""), plancheck.ResourceActionUpdate, false, 0),
+		it.applyStep(edited("2026-11"), plancheck.ResourceActionUpdate, true, 1),
 	)
 }
 
@@ -148,4 +188,25 @@ func TestAccImportTrigger_importBlockWithoutTrigger(t *testing.T) {
 		it.applyStep(it.config("2026-11", false), plancheck.ResourceActionUpdate, false, 0),
 		it.applyStep(it.config("2026-12", false), plancheck.ResourceActionUpdate, true, 1),
 	)
+}
+
+// TestImportMarkOfEveryVersion: the marks earlier versions wrote ("true",
+// then a count of refreshes, whatever it says) still adopt, until an update
+// forgets them.
+func TestImportMarkOfEveryVersion(t *testing.T) {
+	ctx := context.Background()
+	for _, mark := range []string{`true`, `{"refreshes":0}`, `{"refreshes":1}`, "written now"} {
+		private := privateMap{privateKeyImported: []byte(mark)}
+		if mark == "written now" {
+			private = privateMap{}
+			markImported(ctx, private)
+		}
+		if adopt, _ := adoptsImportedTrigger(ctx, private); !adopt {
+			t.Errorf("mark %s: not adopted", mark)
+		}
+		forgetImport(ctx, private)
+		if adopt, _ := adoptsImportedTrigger(ctx, private); adopt || len(private) != 0 {
+			t.Errorf("mark %s: still adopted after an update (%v)", mark, private)
+		}
+	}
 }

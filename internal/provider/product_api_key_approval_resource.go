@@ -30,6 +30,10 @@ var (
 	_ resource.ResourceWithIdentity    = (*productAPIKeyApprovalResource)(nil)
 )
 
+// approvalID is the import ID of a decision, in the order of NCP's path
+// /products/{product-id}/api-keys/{api-key-id}.
+var approvalID = compositeID{typeName: "ncp_apigw_product_api_key_approval", first: "product_id", second: "api_key_id"}
+
 func newProductAPIKeyApprovalResource() resource.Resource {
 	return &productAPIKeyApprovalResource{}
 }
@@ -63,7 +67,8 @@ func (r *productAPIKeyApprovalResource) Schema(ctx context.Context, _ resource.S
 			"(subscription code `PROTECTED`): `ACCEPTED` lets the key call the product's stages, `REJECTED` turns it away. " +
 			"The key must have subscribed first (`ncp_apigw_api_key_subscription`, here or in the subscriber's own configuration). " +
 			"**Destroying the resource revokes the approval**: a subscription it finds `ACCEPTED` is set to `REJECTED`, so that removing " +
-			"the resource never leaves access granted; one already rejected, awaiting a decision or gone is left as it is. " +
+			"the resource never leaves access granted; one already rejected, awaiting a decision or gone is left as it is, and so is " +
+			"a key of a product that NCP reports as `PUBLIC`, which takes no decision (nothing to revoke). " +
 			"To stop managing the decision without revoking it, use `terraform state rm`, or a `removed` block with `destroy = false`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -211,6 +216,17 @@ func (r *productAPIKeyApprovalResource) Read(ctx context.Context, req resource.R
 	status, found, err := client.SubscriberStatus(ctx, productID, keyID)
 	switch {
 	case ncpclient.IsNotFound(err) || (err == nil && !found):
+		importRead := state.Status.IsNull() // an import's state holds only the IDs
+		if importRead && approvalID.addSwappedImportError(ctx, &resp.Diagnostics, "no subscription "+state.label()+" among the product's keys", productID, keyID,
+			func(ctx context.Context, productID, keyID string) (bool, error) {
+				_, found, err := client.SubscriberStatus(ctx, productID, keyID)
+				if ncpclient.IsNotFound(err) {
+					return false, nil
+				}
+				return found, err
+			}) {
+			return
+		}
 		tflog.Warn(ctx, "the API key is no longer subscribed to the product; removing the decision from state",
 			map[string]any{"product_id": productID, "api_key_id": keyID})
 		resp.State.RemoveResource(ctx)
@@ -225,8 +241,9 @@ func (r *productAPIKeyApprovalResource) Read(ctx context.Context, req resource.R
 }
 
 // Delete revokes an approval: a subscription found ACCEPTED is set to
-// REJECTED. Any other status, and a subscription or product gone, is left
-// as it is.
+// REJECTED. Any other status, a subscription or product gone, and a
+// product that NCP says is PUBLIC (nothing to revoke: it takes no
+// decision) are left as they are.
 func (r *productAPIKeyApprovalResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state productAPIKeyApprovalModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -245,7 +262,7 @@ func (r *productAPIKeyApprovalResource) Delete(ctx context.Context, req resource
 		addAPIError(&resp.Diagnostics, "Error reading the subscription "+state.label()+" to revoke its approval", err)
 		return
 	}
-	if err := client.SetSubscriptionStatus(ctx, productID, keyID, ncpclient.SubscriptionRejected); err != nil && !ncpclient.IsNotFound(err) {
+	if err := client.RevokeApproval(ctx, productID, keyID); err != nil {
 		addAPIError(&resp.Diagnostics, "Error revoking the approval of the subscription "+state.label(), err)
 		return
 	}

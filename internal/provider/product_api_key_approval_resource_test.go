@@ -149,6 +149,59 @@ func TestAccProductAPIKeyApproval_destroyRevokes(t *testing.T) {
 	}
 }
 
+// TestAccProductAPIKeyApproval_publicProduct: an approval of a PUBLIC
+// product's subscription can be imported (NCP lists the key ACCEPTED), and
+// destroyed: NCP refuses the revocation, the product read proves there is
+// nothing to revoke, and the key keeps its access, which no decision gave
+// (issue 17, case 8). Under LenientApproval NCP takes the revocation
+// without a word and changes nothing. Either way: 1 decision, and 1 product
+// read only after a refusal.
+func TestAccProductAPIKeyApproval_publicProduct(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		switches     emulator.SubscriptionSwitches
+		productReads int
+	}{
+		{"refused", emulator.SubscriptionSwitches{}, 1},
+		{"lenient", emulator.SubscriptionSwitches{LenientApproval: true}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := acctest.NewEnv(t, emulator.Config{SubscriptionSwitches: tc.switches})
+			public := env.SeedProduct(t, emulator.SubscriptionPublic)
+			key := env.Emulator.PutKey("subscriber", "")
+			env.Emulator.Subscribe(key.ID, public.ID)
+			config := env.Config(standaloneApprovalConfig(public.ID, key.ID, "ACCEPTED"))
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(env),
+				CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+					env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{public.ID: emulator.StatusAccepted}),
+					env.CheckRequests(map[emulator.Route]int{emulator.RouteProductKeys: 3, emulator.RouteApproval: 1, emulator.RouteProduct: tc.productReads}),
+				),
+				Steps: []resource.TestStep{
+					{
+						Config:             config,
+						ResourceName:       approvalAddr,
+						ImportState:        true,
+						ImportStateId:      public.ID + "/" + key.ID,
+						ImportStatePersist: true,
+					},
+					{
+						Config:            config,
+						ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						ConfigStateChecks: []statecheck.StateCheck{approvalStatus("ACCEPTED")},
+					},
+					{
+						// From here: this refresh, the destroy's, the delete's
+						// own read, the revocation, and the product read.
+						PreConfig:    env.Emulator.ResetStats,
+						RefreshState: true,
+					},
+				},
+			})
+		})
+	}
+}
+
 func TestAccProductAPIKeyApproval_errors(t *testing.T) {
 	env := acctest.NewEnv(t, emulator.Config{})
 	protected := env.SeedProduct(t, emulator.SubscriptionProtected)
@@ -232,6 +285,81 @@ func TestAccSubscriptionsUnderMisroutedGateway(t *testing.T) {
 				Config:           config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check:            env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
+			},
+		},
+	})
+}
+
+// TestAccSubscriptions_swappedImportIDs: a subscription's import ID is
+// api_key_id/product_id and an approval's product_id/api_key_id. Each
+// swapped gets an error naming the right order, at the cost of one more
+// read on that failure path only; IDs that name nothing in either order get
+// Terraform's own error (issue 19).
+func TestAccSubscriptions_swappedImportIDs(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	product := env.SeedProduct(t, emulator.SubscriptionProtected)
+	key := env.Emulator.PutKey("subscriber", "")
+	env.Emulator.Subscribe(key.ID, product.ID)
+	env.Emulator.SetSubscriptionStatus(key.ID, product.ID, emulator.StatusAccepted)
+	config := env.Config(fmt.Sprintf(`
+resource "ncp_apigw_api_key_subscription" "test" {
+  api_key_id = %q
+  product_id = %q
+}
+`, key.ID, product.ID) + standaloneApprovalConfig(product.ID, key.ID, "ACCEPTED"))
+	// reads asserts, before the next step, the reads the step before made.
+	reads := func(route emulator.Route, want int) func() {
+		return func() {
+			if got := env.Emulator.Stats().Requests[route]; got != want {
+				t.Errorf("%d %s requests, want %d", got, route, want)
+			}
+			env.Emulator.ResetStats()
+		}
+	}
+	importStep := func(addr, id string, before func(), expect string) resource.TestStep {
+		return resource.TestStep{
+			PreConfig:     before,
+			Config:        config,
+			ResourceName:  addr,
+			ImportState:   true,
+			ImportStateId: id,
+			ExpectError:   regexp.MustCompile(expect),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		Steps: []resource.TestStep{
+			importStep(subscriptionAddr, product.ID+"/"+key.ID, env.Emulator.ResetStats,
+				`(?s)Cannot import ncp_apigw_api_key_subscription `+product.ID+"/"+key.ID+`: its two IDs are in the wrong order.*`+
+					acctest.Wrapped("There is no subscription of API key "+product.ID+" to product "+key.ID+"; did you mean "+key.ID+"/"+product.ID+"?")+
+					`.*`+acctest.Wrapped("terraform import ncp_apigw_api_key_subscription.<name> "+key.ID+"/"+product.ID)),
+			importStep(approvalAddr, key.ID+"/"+product.ID, reads(emulator.RouteKeyProducts, 2),
+				`(?s)Cannot import ncp_apigw_product_api_key_approval `+key.ID+"/"+product.ID+`: its two IDs are in the wrong order.*`+
+					acctest.Wrapped("did you mean "+product.ID+"/"+key.ID+"?")+
+					`.*`+acctest.Wrapped("terraform import ncp_apigw_product_api_key_approval.<name> "+product.ID+"/"+key.ID)),
+			importStep(approvalAddr, "nosuchprod/"+key.ID, reads(emulator.RouteProductKeys, 2), `Cannot import non-existent remote object`),
+			importStep(subscriptionAddr, key.ID+"/nosuchprod", reads(emulator.RouteProductKeys, 2), `Cannot import non-existent remote object`),
+			{
+				// The right orders import, with one read each.
+				PreConfig:          reads(emulator.RouteKeyProducts, 2),
+				Config:             config,
+				ResourceName:       subscriptionAddr,
+				ImportState:        true,
+				ImportStateId:      key.ID + "/" + product.ID,
+				ImportStatePersist: true,
+			},
+			{
+				PreConfig:          reads(emulator.RouteKeyProducts, 1),
+				Config:             config,
+				ResourceName:       approvalAddr,
+				ImportState:        true,
+				ImportStateId:      product.ID + "/" + key.ID,
+				ImportStatePersist: true,
+			},
+			{
+				PreConfig:        reads(emulator.RouteProductKeys, 1),
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
 	})

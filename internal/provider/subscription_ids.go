@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // The resources of subscriptions are identified by two IDs, joined by a
@@ -51,4 +53,38 @@ func setImportedIDs(ctx context.Context, resp *resource.ImportStateResponse, fir
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), joinIDs(firstID, secondID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(first), firstID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(second), secondID)...)
+}
+
+// compositeID describes the import ID of a resource of subscriptions: its
+// type and the names of its two IDs, in order.
+type compositeID struct {
+	typeName      string // e.g. ncp_apigw_api_key_subscription
+	first, second string // e.g. api_key_id, product_id
+}
+
+// addSwappedImportError serves an import's read that found nothing under
+// the IDs first and second. Each resource's two IDs are in the order of its
+// API path, which differs between them, so a swapped import ID is an easy
+// mistake that Terraform would only report as a missing object. exists
+// looks for the object under the two IDs in the other order (one read, on
+// this failure path only); when it is there, an error names the right
+// order, and addSwappedImportError returns true. Otherwise, or when that
+// read fails, it returns false and the import fails as Terraform reports it.
+func (c compositeID) addSwappedImportError(ctx context.Context, diags *diag.Diagnostics, notFound, first, second string,
+	exists func(ctx context.Context, first, second string) (bool, error),
+) bool {
+	found, err := exists(ctx, second, first)
+	switch {
+	case err != nil:
+		tflog.Debug(ctx, "checking the import ID in the other order failed", map[string]any{"id": joinIDs(second, first), "error": err.Error()})
+		return false
+	case !found:
+		return false
+	}
+	swapped := joinIDs(second, first)
+	diags.AddError(fmt.Sprintf("Cannot import %s %s: its two IDs are in the wrong order", c.typeName, joinIDs(first, second)),
+		fmt.Sprintf("There is %s; did you mean %s? The import ID of %s is %s/%s (%s = %q, %s = %q). "+
+			"Import it with: terraform import %s.<name> %s (or id = %q in an import block).",
+			notFound, swapped, c.typeName, c.first, c.second, c.first, second, c.second, first, c.typeName, swapped, swapped))
+	return true
 }
