@@ -47,6 +47,15 @@ type Config struct {
 	ExactNameFilter bool
 	// DeleteAnswer is how a successful delete answers; default DeleteNoContent.
 	DeleteAnswer DeleteAnswer
+	// RegenerateKeepsStamp makes a regenerate change the key value only,
+	// leaving modTime and modifier as they were. NCP's regenerate page
+	// answers a modTime and a modifier like every other write but does not
+	// say that it sets them; by default the emulator sets them, as on every
+	// other write, since the provider's refresh relies on it (see
+	// contributing/reliability.md, "Refresh"), and this switch plays the
+	// alternative, under which that refresh misses an out-of-band
+	// regenerate.
+	RegenerateKeepsStamp bool
 
 	SubscriptionSwitches
 }

@@ -89,6 +89,9 @@ type Client struct {
 	// modifier is the account the API names as the modifier of the keys
 	// this client writes, once an answer to a write has told it.
 	modifier modifier
+	// listings are the account listings made by this client, told of its
+	// writes (see AccountListing).
+	listings listingSet
 }
 
 // New validates cfg and returns a Client.
