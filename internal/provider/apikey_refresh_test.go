@@ -1,16 +1,19 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
+	"github.com/ncp-community/terraform-provider-ncp/internal/ncpclient"
 )
 
 // refreshConfig is stored keys ncp_apigw_api_key.kept[*] and keys
@@ -126,21 +129,32 @@ func TestAccAPIKey_refreshSeesOutOfBandChanges(t *testing.T) {
 	})
 }
 
-// TestAccAPIKey_refreshAfterOwnWrites edits and rotates keys, then plans in
-// the same step's later commands: nothing the provider wrote is served from
-// a listing made before the write, and state ends equal to the API.
+// TestAccAPIKey_refreshAfterOwnWrites edits and rotates keys: state records
+// what NCP answered to the provider's own writes, so the refreshes after
+// them (the apply's, and the next plan's) find every listed row equal to
+// state, and the next plan costs the 2 pages of the 4 keys and no GET.
 func TestAccAPIKey_refreshAfterOwnWrites(t *testing.T) {
 	env := acctest.NewEnv(t, emulator.Config{MaxPageSize: 2})
 	env.NeedsEmulator(t)
+	changed := refreshConfig(env, 3, 1, `description = "edited"`+"\n  rotate_trigger = \"r1\"")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{Config: refreshConfig(env, 3, 1, "")},
 			{
-				Config:           refreshConfig(env, 3, 1, `description = "edited"`+"\n  rotate_trigger = \"r1\""),
+				Config:           changed,
 				ConfigPlanChecks: acctest.EmptyPlanAfterApply,
 				Check:            env.CheckStateMatchesEmulator,
+			},
+			{
+				PreConfig: env.Emulator.ResetStats,
+				Config:    changed,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+					acctest.ExpectNoDrift,
+					env.ExpectRequests(map[emulator.Route]int{emulator.RouteList: 2}),
+				}},
 			},
 		},
 	})
@@ -229,4 +243,54 @@ func TestAccAPIKey_refreshKeyMissingFromListing(t *testing.T) {
 			},
 		},
 	})
+}
+
+// regenerateStampsKey regenerates a new key's secondary value a second after
+// its creation and reports whether the key's listed row shows the write:
+// the refresh skips the GET of a key whose row is unchanged, so it relies
+// on this.
+func regenerateStampsKey(t *testing.T, env *acctest.Env, name string) bool {
+	t.Helper()
+	ctx := t.Context()
+	created, err := env.Client.CreateAPIKey(ctx, ncpclient.CreateAPIKeyInput{Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := env.Client.DeleteAPIKey(context.WithoutCancel(ctx), created.ID); err != nil {
+			t.Errorf("deleting %s: %v", created.ID, err)
+		}
+	})
+	time.Sleep(1100 * time.Millisecond) // modTime has whole seconds
+	if _, err := env.Client.RegenerateAPIKey(ctx, created.ID, ncpclient.KeyTypeSecondary); err != nil {
+		t.Fatal(err)
+	}
+	listed, err := env.Client.ListAllAPIKeys(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range listed {
+		if k.ID == created.ID {
+			return k.ModTime != created.ModTime
+		}
+	}
+	t.Fatalf("key %s is not listed", created.ID)
+	return false
+}
+
+// TestAccAPIKey_regenerateStampsKey checks the assumption the refresh rests
+// on, against NCP when the tests run against it: a regenerate changes the
+// key's modTime in the listing. The emulator's RegenerateKeepsStamp plays
+// the alternative, which this check catches.
+func TestAccAPIKey_regenerateStampsKey(t *testing.T) {
+	t.Parallel()
+	if !regenerateStampsKey(t, acctest.NewEnv(t, emulator.Config{}), "tf-acc-stamp") {
+		t.Error("a regenerate left the key's listed modTime as it was: the refresh would miss an out-of-band regenerate (see contributing/reliability.md, \"Refresh\")")
+	}
+	if acctest.AgainstNCP() {
+		return
+	}
+	if regenerateStampsKey(t, acctest.NewEnv(t, emulator.Config{RegenerateKeepsStamp: true}), "tf-acc-stamp") {
+		t.Error("with RegenerateKeepsStamp the emulator still stamps a regenerate")
+	}
 }
