@@ -174,7 +174,7 @@ func parseOptions(args []string) (options, error) {
 	}
 	o, ok := map[string]options{
 		"full":    {Runs: 3, OverheadN: []int{100, 500}, ScalingN: []int{1000, 2000}, BackendN: []int{1000, 2000}, RefreshN: []int{500, 2000}, RequestN: 100, LatencyN: 200, RateN: 200, ScaleKeys: 10_000},
-		"smoke":   {Runs: 1, OverheadN: []int{10}, ScalingN: []int{20}, BackendN: []int{20}, RefreshN: []int{150}, RequestN: 10, LatencyN: 20, RateN: 20, ScaleKeys: 500, GoBenchTime: "100ms"},
+		"smoke":   {Runs: 1, OverheadN: []int{10}, ScalingN: []int{20}, BackendN: []int{20}, RefreshN: []int{101}, RequestN: 10, LatencyN: 20, RateN: 20, ScaleKeys: 500, GoBenchTime: "100ms"},
 		modeScale: {Runs: 1, ScalingN: []int{5000}, BackendN: []int{5000}},
 	}[*mode]
 	if fs.NArg() > 0 || *timeProvider == "" || !ok || *runs < 0 {
