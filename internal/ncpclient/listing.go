@@ -112,7 +112,7 @@ func (l *AccountListing) Lookup(ctx context.Context, id string) (row APIKey, ok 
 		// The page after the ones seen: callers that arrive while it is
 		// being fetched wait for the same fetch.
 		wait := l.pages.DoChan(strconv.Itoa(fetched), func() (any, error) {
-			return nil, l.fetchPage(context.WithoutCancel(ctx), deadlineOf(ctx))
+			return nil, l.fetchPage(context.WithoutCancel(ctx), deadlineOf(ctx), fetched)
 		})
 		select {
 		case <-ctx.Done():
@@ -128,13 +128,15 @@ func deadlineOf(ctx context.Context) time.Time {
 	return d
 }
 
-// fetchPage reads the next page and adds its rows. It takes at most half of
-// the time its first caller has left (and listingPagePatience): a page that
-// is throttled or fails ends the listing, and its callers fall back to
-// their own reads within their deadlines.
-func (l *AccountListing) fetchPage(ctx context.Context, callerDeadline time.Time) error {
+// fetchPage reads page number page (from 0) and adds its rows, unless that
+// page was fetched already: a caller that saw an older count of pages finds
+// its page done, and two fetches never read the same offset. It takes at
+// most half of the time its first caller has left (and
+// listingPagePatience): a page that is throttled or fails ends the listing,
+// and its callers fall back to their own reads within their deadlines.
+func (l *AccountListing) fetchPage(ctx context.Context, callerDeadline time.Time, page int) error {
 	l.mu.Lock()
-	if l.complete || l.failed != nil || l.fetched >= len(l.asked)+1 {
+	if l.fetched != page || l.complete || l.failed != nil || l.fetched >= len(l.asked)+1 {
 		l.mu.Unlock()
 		return nil
 	}
@@ -147,7 +149,7 @@ func (l *AccountListing) fetchPage(ctx context.Context, callerDeadline time.Time
 	}
 	ctx, cancel := context.WithTimeout(ctx, patience)
 	defer cancel()
-	page, _, err := l.c.listPage(ctx, ListAPIKeysInput{Offset: offset, Limit: l.c.pageSize})
+	answer, _, err := l.c.listPage(ctx, ListAPIKeysInput{Offset: offset, Limit: l.c.pageSize})
 
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -157,13 +159,13 @@ func (l *AccountListing) fetchPage(ctx context.Context, callerDeadline time.Time
 		return err
 	}
 	at := l.c.now()
-	for _, k := range page.APIKeys {
+	for _, k := range answer.APIKeys {
 		if _, dup := l.rows[k.ID]; !dup {
 			l.rows[k.ID] = listedRow{key: k, at: at}
 		}
 	}
-	l.offset += int64(len(page.APIKeys))
-	l.complete = len(page.APIKeys) == 0 || l.offset >= page.Total
+	l.offset += int64(len(answer.APIKeys))
+	l.complete = len(answer.APIKeys) == 0 || l.offset >= answer.Total
 	return nil
 }
 

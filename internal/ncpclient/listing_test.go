@@ -49,24 +49,28 @@ func lookupAll(ctx context.Context, t *testing.T, l *AccountListing, ids []strin
 
 func TestAccountListingServesConcurrentLookupsFromOneListing(t *testing.T) {
 	env := newEnv(t, emulator.Config{MaxPageSize: 7}, nil)
-	ids := putKeys(env, 30)
-	l := env.c.NewAccountListing(0)
-
-	listed := lookupAll(context.Background(), t, l, ids)
-	for _, id := range ids {
-		if !listed[id] {
-			t.Errorf("key %s was not served by the listing", id)
+	ids := putKeys(env, 100)
+	// Several listings, so that callers that saw an older count of pages
+	// meet fetches in flight in many orders.
+	for range 10 {
+		env.emu.ResetStats()
+		l := env.c.NewAccountListing(0)
+		listed := lookupAll(context.Background(), t, l, ids)
+		for _, id := range ids {
+			if !listed[id] {
+				t.Errorf("key %s was not served by the listing", id)
+			}
 		}
-	}
-	// 30 keys in pages of 7: 5 pages, each fetched once.
-	if got := env.count(emulator.RouteList); got != 5 {
-		t.Errorf("%d list requests, want 5", got)
-	}
-	if got := env.count(emulator.RouteGet); got != 0 {
-		t.Errorf("%d GETs, want 0", got)
-	}
-	if s := l.Stats(); !s.Complete || s.Pages != 5 || s.Rows != 30 || s.Asked != 30 {
-		t.Errorf("stats %+v, want complete, 5 pages, 30 rows, 30 asked", s)
+		// 100 keys in pages of 7: 15 pages, each fetched once.
+		if got := env.count(emulator.RouteList); got != 15 {
+			t.Errorf("%d list requests, want 15", got)
+		}
+		if got := env.count(emulator.RouteGet); got != 0 {
+			t.Errorf("%d GETs, want 0", got)
+		}
+		if s := l.Stats(); !s.Complete || s.Pages != 15 || s.Rows != 100 || s.Asked != 100 {
+			t.Errorf("stats %+v, want complete, 15 pages, 100 rows, 100 asked", s)
+		}
 	}
 }
 
