@@ -65,6 +65,9 @@ func run() int {
 			return h.lifecycles(ctx, n, []string{kindNCP, kindTimeStatic}, states.where(), states)
 		})
 	}
+	for _, n := range h.RefreshN {
+		h.measure(ctx, fmt.Sprintf("refresh, N=%d", n), func(ctx context.Context) error { return h.refreshPlans(ctx, n) })
+	}
 	if h.Mode != modeScale {
 		h.measure(ctx, "request counts", h.requestCounts)
 		h.measure(ctx, "list request count", func(ctx context.Context) error {
@@ -133,6 +136,7 @@ type options struct {
 	OverheadN      []int  `json:"overhead_n"` // lifecycles of ncp, time_static and terraform_data
 	ScalingN       []int  `json:"scaling_n"`  // lifecycles of ncp and time_static only
 	BackendN       []int  `json:"backend_n"`  // the same, with the state in the http backend
+	RefreshN       []int  `json:"refresh_n"`  // no-change plans of ncp, without and with a quota, and time_static
 	RequestN       int    `json:"request_n"`
 	LatencyN       int    `json:"latency_n"`
 	RateN          int    `json:"rate_n"`
@@ -169,8 +173,8 @@ func parseOptions(args []string) (options, error) {
 		return options{}, err
 	}
 	o, ok := map[string]options{
-		"full":    {Runs: 3, OverheadN: []int{100, 500}, ScalingN: []int{1000, 2000}, BackendN: []int{1000, 2000}, RequestN: 100, LatencyN: 200, RateN: 200, ScaleKeys: 10_000},
-		"smoke":   {Runs: 1, OverheadN: []int{10}, ScalingN: []int{20}, BackendN: []int{20}, RequestN: 10, LatencyN: 20, RateN: 20, ScaleKeys: 500, GoBenchTime: "100ms"},
+		"full":    {Runs: 3, OverheadN: []int{100, 500}, ScalingN: []int{1000, 2000}, BackendN: []int{1000, 2000}, RefreshN: []int{500, 2000}, RequestN: 100, LatencyN: 200, RateN: 200, ScaleKeys: 10_000},
+		"smoke":   {Runs: 1, OverheadN: []int{10}, ScalingN: []int{20}, BackendN: []int{20}, RefreshN: []int{101}, RequestN: 10, LatencyN: 20, RateN: 20, ScaleKeys: 500, GoBenchTime: "100ms"},
 		modeScale: {Runs: 1, ScalingN: []int{5000}, BackendN: []int{5000}},
 	}[*mode]
 	if fs.NArg() > 0 || *timeProvider == "" || !ok || *runs < 0 {

@@ -24,7 +24,7 @@ type report struct {
 	Failures  []string          `json:"failures"`
 	DurationS float64           `json:"duration_s"`
 	// The tables the measures fill, in the order printed.
-	overhead, cpu, scaling, requests, latency, rateLimit, scale, goBench *table
+	overhead, cpu, scaling, refresh, requests, latency, rateLimit, scale, goBench *table
 }
 
 type table struct {
@@ -49,6 +49,9 @@ func newReport(s options, terraformVersion string) *report {
 		"state: where Terraform kept it, and its size after the apply divided by N):", s.Runs),
 		"N", "state", "wall, ncp / time_static", "ratio", "CPU, ncp / time_static", "ratio", "peak MiB, ncp / time_static",
 		"provider peak MiB, ncp / time_static", "state bytes per resource, ncp / time_static")
+	r.refresh = add(fmt.Sprintf("Refresh (no-change plan of N keys that are all the account holds, median of %d run(s), -parallelism=%d; "+
+		"quota: %d requests/s, burst %d, HTTP 429 beyond; time_static without one):", s.Runs, parallelism, rateLimit, rateBurst),
+		"measure", "ncp", "time_static", "ratio", "requests, measured / minimum", "target", "met?")
 	r.requests = add("API requests (from the emulator's counters, reset before each command):",
 		"command", "measured / minimum", "by route (measured/minimum)", "met?")
 	r.latency = add("Latency (floor = ceil(N / parallelism) × latency + time_static apply at the same N):", "measure", "measured", "floor", "ratio")

@@ -64,11 +64,13 @@ func (h *harness) startEmulator(faults emulator.Faults) *emulatorServer {
 const ncpRequired = "terraform {\n  required_providers {\n    ncp = { source = \"ncp-community/ncp\" }\n  }\n}\n"
 
 // step is one command, with its configuration ("" keeps the last; query:
-// terraform query's) and the fewest requests it can make (nil: unchecked).
+// terraform query's), the fewest requests it can make (nil: unchecked) and
+// the emulator's faults from this command on (nil: as they are).
 type step struct {
 	name, config, query string
 	cmd                 []string
 	minimum             routeCounts
+	faults              *emulator.Faults
 }
 
 // runSteps runs the steps in a new directory whose provider talks to emu
@@ -99,6 +101,9 @@ func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer
 		}
 		if err != nil {
 			return samples, err
+		}
+		if emu != nil && s.faults != nil {
+			emu.SetFaults(*s.faults)
 		}
 		res, err := h.runTerraform(ctx, dir, env, emu, s.cmd)
 		res.Workspace, res.Step, res.Run, res.StateBytes = name, s.name, run, states.stateBytes(dir)

@@ -56,6 +56,15 @@ type Config struct {
 	// NCP's gateway answers for every path it does not serve and which a
 	// base URL without /api/v1 therefore meets for every key.
 	ForeignUnknownPaths bool
+	// RegenerateKeepsStamp makes a regenerate change the key value only,
+	// leaving modTime and modifier as they were. NCP's regenerate page
+	// answers a modTime and a modifier like every other write but does not
+	// say that it sets them; by default the emulator sets them, as on every
+	// other write, since the provider's refresh relies on it (see
+	// contributing/reliability.md, "Refresh"), and this switch plays the
+	// alternative, under which that refresh misses an out-of-band
+	// regenerate.
+	RegenerateKeepsStamp bool
 
 	SubscriptionSwitches
 }

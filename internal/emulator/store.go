@@ -133,15 +133,28 @@ func (e *Emulator) RegenerateKey(id, keyType string) (Key, bool) {
 	return e.regenerateAs(e.other, id, keyType)
 }
 
-// regenerateAs replaces one key value, keyType being valid.
+// regenerateAs replaces one key value, keyType being valid. It stamps the
+// key (modifier and modTime) as every other write does, unless
+// Config.RegenerateKeepsStamp says otherwise.
 func (e *Emulator) regenerateAs(who account, id, keyType string) (Key, bool) {
-	return e.update(who, id, func(k *Key) {
+	regenerate := func(k *Key) {
 		if keyType == keyTypePrimary {
 			k.PrimaryKey = e.newKeyValueLocked()
 		} else {
 			k.SecondaryKey = e.newKeyValueLocked()
 		}
-	})
+	}
+	if !e.cfg.RegenerateKeepsStamp {
+		return e.update(who, id, regenerate)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	k, ok := e.byID[id]
+	if !ok {
+		return Key{}, false
+	}
+	regenerate(k)
+	return *k, true
 }
 
 // DeleteKey removes a key out of band, and its subscriptions with it.

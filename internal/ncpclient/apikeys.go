@@ -191,6 +191,9 @@ func (c *Client) writeKey(ctx context.Context, method, id string, payload any) (
 			return err
 		},
 	}
+	// Marked before the write too: an unknown outcome may have changed the
+	// key.
+	c.listings.wrote(id)
 	if err := c.do(ctx, cl); err != nil {
 		return nil, err
 	}
@@ -207,6 +210,7 @@ func (c *Client) DeleteAPIKey(ctx context.Context, id string) error {
 	if id == "" {
 		return errEmptyID
 	}
+	c.listings.wrote(id)
 	return c.removeConfirmed(ctx, "deleting API key "+id,
 		func(ctx context.Context) (bool, error) {
 			err := c.do(ctx, &call{

@@ -117,6 +117,9 @@ type Client struct {
 	// rejected is NCP's refusal of the client's credentials, once one came;
 	// see rejectedCredentials.
 	rejected atomic.Pointer[Error]
+	// listings are the account listings made by this client, told of its
+	// writes (see AccountListing).
+	listings listingSet
 }
 
 // New validates cfg and returns a Client.

@@ -255,7 +255,9 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	defer cancel()
 
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, apiKeyIdentity{ID: state.ID})...)
-	key, err := client.GetAPIKey(ctx, state.ID.ValueString())
+	// An import's own read starts from a state that holds only the ID.
+	importRead := state.Name.IsNull()
+	key, err := r.data.refreshKey(ctx, client, state, importRead)
 	if ncpclient.IsNotFound(err) {
 		tflog.Warn(ctx, "API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -265,8 +267,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		addAPIError(&resp.Diagnostics, "Error reading API key "+keyLabel(state.Name.ValueString(), state.ID.ValueString()), err)
 		return
 	}
-	// An import's own read starts from a state that holds only the ID.
-	if state.Name.IsNull() { // the arguments' defaults
+	if importRead { // the arguments' defaults
 		state.RotateKeyType = types.StringValue(rotateKeyTypePrimary)
 		state.StoreKeyValues = types.BoolValue(true)
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -30,24 +31,24 @@ var malformedBodies = []struct{ name, body string }{
 // answeredWith makes the emulator's answers to route be body with HTTP 200:
 // in place of the API's, which never sees the request (FaultRaw), or after
 // the API acted (FaultReplace). It resets the counters, so that a step can
-// count the faults it met.
-func answeredWith(env *acctest.Env, route emulator.Route, kind emulator.FaultKind, body string) {
+// count the faults it met. The faults in also are injected too.
+func answeredWith(env *acctest.Env, route emulator.Route, kind emulator.FaultKind, body string, also ...emulator.Fault) {
 	contentType := "application/json"
 	if strings.HasPrefix(body, "<") {
 		contentType = "text/html"
 	}
 	env.Emulator.ResetStats()
-	env.Emulator.SetFaults(emulator.Faults{Faults: []emulator.Fault{{Route: route, Kind: kind, ContentType: contentType, Body: body}}})
+	env.Emulator.SetFaults(emulator.Faults{Faults: append([]emulator.Fault{{Route: route, Kind: kind, ContentType: contentType, Body: body}}, also...)})
 }
 
 // malformedSteps is one step per malformed body: the emulator answers
 // requests of route with it, without acting on them, and config must fail
-// with wantError.
-func malformedSteps(env *acctest.Env, route emulator.Route, config, wantError string) []resource.TestStep {
+// with wantError. The faults in also are injected too.
+func malformedSteps(env *acctest.Env, route emulator.Route, config, wantError string, also ...emulator.Fault) []resource.TestStep {
 	var steps []resource.TestStep
 	for _, b := range malformedBodies {
 		steps = append(steps, resource.TestStep{
-			PreConfig:   func() { answeredWith(env, route, emulator.FaultRaw, b.body) },
+			PreConfig:   func() { answeredWith(env, route, emulator.FaultRaw, b.body, also...) },
 			Config:      config,
 			ExpectError: regexp.MustCompile(wantError),
 		})
@@ -115,7 +116,10 @@ func TestAccReliability_malformedAnswers(t *testing.T) {
 		{emulator.RouteGet, func(env *acctest.Env) []resource.TestStep {
 			config := key(env, "", "t0")
 			steps := []resource.TestStep{{Config: config}}
-			steps = append(steps, malformedSteps(env, emulator.RouteGet, config, `(?s)Error reading API key "malformed".*`+undecodable)...)
+			// A refresh reads by GET only a key the account listing does
+			// not serve: the listing fails.
+			listingFails := emulator.Fault{Route: emulator.RouteList, Kind: emulator.FaultError, Status: http.StatusInternalServerError}
+			steps = append(steps, malformedSteps(env, emulator.RouteGet, config, `(?s)Error reading API key "malformed".*`+undecodable, listingFails)...)
 			return append(steps, healedStep(env, config, acctest.ExpectNoDrift, plancheck.ExpectEmptyPlan()))
 		}},
 		{emulator.RouteList, func(env *acctest.Env) []resource.TestStep {

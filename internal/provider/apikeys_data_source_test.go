@@ -58,20 +58,14 @@ data "ncp_apigw_api_keys" "disabled" {
   depends_on = [ncp_apigw_api_key.fleet]
 }
 `
-	listRequestsBefore := 0
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		CheckDestroy:             env.CheckDestroyedExcept(2),
 		Steps: []resource.TestStep{
+			{Config: keys},
 			{
-				Config: keys,
-				Check: func(*terraform.State) error {
-					listRequestsBefore = env.Emulator.Stats().Requests[emulator.RouteList]
-					return nil
-				},
-			},
-			{
-				Config: keys + lists,
+				PreConfig: env.Emulator.ResetStats,
+				Config:    keys + lists,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.ncp_apigw_api_keys.all", tfjsonpath.New("ids"), knownvalue.ListSizeExact(9)),
 					statecheck.ExpectKnownValue("data.ncp_apigw_api_keys.fleet", tfjsonpath.New("api_keys"), knownvalue.ListSizeExact(7)),
@@ -96,12 +90,14 @@ data "ncp_apigw_api_keys" "disabled" {
 						"ncp_apigw_api_key.fleet[6]", tfjsonpath.New("id"), compare.ValuesSame()),
 				},
 				Check: func(*terraform.State) error {
-					// Each refresh and apply reads each data source once; every
-					// read is ceil(K / page cap) requests for the K keys it lists.
-					got := env.Emulator.Stats().Requests[emulator.RouteList] - listRequestsBefore
-					perRead := pages(9) + pages(7) + pages(9) + pages(9)
-					if got%perRead != 0 || got == 0 {
-						return fmt.Errorf("%d list requests, want a multiple of %d (one full pass over each data source)", got, perRead)
+					// Each command of the step reads each data source once, and
+					// refreshes the keys from one listing of the account's 9;
+					// every read is ceil(K / page cap) requests for the K keys
+					// it lists.
+					got := env.Emulator.Stats().Requests[emulator.RouteList]
+					perCommand := pages(9) + pages(7) + pages(9) + pages(9) + pages(9)
+					if got%perCommand != 0 || got == 0 {
+						return fmt.Errorf("%d list requests, want a multiple of %d (one full pass over each data source and over the account)", got, perCommand)
 					}
 					return nil
 				},

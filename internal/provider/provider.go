@@ -167,6 +167,7 @@ func (p *ncpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	tflog.Debug(ctx, "configured NCP API Gateway client", map[string]any{"base_url": client.BaseURL()})
 	data.client = client
+	data.keys = client.NewAccountListing(0)
 }
 
 func (p *ncpProvider) Resources(context.Context) []func() resource.Resource {
@@ -235,10 +236,14 @@ func warnToTflog(ctx context.Context, msg string, fields map[string]any) {
 }
 
 // providerData is what resources and data sources receive from Configure:
-// the client, or the diagnostic that explains why there is none.
+// the client, or the diagnostic that explains why there is none. It lives
+// as long as the provider process, which serves one Terraform command.
 type providerData struct {
 	client *ncpclient.Client
-	err    diag.Diagnostic
+	// keys is the process's one listing of the account's keys, from which
+	// refreshes are served (see apikey_refresh.go).
+	keys *ncpclient.AccountListing
+	err  diag.Diagnostic
 }
 
 // apiClient returns the client, or an error diagnostic when the provider
