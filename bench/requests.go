@@ -66,12 +66,13 @@ func refreshMinimum(n int, extra routeCounts) routeCounts {
 	return minimum
 }
 
-// destroyMinimum is the refresh, a delete a key, and the read that confirms
-// it (NCP documents no answer to a delete). The first "not found" counts as
-// gone only on an endpoint proven by a page of the key list (ncpclient's
-// evidence.go): the refresh's listing has proven it, so it costs nothing more.
+// destroyMinimum is the refresh, a delete a key, the read that confirms it
+// (NCP documents no answer to a delete), and one list request: the first
+// "not found" counts as gone only on an endpoint proven by a page of the
+// key list (ncpclient's evidence.go), and Terraform runs a destroy's deletes
+// in a provider process of their own, which has not listed.
 func destroyMinimum(n int) routeCounts {
-	return refreshMinimum(n, routeCounts{emulator.RouteGet: n, emulator.RouteDelete: n})
+	return refreshMinimum(n, routeCounts{emulator.RouteGet: n, emulator.RouteDelete: n, emulator.RouteList: 1})
 }
 
 // keysConfig is n keys; key 0 has the description, and the keys in
