@@ -28,7 +28,7 @@ func (c *Client) do(ctx context.Context, cl *call) error {
 		}
 		lastErr = out.err
 		if out.ambiguous && cl.onAmbiguous != nil {
-			if done, err := cl.onAmbiguous(ctx, out.started, out.err); done || err != nil {
+			if done, err := cl.onAmbiguous(ctx, out.err); done || err != nil {
 				return err
 			}
 		}

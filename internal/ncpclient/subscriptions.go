@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 )
 
 // The statuses of a key's subscription to a product. NCP lists them only on
@@ -74,7 +73,7 @@ func (c *Client) Subscribe(ctx context.Context, keyID, productID string) error {
 		url:    c.target(nil, apiKeysPath, keyID, "subscribe"),
 		body:   body,
 		decode: decodeDeleted,
-		onAmbiguous: func(ctx context.Context, _ time.Time, cause error) (bool, error) {
+		onAmbiguous: func(ctx context.Context, cause error) (bool, error) {
 			uncertain = true
 			ctx, cancel := withGrace(ctx, reconcileGrace)
 			defer cancel()
