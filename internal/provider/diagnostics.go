@@ -19,9 +19,12 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 // nextStep suggests what to do about an API error.
 func nextStep(err error) string {
 	var ambiguous *ncpclient.AmbiguousCreateError
+	var unfinished *ncpclient.UnfinishedCreateError
 	switch {
 	case errors.As(err, &ambiguous):
 		return "No key was adopted, to avoid managing the wrong one or leaving a duplicate behind. Follow the instructions above before applying again."
+	case errors.As(err, &unfinished):
+		return "The key is recorded in state and marked tainted: the next apply replaces it."
 	case errors.Is(err, context.DeadlineExceeded):
 		return "The operation did not finish within its timeout. Raise it in the resource's timeouts block, or apply again: keys already changed are recorded in state."
 	case ncpclient.IsAuth(err):
