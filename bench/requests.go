@@ -99,8 +99,9 @@ resource "ncp_apigw_product_api_key_approval" "protected" {
 `
 
 // requestCounts runs three scenarios of RequestN keys: changes and
-// rotations; disabled keys, which the API creates as a create and an edit;
-// subscriptions. Every apply and plan refreshes each key with one GET.
+// rotations; disabled keys; subscriptions. Every key, enabled or not, is
+// made by a create and an edit (the edit replaces the create's marker and
+// sets enabled). Every apply and plan refreshes each key with one GET.
 func (h *harness) requestCounts(ctx context.Context) error {
 	e := h.startEmulator(emulator.Faults{})
 	defer e.Close()
@@ -120,7 +121,7 @@ func (h *harness) requestCounts(ctx context.Context) error {
 	destroyed := destroyMinimum(n)
 	destroyed[emulator.RouteUnsubscribe], destroyed[keyProducts], destroyed[search], destroyed[approval] = subs, 2*subs, 2, 1
 	for _, steps := range [][]step{{
-		{name: fmt.Sprintf("apply: create %d keys", n), config: keysConfig(n, true, "", ""), cmd: apply, minimum: routeCounts{emulator.RouteCreate: n}},
+		{name: fmt.Sprintf("apply: create %d keys", n), config: keysConfig(n, true, "", ""), cmd: apply, minimum: routeCounts{emulator.RouteCreate: n, emulator.RouteEdit: n}},
 		{name: fmt.Sprintf("no-change plan: refresh %d keys", n), cmd: noChange, minimum: routeCounts{get: n}},
 		{name: "apply: edit 1 description", config: keysConfig(n, true, edited, ""), cmd: apply, minimum: routeCounts{get: n, emulator.RouteEdit: 1}},
 		{name: "apply: rotate 1 key (PRIMARY)", config: keysConfig(n, true, edited, `"1" = "r1"`), cmd: apply, minimum: routeCounts{get: n, emulator.RouteRegenerate: 1}},
@@ -133,7 +134,7 @@ func (h *harness) requestCounts(ctx context.Context) error {
 		{name: fmt.Sprintf("destroy %d disabled keys", n), cmd: destroy, minimum: destroyMinimum(n)},
 	}, {
 		{name: "apply: create " + what, config: keysConfig(n, true, "", "") + subscriptionsConfig, cmd: apply,
-			minimum: routeCounts{emulator.RouteCreate: n, emulator.RouteSubscribe: subs, keyProducts: subs, approval: 1, search: 1}},
+			minimum: routeCounts{emulator.RouteCreate: n, emulator.RouteEdit: n, emulator.RouteSubscribe: subs, keyProducts: subs, approval: 1, search: 1}},
 		{name: "no-change plan: refresh " + what, cmd: noChange, minimum: routeCounts{get: n, keyProducts: subs, search: 1}},
 		{name: "destroy " + what, cmd: destroy, minimum: destroyed},
 	}} {

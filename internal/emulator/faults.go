@@ -40,6 +40,12 @@ const (
 	// the same name (description "made by someone else") just before the
 	// create commits; the create then proceeds normally.
 	FaultTwin FaultKind = "twin"
+	// FaultRival, on RouteCreate only, has the other account edit its key
+	// of the create's name (see RivalDescription) just before the create
+	// commits; the create then proceeds normally. With a lose-phase fault
+	// it is a lost create that made its key while a same-name key's
+	// modTime moved into its window.
+	FaultRival FaultKind = "rival"
 	// FaultRivalReset, on RouteCreate only, has the other account edit its
 	// key of the create's name (see RivalDescription), then resets the
 	// connection without running the create: a lost create that made
@@ -73,8 +79,8 @@ const (
 	FaultRivalDrop FaultKind = "rival_drop"
 )
 
-// RivalDescription is the description FaultRivalReset and FaultRivalDrop
-// give the other account's key of the create's name when they edit it. The
+// RivalDescription is the description FaultRival, FaultRivalReset and
+// FaultRivalDrop give the other account's key of the create's name when they edit it. The
 // other account edits the first such key it has, and makes one (as
 // FaultTwin does) when it has none.
 const RivalDescription = "edited by someone else"
@@ -126,7 +132,7 @@ func (k FaultKind) phase() phase {
 		return holdPhase
 	case FaultError, FaultHTML, FaultRaw, FaultEcho, FaultReset, FaultRivalReset:
 		return refusePhase
-	case FaultTwin:
+	case FaultTwin, FaultRival:
 		return racePhase
 	case FaultTruncated, FaultDrop, FaultReplace, FaultLate, FaultFailed, FaultRivalDrop:
 		return losePhase
@@ -183,7 +189,7 @@ func (f Fault) validate() error {
 	if f.Kind.phase() == noPhase {
 		return fmt.Errorf("unknown kind %q", f.Kind)
 	}
-	if (f.Kind == FaultTwin || f.Kind == FaultRivalReset || f.Kind == FaultRivalDrop) && f.Route != RouteCreate {
+	if (f.Kind == FaultTwin || f.Kind == FaultRival || f.Kind == FaultRivalReset || f.Kind == FaultRivalDrop) && f.Route != RouteCreate {
 		return fmt.Errorf("kind %q needs route %q", f.Kind, RouteCreate)
 	}
 	fields := f.Kind.fields()

@@ -22,6 +22,7 @@ func TestFaultsValidate(t *testing.T) {
 		{Faults{Faults: []Fault{{Kind: FaultTwin}}}, `needs route "create"`},
 		{Faults{Faults: []Fault{{Kind: FaultTwin, Route: RouteGet}}}, `needs route "create"`},
 		{Faults{Faults: []Fault{{Kind: FaultRivalReset}}}, `needs route "create"`},
+		{Faults{Faults: []Fault{{Kind: FaultRival, Route: RouteList}}}, `needs route "create"`},
 		{Faults{Faults: []Fault{{Kind: FaultRivalDrop, Route: RouteEdit}}}, `needs route "create"`},
 		{Faults{Faults: []Fault{{Kind: FaultFailed, Body: "x"}}}, `"failed" takes no body`},
 		{Faults{Faults: []Fault{{Kind: FaultDrop, Body: "x"}}}, `"drop" takes no body`},

@@ -210,19 +210,24 @@ func TestTwinThenDrop(t *testing.T) {
 }
 
 // TestRivalFaults: the other account edits its key of the create's name
-// while the create's answer is lost, before the create commits (reset:
-// nothing made) or after (drop: ours made); it makes such a key when it
-// has none.
+// while the create's answer is lost: just before the create commits
+// (rival, with a drop: ours made), before and instead of it (rival_reset:
+// nothing made) or after it (rival_drop: ours made); it makes such a key
+// when it has none.
 func TestRivalFaults(t *testing.T) {
 	for _, tc := range []struct {
 		kind      FaultKind
 		committed bool
-	}{{FaultRivalReset, false}, {FaultRivalDrop, true}} {
+	}{{FaultRival, true}, {FaultRivalReset, false}, {FaultRivalDrop, true}} {
 		t.Run(string(tc.kind), func(t *testing.T) {
 			emu, c := newAPI(t, Config{})
 			old := emu.PutKey("web", "the colleague's")
 			emu.PutKey("web2", "another name")
-			emu.SetFaults(Faults{Faults: []Fault{{Route: RouteCreate, Kind: tc.kind, Count: 2}}})
+			faults := []Fault{{Route: RouteCreate, Kind: tc.kind, Count: 2}}
+			if tc.kind == FaultRival {
+				faults = append(faults, Fault{Route: RouteCreate, Kind: FaultDrop})
+			}
+			emu.SetFaults(Faults{Faults: faults})
 			if err := c.createUnanswered(context.Background()); err == nil {
 				t.Fatal("the create was answered")
 			}
