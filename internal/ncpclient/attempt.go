@@ -156,9 +156,10 @@ func (c *Client) transportFailure(ctx context.Context, cl *call, err error, wrot
 // request (see "Not created" in evidence.go). Retrying a 500 is safe for
 // every operation: edits send the whole object, deletes and unsubscribes
 // are confirmed by a read, and creates, subscribes and regenerates check
-// (or, for a regenerate, do not mind) what an ambiguous attempt did first. Answers that came from NCP teach the
-// client the server's clock (the attempt was sent at sent and its answer
-// arrived at received, on our clock).
+// (or, for a regenerate, do not mind) what an ambiguous attempt did first.
+// Answers that came from NCP teach the client the server's clock (the
+// attempt was sent at sent and its answer arrived at received, on our
+// clock).
 func (c *Client) judge(ctx context.Context, cl *call, resp *http.Response, body []byte, readErr error, signature string, offset time.Duration, sent, received time.Time) outcome {
 	path := cl.url.EscapedPath()
 	status := resp.StatusCode

@@ -418,54 +418,69 @@ func TestAccReliability_partialUpdate(t *testing.T) {
 
 // TestAccReliability_createDisabledEditFails creates a key meant to start
 // disabled and fails the follow-up edit that disables it and replaces its
-// marker: the key is recorded (tainted), so the next apply replaces it and
-// leaves exactly one key.
+// marker, after a create that was answered (the edit answers 500 for good)
+// or lost and reconciled (the edit is refused: 403): the key is recorded
+// (tainted, without key values when a list found it), so the next apply
+// replaces it and leaves exactly one key.
 func TestAccReliability_createDisabledEditFails(t *testing.T) {
-	env := acctest.NewEnv(t, emulator.Config{})
-	env.NeedsEmulator(t)
-	env.Emulator.SetFaults(emulator.Faults{Faults: []emulator.Fault{{Route: emulator.RouteEdit, Kind: emulator.FaultError, Status: http.StatusInternalServerError}}})
-	config := env.Config(acctest.KeyConfig(`
+	for _, tc := range []struct {
+		name   string
+		faults []emulator.Fault
+	}{
+		{"answered", []emulator.Fault{{Route: emulator.RouteEdit, Kind: emulator.FaultError, Status: http.StatusInternalServerError}}},
+		{"lost", []emulator.Fault{
+			{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 1},
+			{Route: emulator.RouteEdit, Kind: emulator.FaultError, Status: http.StatusForbidden},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := acctest.NewEnv(t, emulator.Config{})
+			env.NeedsEmulator(t)
+			env.Emulator.SetFaults(emulator.Faults{Faults: tc.faults})
+			config := env.Config(acctest.KeyConfig(`
   name    = "start-disabled"
   enabled = false
 `))
-	var first string
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ExpectError: regexp.MustCompile(`(?s)API key "start-disabled" \(id [a-z0-9]+\) was created, but the edit` + `.*` +
-					acctest.Wrapped(`it still has the description "terraform-provider-ncp create `)),
-			},
-			{
-				PreConfig: func() {
-					env.Emulator.SetFaults(emulator.Faults{})
-					keys := env.Emulator.Keys()
-					if len(keys) != 1 || !keys[0].Enabled || !strings.HasPrefix(keys[0].Description, "terraform-provider-ncp create ") {
-						t.Fatalf("after the failed edit the emulator holds %+v, want 1 key, still enabled, with its marker", keys)
-					}
-					first = keys[0].ID
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.KeyAddr, plancheck.ResourceActionReplace)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("enabled", knownvalue.Bool(false))},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					env.CheckStateMatchesEmulator,
-					env.CheckKeyCount(1),
-					func(*terraform.State) error {
-						if _, ok := env.Emulator.Key(first); ok {
-							return fmt.Errorf("the tainted key %s was not deleted", first)
-						}
-						return nil
+			var first string
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(env),
+				CheckDestroy:             env.CheckDestroyed,
+				Steps: []resource.TestStep{
+					{
+						Config: config,
+						ExpectError: regexp.MustCompile(`(?s)API key "start-disabled" \(id [a-z0-9]+\) was created, but the edit` + `.*` +
+							acctest.Wrapped(`it still has the description "terraform-provider-ncp create `) + `.*` + acctest.Wrapped(`marked tainted`)),
 					},
-				),
-			},
-		},
-	})
+					{
+						PreConfig: func() {
+							env.Emulator.SetFaults(emulator.Faults{})
+							keys := env.Emulator.Keys()
+							if len(keys) != 1 || !keys[0].Enabled || !strings.HasPrefix(keys[0].Description, "terraform-provider-ncp create ") {
+								t.Fatalf("after the failed edit the emulator holds %+v, want 1 key, still enabled, with its marker", keys)
+							}
+							first = keys[0].ID
+						},
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.KeyAddr, plancheck.ResourceActionReplace)},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("enabled", knownvalue.Bool(false))},
+						Check: resource.ComposeAggregateTestCheckFunc(
+							env.CheckStateMatchesEmulator,
+							env.CheckKeyCount(1),
+							func(*terraform.State) error {
+								if _, ok := env.Emulator.Key(first); ok {
+									return fmt.Errorf("the tainted key %s was not deleted", first)
+								}
+								return nil
+							},
+						),
+					},
+				},
+			})
+		})
+	}
 }
 
 // TestAccReliability_clockSkew runs a lifecycle of keys applied
