@@ -24,7 +24,7 @@ func (h *harness) faults(ctx context.Context) error {
 	for run := 1; run <= h.Runs; run++ {
 		err := errors.Join(h.faultyApply(ctx, run, &floors, kindTimeStatic, h.LatencyN, nil, step{name: "apply (latency floor)"}),
 			h.faultyApply(ctx, run, &slow, kindNCP, h.LatencyN, &emulator.Faults{Latency: latency},
-				step{name: fmt.Sprintf("apply: create %d keys, %s latency", h.LatencyN, latency), minimum: routeCounts{emulator.RouteCreate: h.LatencyN}}),
+				step{name: fmt.Sprintf("apply: create %d keys, %s latency", h.LatencyN, latency), minimum: routeCounts{emulator.RouteCreate: h.LatencyN, emulator.RouteEdit: h.LatencyN}}),
 			h.faultyApply(ctx, run, &limited, kindNCP, h.RateN, &emulator.Faults{RateLimit: rateLimit, RateBurst: rateBurst},
 				step{name: "apply, rate-limited"})) // whose refused requests count too
 		if err != nil {

@@ -39,7 +39,7 @@ func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label s
 	defer e.Close()
 	name := func(command string) string { return fmt.Sprintf("%s, %d keys (%s)", command, n, label) }
 	steps := []step{
-		{name: name("apply"), cmd: apply, minimum: routeCounts{emulator.RouteCreate: n}},
+		{name: name("apply"), cmd: apply, minimum: routeCounts{emulator.RouteCreate: n, emulator.RouteEdit: n}},
 		{name: name("no-change plan"), cmd: noChange, minimum: refreshMinimum(n, nil)},
 		{name: name("destroy"), cmd: destroy, minimum: destroyMinimum(n)},
 	}

@@ -24,7 +24,7 @@ func (h *harness) refreshPlans(ctx context.Context, n int) error {
 	healthy, quota := emulator.Faults{}, emulator.Faults{RateLimit: rateLimit, RateBurst: rateBurst}
 	name := func(command string) string { return fmt.Sprintf("%s, %d keys (refresh)", command, n) }
 	ncpSteps := []step{
-		{name: name("apply"), config: lifecycleConfig(kindNCP, n, h.StoreKeyValues), cmd: apply, minimum: routeCounts{emulator.RouteCreate: n}, faults: &healthy},
+		{name: name("apply"), config: lifecycleConfig(kindNCP, n, h.StoreKeyValues), cmd: apply, minimum: routeCounts{emulator.RouteCreate: n, emulator.RouteEdit: n}, faults: &healthy},
 		{name: name("no-change plan"), cmd: noChange, minimum: refreshMinimum(n, nil)},
 		{name: name("no-change plan, quota"), cmd: noChange, minimum: refreshMinimum(n, nil), faults: &quota},
 		{name: name("destroy"), cmd: destroy, minimum: destroyMinimum(n), faults: &healthy},

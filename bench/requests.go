@@ -113,8 +113,9 @@ resource "ncp_apigw_product_api_key_approval" "protected" {
 `
 
 // requestCounts runs three scenarios of RequestN keys: changes and
-// rotations; disabled keys, which the API creates as a create and an edit;
-// subscriptions. Every apply and plan refreshes the keys from one listing
+// rotations; disabled keys; subscriptions. Every key, enabled or not, is
+// made by a create and an edit (the edit replaces the create's marker and
+// sets enabled). Every apply and plan refreshes the keys from one listing
 // of the account; no key needs a GET, since every one is as state has it.
 func (h *harness) requestCounts(ctx context.Context) error {
 	e := h.startEmulator(emulator.Faults{})
@@ -135,7 +136,7 @@ func (h *harness) requestCounts(ctx context.Context) error {
 	destroyed := destroyMinimum(n)
 	destroyed[emulator.RouteUnsubscribe], destroyed[keyProducts], destroyed[search], destroyed[approval] = subs, 2*subs, 2, 1
 	for _, steps := range [][]step{{
-		{name: fmt.Sprintf("apply: create %d keys", n), config: keysConfig(n, true, "", ""), cmd: apply, minimum: routeCounts{emulator.RouteCreate: n}},
+		{name: fmt.Sprintf("apply: create %d keys", n), config: keysConfig(n, true, "", ""), cmd: apply, minimum: routeCounts{emulator.RouteCreate: n, emulator.RouteEdit: n}},
 		{name: fmt.Sprintf("no-change plan: refresh %d keys", n), cmd: noChange, minimum: refreshMinimum(n, nil)},
 		{name: "apply: edit 1 description", config: keysConfig(n, true, edited, ""), cmd: apply, minimum: refreshMinimum(n, routeCounts{emulator.RouteEdit: 1})},
 		{name: "apply: rotate 1 key (PRIMARY)", config: keysConfig(n, true, edited, `"1" = "r1"`), cmd: apply, minimum: refreshMinimum(n, routeCounts{emulator.RouteRegenerate: 1})},
@@ -148,7 +149,7 @@ func (h *harness) requestCounts(ctx context.Context) error {
 		{name: fmt.Sprintf("destroy %d disabled keys", n), cmd: destroy, minimum: destroyMinimum(n)},
 	}, {
 		{name: "apply: create " + what, config: keysConfig(n, true, "", "") + subscriptionsConfig, cmd: apply,
-			minimum: routeCounts{emulator.RouteCreate: n, emulator.RouteSubscribe: subs, keyProducts: subs, approval: 1, search: 1}},
+			minimum: routeCounts{emulator.RouteCreate: n, emulator.RouteEdit: n, emulator.RouteSubscribe: subs, keyProducts: subs, approval: 1, search: 1}},
 		{name: "no-change plan: refresh " + what, cmd: noChange, minimum: refreshMinimum(n, routeCounts{keyProducts: subs, search: 1})},
 		{name: "destroy " + what, cmd: destroy, minimum: destroyed},
 	}} {

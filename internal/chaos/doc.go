@@ -38,22 +38,26 @@
 //     (NCP's own 404 envelope for everything), garbled answers (replace,
 //     raw), a proxy echoing the request, a colleague's key of the same name
 //     made while our create is in flight (twin), alone or with the create's
-//     answer lost, a server clock within ±4 minutes of ours, and a create
-//     answered after its own timeout. Counts, rates and "let the first n
+//     answer lost, a 500 after the change (NCP's 900 envelope, an HTML
+//     page, an empty body), the colleague editing their key of the same
+//     name while our create is lost before it commits or after (rival,
+//     rival_reset, rival_drop), a server clock within ±4 minutes of ours,
+//     and a create answered after its own timeout. Counts, rates and "let the first n
 //     through" are such that this faulty apply sometimes fails and
 //     sometimes not;
 //  4. if the faulty apply failed, or acts came after its plan, clears the
 //     faults (the clock stays apart) and applies again, which must succeed.
 //     Before it, the user follows the advice of the errors that say a lost
-//     create may have made a key: the key of that name made by the user's
-//     account, if exactly one, is imported (see importLostCreates);
+//     create may have made a key: the key of that name whose description
+//     is the marker the error gives, if exactly one, is imported (see
+//     importLostCreates);
 //  5. checks the invariants (invariants.go): state equals the server for
 //     every managed key; no key named with the prefix is on the server but
 //     not in state, but the colleague's twins (no orphans); no two
 //     resources share an ID; the server holds the configuration; keys the
 //     configuration does not own
 //     (bystanders, whose names contain an owned name, and twins) are
-//     untouched; key values changed where the configuration rotated them,
+//     untouched (but by the colleague's own edits, the rival faults); key values changed where the configuration rotated them,
 //     only once, and nowhere else, and no key was replaced that nothing
 //     deleted; removed resources' keys are deleted; the next plan is empty;
 //     no secret (secret keys, signatures, key values) appears in terraform's
@@ -74,13 +78,11 @@
 //
 // # What the campaign leaves out, and why
 //
-//   - Resources of the configuration that share a name: when a lost create
-//     of one meets the other's key, the provider cannot tell them apart and
-//     must stop with an error, which the user resolves by hand; the race is
-//     covered by the provider's acceptance tests. Every resource here has a
-//     name of its own (twins aside, which the client tells apart by their
-//     writer once it knows its own, and which otherwise end in the same
-//     error and its remedy).
+//   - Resources of the configuration that share a name: each create's
+//     marker tells its key from the other's (the provider's acceptance
+//     tests cover the race), but the checks and the remedy find resources
+//     by name, so every resource here has a name of its own (the
+//     colleague's twins and edited keys aside).
 //   - Faults beyond the client's retries: they cost minutes of backoff,
 //     which would price the campaign out of CI. A create timeout shorter
 //     than a late answer covers the same code paths.

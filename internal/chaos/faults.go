@@ -117,6 +117,35 @@ var faultFamilies = []faultFamily{
 			f.Faults = append(f.Faults, emulator.Fault{Route: emulator.RouteCreate, Kind: pick(r, emulator.FaultDrop, emulator.FaultTruncated), Count: 1})
 		}
 	}},
+	{"create commits, then fails", 3, func(r *rand.Rand, f *emulator.Faults) {
+		// NCP's 500 (errorCode 900) or a bare 500 page after the change:
+		// the outcome is unknown, not "not created".
+		fault := emulator.Fault{Route: pick(r, emulator.RouteCreate, emulator.RouteCreate, emulator.RouteEdit, emulator.RouteDelete),
+			Kind: emulator.FaultFailed, Count: 1 + r.IntN(2), Rate: rate(r), After: r.IntN(2)}
+		if body := r.IntN(len(failedBodies) + 1); body < len(failedBodies) {
+			fault.Kind, fault.Status = emulator.FaultReplace, http.StatusInternalServerError
+			fault.ContentType, fault.Body = failedBodies[body].contentType, failedBodies[body].body
+		}
+		f.Faults = append(f.Faults, fault)
+	}},
+	{"colleague edits a same-name key during a lost create", 3, func(r *rand.Rand, f *emulator.Faults) {
+		// The colleague's key of the name (made now if there is none) is
+		// edited before our create commits, and the create is lost before
+		// it commits (rival_reset) or after (rival and a lost answer), or
+		// edited after it commits and the answer is lost (rival_drop).
+		// Few steps create keys, and few keys each: a fault waits for at
+		// most one create first.
+		count, after := 1+r.IntN(2), r.IntN(2)
+		switch r.IntN(3) {
+		case 0:
+			f.Faults = append(f.Faults, emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultRivalReset, Count: count, Rate: rate(r), After: after})
+		case 1:
+			f.Faults = append(f.Faults, emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultRivalDrop, Count: count, Rate: rate(r), After: after})
+		default:
+			f.Faults = append(f.Faults, emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultRival, Count: count, After: after},
+				emulator.Fault{Route: emulator.RouteCreate, Kind: pick(r, emulator.FaultDrop, emulator.FaultTruncated, emulator.FaultFailed), Count: count, After: after})
+		}
+	}},
 	{"echoing proxy", 1, func(r *rand.Rand, f *emulator.Faults) {
 		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultEcho, Count: 1})
 	}},
@@ -149,6 +178,13 @@ var garbledBodies = []struct{ contentType, body string }{
 	{"application/json", "null"},
 	{"application/json", ""},
 	{"application/json", `{"status":"ok","data":[]}`},
+}
+
+// failedBodies are the bodies of a 500 after the change besides NCP's own
+// envelope (emulator.FaultFailed): a proxy's page, an empty body.
+var failedBodies = []struct{ contentType, body string }{
+	{"text/html", "<html><body><h1>500 Internal Server Error</h1></body></html>"},
+	{"", ""},
 }
 
 // faultSchedule draws the faults of a step's faulty apply: one to three

@@ -17,23 +17,28 @@ Error: Error creating API key "p-k1"
   on main.tf line 7, in resource "ncp_apigw_api_key" "k1":
    7: resource "ncp_apigw_api_key" "k1" {
 
-creating API key "p-k1": the API's answer was lost and checking whether the
-key was created failed: NCP API GET /api/v1/api-keys: HTTP 404; the key may
-have been created: list keys named "p-k1" in the console
+creating API key "p-k1": the API's answer was lost (NCP API POST
+/api/v1/api-keys: HTTP 500) and checking whether the key was created failed:
+NCP API GET /api/v1/api-keys: HTTP 404; the key may have been created, with
+the description "terraform-provider-ncp create 0123456789abcdef": list the keys
+named "p-k1" in the console
 `
+
+// lostMarker is the marker in lostCreateOutput.
+const lostMarker = "terraform-provider-ncp create 0123456789abcdef"
 
 func TestImportLostCreates(t *testing.T) {
 	emu := emulator.New(emulator.Config{AccessKey: acctest.AccessKey, SecretKey: acctest.SecretKey, Seed: 1})
 	config := configuration{{Addr: "k1", Name: "p-k1"}, {Addr: "k2", Name: "p-k2"}}
 	// A key the test account made through the API.
-	ours := func(name string) emulator.Key {
-		k := emu.PutKey(name, "")
+	ours := func(name, description string) emulator.Key {
+		k := emu.PutKey(name, description)
 		emu.UpdateKey(k.ID, func(k *emulator.Key) { k.Modifier = emulator.Modifier(acctest.AccessKey) })
 		k, _ = emu.Key(k.ID)
 		return k
 	}
-	lost := ours("p-k1")
-	managed := ours("p-k2")
+	lost := ours("p-k1", lostMarker)
+	managed := ours("p-k2", "")
 	state := []instance{{Addr: "k2", Attrs: map[string]string{"id": managed.ID}}}
 
 	// The cases run in order, each adding keys to the server.
@@ -46,7 +51,8 @@ func TestImportLostCreates(t *testing.T) {
 		{"the one key the error points to", lostCreateOutput, func() {}, map[string]string{"k1": lost.ID}},
 		{"no advice, no remedy", "Error: Error creating API key \"p-k1\"\n\nHTTP 500", func() {}, map[string]string{}},
 		{"a colleague's key of the same name is not ours", lostCreateOutput, func() { emu.PutKey("p-k1", "") }, map[string]string{"k1": lost.ID}},
-		{"two keys of ours cannot be told apart", lostCreateOutput, func() { ours("p-k1") }, map[string]string{}},
+		{"a key of ours without the marker is not this create's", lostCreateOutput, func() { ours("p-k1", "") }, map[string]string{"k1": lost.ID}},
+		{"two keys with the marker cannot be told apart", lostCreateOutput, func() { ours("p-k1", lostMarker) }, map[string]string{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.setup()

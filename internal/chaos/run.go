@@ -257,11 +257,13 @@ func (r *seedRun) observe(s step, before, afterFaulty map[string]emulator.Key) [
 	if s.Destroy {
 		config = nil
 	}
+	server := r.emu.Keys()
+	r.colleagueEdits(server)
 	o := observation{
 		Prefix:      r.plan.Prefix,
 		Config:      config,
 		State:       state,
-		Server:      r.emu.Keys(),
+		Server:      server,
 		Bystanders:  r.bystanders,
 		Before:      before,
 		AfterFaulty: afterFaulty,
@@ -290,6 +292,20 @@ func (r *seedRun) observe(s step, before, afterFaulty map[string]emulator.Key) [
 		r.t.Logf("seed %d step %d: %s", r.plan.Seed, s.Number, o)
 	}
 	return found
+}
+
+// colleagueEdits takes in the colleague's own edits of the bystanders,
+// made by the rival faults while one of our creates was in flight: such a
+// key is still the colleague's (its modifier) and carries the rival's
+// description, which the configuration never uses.
+func (r *seedRun) colleagueEdits(server []emulator.Key) {
+	colleague := emulator.Modifier(acctest.OtherAccessKey)
+	for i, b := range r.bystanders {
+		j := slices.IndexFunc(server, func(k emulator.Key) bool { return k.ID == b.ID })
+		if j >= 0 && server[j].Modifier == colleague && server[j].Description == emulator.RivalDescription {
+			r.bystanders[i] = server[j]
+		}
+	}
 }
 
 // twins returns the keys the colleague made that the configuration never

@@ -80,12 +80,12 @@ func TestFailedAppliesLeakNoSecret(t *testing.T) {
 	wantInOutput(t, tf.ExpectPlanExit(2), "ncp_apigw_api_key.key[0] will be updated in-place")
 	tf.Apply(failuresConfig("t1", ""))
 
-	// A lost create, while someone else made a key of the same name: the
-	// error names both keys and how to import; following it (delete the
-	// other key, import ours) ends with every key managed and none extra.
+	// A lost create whose check fails: the error gives the create's marker
+	// and how to import; following it (import the key with that
+	// description) ends with every key managed and none extra.
 	emu.SetFaults(emulator.Faults{Faults: []emulator.Fault{
-		{Route: emulator.RouteCreate, Kind: emulator.FaultTwin, Count: 1},
 		{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 1},
+		{Route: emulator.RouteList, Kind: emulator.FaultError, Status: http.StatusForbidden, Count: 1},
 	}})
 	twin := `
 resource "ncp_apigw_api_key" "twin" {
@@ -94,30 +94,17 @@ resource "ncp_apigw_api_key" "twin" {
 `
 	out = tf.ApplyFails(failuresConfig("t1", twin))
 	emu.SetFaults(emulator.Faults{})
-	wantKeys(5)
-	var ours, theirs string
-	for _, k := range emu.Keys() {
-		switch {
-		case k.Name != "twin":
-		case k.Modifier == emu.OtherModifier():
-			theirs = k.ID
-		default:
-			ours = k.ID
-		}
-	}
-	if ours == "" || theirs == "" {
-		t.Fatal("the lost create and the colleague's key are not both in the emulator")
-	}
-	wantInOutput(t, out, `Error: Error creating API key "twin"`, `2 keys named "twin" appeared meanwhile`,
-		"terraform import ncp_apigw_api_key.<name> <id>", "No key was adopted")
-	if !strings.Contains(out, ours) || !strings.Contains(out, theirs) {
-		t.Errorf("the error does not name both candidate ids, %s and %s:\n%s", ours, theirs, out)
-	}
-	emu.DeleteKey(theirs)
-	tf.Apply(failuresConfig("t1", twin+fmt.Sprintf("import {\n  to = ncp_apigw_api_key.twin\n  id = %q\n}\n", ours)))
 	wantKeys(4)
-	if acctest.KeyByName(t, emu, "twin").ID != ours {
-		t.Error("the imported key was replaced")
+	lost := acctest.KeyByName(t, emu, "twin")
+	wantInOutput(t, out, `Error: Error creating API key "twin"`, "checking whether the key was created failed",
+		"terraform import ncp_apigw_api_key.<name> <id>", "No key was adopted")
+	if !strings.HasPrefix(lost.Description, "terraform-provider-ncp create ") || !strings.Contains(strings.Join(strings.Fields(out), " "), lost.Description) {
+		t.Errorf("the error does not give the marker %q the lost key carries:\n%s", lost.Description, out)
+	}
+	tf.Apply(failuresConfig("t1", twin+fmt.Sprintf("import {\n  to = ncp_apigw_api_key.twin\n  id = %q\n}\n", lost.ID)))
+	wantKeys(4)
+	if k := acctest.KeyByName(t, emu, "twin"); k.ID != lost.ID || k.Description != "" {
+		t.Errorf("the imported key is %s with description %q, want %s given the configured description", k.ID, k.Description, lost.ID)
 	}
 
 	// An import of a key that does not exist fails before anything is written.

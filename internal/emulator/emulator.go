@@ -13,8 +13,10 @@
 //   - failures (Fault): NCP's own errors; proxies answering HTML, foreign
 //     bodies or echoes of the request in NCP's place; connections reset before
 //     the operation; requests stalled; a twin created by the other account
-//     just before a create commits; and, after an operation committed, answers
-//     truncated, dropped, replaced or late;
+//     just before a create commits; the other account editing its key of a
+//     create's name while that create's answer is lost, before or after it
+//     commits; and, after an operation committed, answers truncated,
+//     dropped, replaced, late or failed (NCP's 500);
 //   - throttling per access key, latency, and a server clock apart from the
 //     host's (Faults.ClockOffset). NCP's own answers carry the server clock in
 //     Date; a proxy's answers carry the host's;
@@ -161,7 +163,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return // the client left while the request was held
 	}
 	if f, ok := e.pickFault(t.route, refusePhase); ok {
-		e.refuse(rec, r, f)
+		e.refuse(rec, r, body, f)
 		return
 	}
 	if t.route == "" {
@@ -171,7 +173,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	resp := e.do(t, r.URL.Query(), body, who)
 	if resp.status < 300 {
 		if f, ok := e.pickFault(t.route, losePhase); ok {
-			e.lose(r.Context(), rec, f, resp)
+			e.lose(r.Context(), rec, body, f, resp)
 			return
 		}
 	}

@@ -40,6 +40,17 @@ const (
 	// the same name (description "made by someone else") just before the
 	// create commits; the create then proceeds normally.
 	FaultTwin FaultKind = "twin"
+	// FaultRival, on RouteCreate only, has the other account edit its key
+	// of the create's name (see RivalDescription) just before the create
+	// commits; the create then proceeds normally. With a lose-phase fault
+	// it is a lost create that made its key while a same-name key's
+	// modTime moved into its window.
+	FaultRival FaultKind = "rival"
+	// FaultRivalReset, on RouteCreate only, has the other account edit its
+	// key of the create's name (see RivalDescription), then resets the
+	// connection without running the create: a lost create that made
+	// nothing, while a same-name key's modTime moves into its window.
+	FaultRivalReset FaultKind = "rival_reset"
 )
 
 // Kinds that strike after the operation: it is committed, and its answer is
@@ -55,7 +66,24 @@ const (
 	// FaultLate holds the answer back for Delay, then sends it; with Delay 0
 	// it is held until the client leaves, so never sent.
 	FaultLate FaultKind = "late"
+	// FaultFailed answers with Status (default 500) and NCP's JSON error
+	// envelope (for 500, errorCode 900 "Unexpected Error") although the
+	// operation committed, as NCP does when it fails after the change. A
+	// 502 is a proxy's, so it answers an HTML page instead. For a bare 500
+	// page after the commit, use FaultReplace with Status 500.
+	FaultFailed FaultKind = "failed"
+	// FaultRivalDrop, on RouteCreate only, lets the create commit, has the
+	// other account edit its key of the same name (see RivalDescription),
+	// then closes the connection without an answer: a lost create that made
+	// its key, while a same-name key's modTime moves into its window.
+	FaultRivalDrop FaultKind = "rival_drop"
 )
+
+// RivalDescription is the description FaultRival, FaultRivalReset and
+// FaultRivalDrop give the other account's key of the create's name when they edit it. The
+// other account edits the first such key it has, and makes one (as
+// FaultTwin does) when it has none.
+const RivalDescription = "edited by someone else"
 
 // Fault is one injected failure. Route "" matches every route. Faults strike
 // only requests that pass the rate limit and authentication; of the faults
@@ -102,11 +130,11 @@ func (k FaultKind) phase() phase {
 	switch k {
 	case FaultStall:
 		return holdPhase
-	case FaultError, FaultHTML, FaultRaw, FaultEcho, FaultReset:
+	case FaultError, FaultHTML, FaultRaw, FaultEcho, FaultReset, FaultRivalReset:
 		return refusePhase
-	case FaultTwin:
+	case FaultTwin, FaultRival:
 		return racePhase
-	case FaultTruncated, FaultDrop, FaultReplace, FaultLate:
+	case FaultTruncated, FaultDrop, FaultReplace, FaultLate, FaultFailed, FaultRivalDrop:
 		return losePhase
 	}
 	return noPhase
@@ -125,7 +153,7 @@ const (
 
 func (k FaultKind) fields() faultField {
 	switch k {
-	case FaultError, FaultHTML, FaultEcho:
+	case FaultError, FaultHTML, FaultEcho, FaultFailed:
 		return fieldStatus | fieldHeader
 	case FaultRaw, FaultReplace:
 		return fieldStatus | fieldContentType | fieldBody | fieldHeader
@@ -161,7 +189,7 @@ func (f Fault) validate() error {
 	if f.Kind.phase() == noPhase {
 		return fmt.Errorf("unknown kind %q", f.Kind)
 	}
-	if f.Kind == FaultTwin && f.Route != RouteCreate {
+	if (f.Kind == FaultTwin || f.Kind == FaultRival || f.Kind == FaultRivalReset || f.Kind == FaultRivalDrop) && f.Route != RouteCreate {
 		return fmt.Errorf("kind %q needs route %q", f.Kind, RouteCreate)
 	}
 	fields := f.Kind.fields()

@@ -71,11 +71,14 @@ func (e *Emulator) pickFault(route Route, p phase) (Fault, bool) {
 	return Fault{}, false
 }
 
-// refuse answers r with a fault of the refuse phase, instead of running the
-// operation.
-func (e *Emulator) refuse(w http.ResponseWriter, r *http.Request, f Fault) {
+// refuse answers r, whose body is body, with a fault of the refuse phase,
+// instead of running the operation.
+func (e *Emulator) refuse(w http.ResponseWriter, r *http.Request, body []byte, f Fault) {
 	switch f.Kind {
 	case FaultReset:
+		hangUp(w, true)
+	case FaultRivalReset:
+		e.rivalEdit(body)
 		hangUp(w, true)
 	case FaultRaw:
 		proxyAnswer(statusOr(f.Status, http.StatusOK), f.ContentType, []byte(f.Body)).with(f.Header).write(w)
@@ -85,22 +88,52 @@ func (e *Emulator) refuse(w http.ResponseWriter, r *http.Request, f Fault) {
 	case FaultHTML:
 		htmlPage(statusOr(f.Status, http.StatusServiceUnavailable)).with(f.Header).write(w)
 	default: // FaultError
-		status := statusOr(f.Status, http.StatusServiceUnavailable)
-		if status == http.StatusBadGateway {
-			// A 502 comes from a proxy in front of the API, which
-			// answers in HTML whatever the kind.
-			htmlPage(status).with(f.Header).write(w)
-			return
-		}
-		code, message := errorCodeFor(status)
-		e.reply(w, e.fail(ncpError{status, code, message}).with(f.Header))
+		e.failWith(w, f, statusOr(f.Status, http.StatusServiceUnavailable))
 	}
 }
 
+// failWith answers NCP's error envelope for status, or, for a 502, which
+// comes from a proxy in front of the API, an HTML page whatever the kind.
+func (e *Emulator) failWith(w http.ResponseWriter, f Fault, status int) {
+	if status == http.StatusBadGateway {
+		htmlPage(status).with(f.Header).write(w)
+		return
+	}
+	code, message := errorCodeFor(status)
+	e.reply(w, e.fail(ncpError{status, code, message}).with(f.Header))
+}
+
+// rivalEdit has the other account edit its first key named as the create
+// whose body is body, making one first if it has none.
+func (e *Emulator) rivalEdit(body []byte) {
+	var in struct {
+		Name string `json:"apiKeyName"`
+	}
+	if decodeBody(body, &in) != nil {
+		return
+	}
+	id := ""
+	for _, k := range e.Keys() {
+		if k.Name == in.Name && k.Modifier == e.other.modifier {
+			id = k.ID
+			break
+		}
+	}
+	if id == "" {
+		id = e.put(e.other, in.Name, twinDescription).ID
+	}
+	e.update(e.other, id, func(k *Key) { k.Description = RivalDescription })
+}
+
 // lose applies a fault of the lose phase to resp, the answer of an operation
-// that has been committed.
-func (e *Emulator) lose(ctx context.Context, w http.ResponseWriter, f Fault, resp response) {
+// that has been committed; body is the request's.
+func (e *Emulator) lose(ctx context.Context, w http.ResponseWriter, body []byte, f Fault, resp response) {
 	switch f.Kind {
+	case FaultFailed:
+		e.failWith(w, f, statusOr(f.Status, http.StatusInternalServerError))
+	case FaultRivalDrop:
+		e.rivalEdit(body)
+		hangUp(w, false)
 	case FaultTruncated:
 		resp.body = resp.body[:len(resp.body)/2]
 		e.reply(w, resp)

@@ -209,6 +209,74 @@ func TestTwinThenDrop(t *testing.T) {
 	}
 }
 
+// TestRivalFaults: the other account edits its key of the create's name
+// while the create's answer is lost: just before the create commits
+// (rival, with a drop: ours made), before and instead of it (rival_reset:
+// nothing made) or after it (rival_drop: ours made); it makes such a key
+// when it has none.
+func TestRivalFaults(t *testing.T) {
+	for _, tc := range []struct {
+		kind      FaultKind
+		committed bool
+	}{{FaultRival, true}, {FaultRivalReset, false}, {FaultRivalDrop, true}} {
+		t.Run(string(tc.kind), func(t *testing.T) {
+			emu, c := newAPI(t, Config{})
+			old := emu.PutKey("web", "the colleague's")
+			emu.PutKey("web2", "another name")
+			faults := []Fault{{Route: RouteCreate, Kind: tc.kind, Count: 2}}
+			if tc.kind == FaultRival {
+				faults = append(faults, Fault{Route: RouteCreate, Kind: FaultDrop})
+			}
+			emu.SetFaults(Faults{Faults: faults})
+			if err := c.createUnanswered(context.Background()); err == nil {
+				t.Fatal("the create was answered")
+			}
+			edited, _ := emu.Key(old.ID)
+			if edited.Description != RivalDescription || edited.Modifier != emu.OtherModifier() || edited.ModTime.Before(old.ModTime) {
+				t.Errorf("the colleague's key is %+v, want it edited by the colleague", edited)
+			}
+			if n := len(keysBy(emu, "web", emu.Modifier())); n != map[bool]int{false: 0, true: 1}[tc.committed] {
+				t.Errorf("%d keys of ours, want committed = %t", n, tc.committed)
+			}
+			// Without a key of that name, the colleague makes one.
+			emu.DeleteKey(old.ID)
+			if err := c.createUnanswered(context.Background()); err == nil {
+				t.Fatal("the create was answered")
+			}
+			if made := keysBy(emu, "web", emu.OtherModifier()); len(made) != 1 || made[0].Description != RivalDescription {
+				t.Errorf("the colleague's keys named web: %+v, want one it made and edited", made)
+			}
+			if n := emu.Stats().Faults[tc.kind]; n != 2 {
+				t.Errorf("%d faults counted, want 2", n)
+			}
+		})
+	}
+}
+
+// TestFailedFaultCommitsAndAnswersNCPsError: NCP's 500 after the change.
+func TestFailedFaultCommitsAndAnswersNCPsError(t *testing.T) {
+	emu, c := newAPI(t, Config{})
+	emu.SetFaults(Faults{Faults: []Fault{{Route: RouteCreate, Kind: FaultFailed, Count: 1}, {Route: RouteCreate, Kind: FaultFailed, Status: 502, Count: 1}}})
+	c.expectError(http.StatusInternalServerError, "900", "POST", "/api/v1/api-keys", `{"apiKeyName":"web"}`)
+	status, body, _ := c.do("POST", "/api/v1/api-keys", `{"apiKeyName":"web"}`)
+	if status != http.StatusBadGateway || !strings.Contains(string(body), "<html>") {
+		t.Errorf("status %d, body %s; want a proxy's 502 page", status, body)
+	}
+	if n := len(keysBy(emu, "web", emu.Modifier())); n != 2 {
+		t.Errorf("%d keys, want both creates committed", n)
+	}
+}
+
+func keysBy(emu *Emulator, name, modifier string) []Key {
+	var keys []Key
+	for _, k := range emu.Keys() {
+		if k.Name == name && k.Modifier == modifier {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
 func TestTruncatedFaultCommits(t *testing.T) {
 	emu, c := newAPI(t, Config{})
 	c.skew = serverOffset

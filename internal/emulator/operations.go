@@ -56,7 +56,7 @@ func checkKeyFields(name, description string) error {
 }
 
 // create answers 200 with the new key, as the documented examples do. A
-// FaultTwin strikes between the checks and the commit.
+// FaultTwin or FaultRival strikes between the checks and the commit.
 func (e *Emulator) create(body []byte, who account) response {
 	var in struct {
 		Name        string `json:"apiKeyName"`
@@ -68,8 +68,12 @@ func (e *Emulator) create(body []byte, who account) response {
 	if err := checkKeyFields(in.Name, in.Description); err != nil {
 		return e.fail(badRequest(err))
 	}
-	if _, ok := e.pickFault(RouteCreate, racePhase); ok {
-		e.put(e.other, in.Name, twinDescription)
+	if f, ok := e.pickFault(RouteCreate, racePhase); ok {
+		if f.Kind == FaultRival {
+			e.rivalEdit(body)
+		} else {
+			e.put(e.other, in.Name, twinDescription)
+		}
 	}
 	return jsonResponse(http.StatusOK, keyEnvelope{e.put(who, in.Name, in.Description)})
 }

@@ -8,48 +8,53 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 )
 
 const apiKeysPath = "api-keys"
 
 var errEmptyID = errors.New("the API key ID is empty")
 
-// CreateAPIKey creates a key; the result holds both key values.
+// CreateAPIKey creates a key, named, described and enabled or not as in
+// says; the result holds both key values. It costs two requests: the
+// create, whose description is a marker unique to it (see "Ours" in
+// evidence.go), and one edit that gives the key in's description and
+// enabled flag (the API's create takes no enabled flag).
 //
-// A create is retried blindly only when the request certainly did not reach
-// the server (HTTP 429, or no connection). When the outcome is unknown
-// (HTTP 502/503/504, a connection lost after the request was sent, an
-// undecodable success body, a timeout, the caller's context ending) the
-// client looks for the key by name before trying again; see
-// AmbiguousCreateError. Creates of one name run one at a time.
+// A create is retried without a check only when NCP refused it (see "Not
+// created" in evidence.go). When its outcome is unknown (any 5xx, a 4xx
+// that is not NCP's, a connection lost after the request was written, an
+// undecodable success, a timeout, the caller's context ending), the keys of
+// that name are listed, and those carrying the marker are the ones it made:
+// one is kept, any others are deleted; none means the create may be
+// retried, with the same marker. When the list fails, nothing is adopted:
+// see AmbiguousCreateError. When the edit, or the deletion of extra keys,
+// fails for good, the key is returned with an *UnfinishedCreateError.
 func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKey, error) {
-	body, err := json.Marshal(in)
+	marker, err := newCreateMarker()
 	if err != nil {
 		return nil, err
 	}
-	unlock, err := c.creating.lock(ctx, in.Name)
+	body, err := json.Marshal(struct {
+		Name        string `json:"apiKeyName"`
+		Description string `json:"apiKeyDescription"`
+	}{in.Name, marker})
 	if err != nil {
-		return nil, fmt.Errorf("creating API key %q: waiting for another create of that name: %w", in.Name, err)
+		return nil, err
 	}
-	defer unlock()
-
-	var key *APIKey
-	rec := reconciler{c: c, name: in.Name}
+	var made *APIKey
+	rec := reconciler{c: c, name: in.Name, marker: marker}
 	cl := &call{
 		method: http.MethodPost,
 		url:    c.target(nil, apiKeysPath),
 		body:   body,
 		decode: func(b []byte) (err error) {
-			if key, err = decodeWrappedKey(b); err == nil {
-				c.modifier.learn(key.Modifier)
-			}
+			made, err = decodeWrappedKey(b)
 			return err
 		},
-		onAmbiguous: func(ctx context.Context, started time.Time, cause error) (bool, error) {
-			found, err := rec.reconcile(ctx, started, cause)
+		onAmbiguous: func(ctx context.Context, cause error) (bool, error) {
+			found, err := rec.reconcile(ctx, cause)
 			if found != nil {
-				key = found
+				made = found
 			}
 			return found != nil, err
 		},
@@ -57,7 +62,34 @@ func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKe
 	if err := c.do(ctx, cl); err != nil {
 		return nil, err
 	}
-	c.seen.add(key.ID)
+	return c.finishCreate(ctx, in, made, marker, rec.extras)
+}
+
+// finishCreate gives the key made the caller's description and enabled
+// flag, which also replaces its marker, then deletes the extra keys the
+// create made. The edit runs even if the caller's context has ended (for
+// reconcileGrace more), so that a key is not left with its marker.
+func (c *Client) finishCreate(ctx context.Context, in CreateAPIKeyInput, made *APIKey, marker string, extras []APIKey) (*APIKey, error) {
+	ctx, cancel := withGrace(ctx, reconcileGrace)
+	defer cancel()
+	key, err := c.UpdateAPIKey(ctx, made.ID, UpdateAPIKeyInput{Enabled: in.Enabled, Name: in.Name, Description: in.Description})
+	if err != nil {
+		return made, &UnfinishedCreateError{Key: made, Marker: marker, Err: err}
+	}
+	var failed []string
+	var errs []error
+	for _, k := range extras {
+		if err := c.DeleteAPIKey(ctx, k.ID); err != nil {
+			failed = append(failed, k.ID)
+			errs = append(errs, err)
+		}
+	}
+	if len(failed) > 0 {
+		return key, &UnfinishedCreateError{Key: key, Marker: marker, Edited: true, Extras: failed, Err: errors.Join(errs...)}
+	}
+	if len(extras) > 0 {
+		c.debug(ctx, "NCP API deleted the extra keys a lost create made", map[string]any{"api_key_name": in.Name, "deleted": len(extras)})
+	}
 	return key, nil
 }
 
@@ -79,7 +111,6 @@ func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 	if err := c.do(ctx, cl); err != nil {
 		return nil, err
 	}
-	c.seen.add(key.ID)
 	return key, nil
 }
 
@@ -87,15 +118,8 @@ func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 // for the client's page size; the server may return fewer keys than asked.
 // The Name filter is the server's, which may match partially.
 func (c *Client) ListAPIKeys(ctx context.Context, in ListAPIKeysInput) (*APIKeyPage, error) {
-	page, _, err := c.listPage(ctx, in)
-	return page, err
-}
-
-// listPage is ListAPIKeys, also returning the server's clock as the answer
-// told it.
-func (c *Client) listPage(ctx context.Context, in ListAPIKeysInput) (*APIKeyPage, clockReading, error) {
 	if in.Offset < 0 || in.Limit < 0 {
-		return nil, clockReading{}, fmt.Errorf("listing API keys: offset %d and limit %d must not be negative", in.Offset, in.Limit)
+		return nil, fmt.Errorf("listing API keys: offset %d and limit %d must not be negative", in.Offset, in.Limit)
 	}
 	if in.Limit == 0 {
 		in.Limit = c.pageSize
@@ -117,10 +141,10 @@ func (c *Client) listPage(ctx context.Context, in ListAPIKeysInput) (*APIKeyPage
 		},
 	}
 	if err := c.do(ctx, cl); err != nil {
-		return nil, clockReading{}, err
+		return nil, err
 	}
 	c.endpoint.proven.Store(true) // a page: see proveEndpoint
-	return page, cl.answered, nil
+	return page, nil
 }
 
 // ListAllAPIKeys reads every key whose name passes the server's filter (all
@@ -130,19 +154,17 @@ func (c *Client) listPage(ctx context.Context, in ListAPIKeysInput) (*APIKeyPage
 // comes first (only an empty page when the answers report no total). A key
 // that moves between pages while listing is returned once.
 func (c *Client) ListAllAPIKeys(ctx context.Context, name string) ([]APIKey, error) {
-	keys, _, err := c.listAll(ctx, name)
-	return keys, err
+	keys, err := c.listAll(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return keys, nil
 }
 
-// listAll is ListAllAPIKeys, also returning the server's clock as the last
-// page's answer told it.
-func (c *Client) listAll(ctx context.Context, name string) ([]APIKey, clockReading, error) {
-	var reading clockReading
-	keys, err := collect(c.keyPages(ctx, name, &reading), nil)
-	if err != nil {
-		return nil, clockReading{}, err
-	}
-	return keys, reading, nil
+// listAll is ListAllAPIKeys, also returning the keys read before a page
+// failed.
+func (c *Client) listAll(ctx context.Context, name string) ([]APIKey, error) {
+	return collect(c.APIKeyPages(ctx, name), nil)
 }
 
 // UpdateAPIKey replaces a key's name, description and enabled flag. The API
@@ -197,7 +219,6 @@ func (c *Client) writeKey(ctx context.Context, method, id string, payload any) (
 	if err := c.do(ctx, cl); err != nil {
 		return nil, err
 	}
-	c.seen.add(key.ID)
 	return key, nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
@@ -220,24 +219,6 @@ func TestRejectsBadArguments(t *testing.T) {
 	}
 	if _, err := c.RegenerateAPIKey(ctx, "k", "BOTH"); err == nil || !strings.Contains(err.Error(), `key type "BOTH"`) {
 		t.Errorf("regenerate with a bad key type: %v", err)
-	}
-}
-
-func TestCreateWaitsForAnotherCreateOfTheName(t *testing.T) {
-	env := newEnv(t, emulator.Config{}, nil)
-	unlock, err := env.c.creating.lock(context.Background(), "web")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	_, err = env.c.CreateAPIKey(ctx, CreateAPIKeyInput{Name: "web"})
-	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "waiting for another create") {
-		t.Errorf("error %v, want one saying it waited for another create", err)
-	}
-	if n := env.count(emulator.RouteCreate); n != 0 {
-		t.Errorf("%d creates sent, want none", n)
 	}
 }
 

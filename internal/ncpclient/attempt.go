@@ -25,10 +25,11 @@ type call struct {
 	// decode stores a success body in the caller's result; nil ignores it.
 	decode func(body []byte) error
 	// onAmbiguous, if set, runs after an attempt that may have taken effect
-	// (started is when it was sent, on our clock). It either resolves the
-	// call (done, or an error) or lets the retry go ahead. Without it, such
-	// attempts are retried like any other.
-	onAmbiguous func(ctx context.Context, started time.Time, cause error) (done bool, err error)
+	// (see "Not created" in evidence.go). It either resolves the call
+	// (done, or an error) or lets the call go on: retried if the failure is
+	// retryable, else reported. Without it, such attempts are retried like
+	// any other.
+	onAmbiguous func(ctx context.Context, cause error) (done bool, err error)
 	// keyList marks a read of the list of keys, which NCP never answers
 	// "not found" (see provenGone).
 	keyList bool
@@ -59,7 +60,6 @@ func (c *Client) target(query url.Values, segments ...string) *url.URL {
 // outcome is the verdict on one attempt.
 type outcome struct {
 	err        error
-	started    time.Time     // when the attempt was sent, on our clock
 	retry      bool          // another attempt may succeed
 	ambiguous  bool          // the request may have taken effect on the server
 	throttled  bool          // HTTP 429: the limiter paces the retry
@@ -95,7 +95,6 @@ func (c *Client) attempt(ctx context.Context, cl *call, n int) outcome {
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
 		out := c.transportFailure(ctx, cl, err, wrote.Load())
-		out.started = started
 		c.logFailure(ctx, cl, n, time.Since(begin), out.err)
 		return out
 	}
@@ -104,7 +103,6 @@ func (c *Client) attempt(ctx context.Context, cl *call, n int) outcome {
 	received := c.now()
 
 	out := c.judge(ctx, cl, resp, body, readErr, signature, offset, started, received)
-	out.started = started
 	c.logResponse(ctx, cl, n, time.Since(begin), resp.StatusCode, body, signature, out.err)
 	return out
 }
@@ -178,12 +176,17 @@ func (c *Client) transportFailure(ctx context.Context, cl *call, err error, wrot
 }
 
 // judge turns an answer into an outcome: success once the body decodes;
-// retries for 429 (the request was refused before any work), 502, 503 and
-// 504 (the gateway may have passed it on), undecodable success bodies, and
-// one authentication failure caused by our clock (offset is the clock
-// offset the attempt was signed with). Answers that came from NCP teach the
-// client the server's clock (the attempt was sent at sent and its answer
-// arrived at received, on our clock).
+// retries for 429 (the request was refused before any work), 500 (NCP's
+// "Unexpected Error"), 502, 503 and 504, undecodable success bodies, and one
+// authentication failure caused by our clock (offset is the clock offset the
+// attempt was signed with). A failure is ambiguous unless NCP refused the
+// request (see "Not created" in evidence.go). Retrying a 500 is safe for
+// every operation: edits send the whole object, deletes and unsubscribes
+// are confirmed by a read, and creates, subscribes and regenerates check
+// (or, for a regenerate, do not mind) what an ambiguous attempt did first.
+// Answers that came from NCP teach the client the server's clock (the
+// attempt was sent at sent and its answer arrived at received, on our
+// clock).
 func (c *Client) judge(ctx context.Context, cl *call, resp *http.Response, body []byte, readErr error, signature string, offset time.Duration, sent, received time.Time) outcome {
 	path := cl.url.EscapedPath()
 	status := resp.StatusCode
@@ -214,12 +217,12 @@ func (c *Client) judge(ctx context.Context, cl *call, resp *http.Response, body 
 	} else {
 		apiErr.hint = fmt.Sprintf("the answer did not come from NCP's API at %s: check the endpoint, a proxy, or an outage page", c.BaseURL())
 	}
-	out := outcome{err: apiErr}
+	out := outcome{err: apiErr, ambiguous: !refusedByAPI(apiErr)}
 	switch status {
 	case http.StatusTooManyRequests:
 		out.retry, out.throttled = true, true
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		out.retry, out.ambiguous = true, true
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		out.retry = true
 	case http.StatusUnauthorized:
 		if apiErr.Code == codePermissionDenied {
 			c.rejected.CompareAndSwap(nil, apiErr)

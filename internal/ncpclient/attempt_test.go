@@ -30,8 +30,8 @@ func TestRequestHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	reqs := env.recordedRequests()
-	if len(reqs) != 2 {
-		t.Fatalf("requests %v, want a create and a get", reqs)
+	if len(reqs) != 3 {
+		t.Fatalf("requests %v, want a create, its follow-up edit and a get", reqs)
 	}
 	for _, r := range reqs {
 		h := r.header
@@ -45,7 +45,7 @@ func TestRequestHeaders(t *testing.T) {
 			t.Errorf("%v: access key header = %q", r, got)
 		}
 		wantCT := ""
-		if r.method == http.MethodPost {
+		if r.method == http.MethodPost || r.method == http.MethodPut {
 			wantCT = "application/json"
 		}
 		if got := h.Get("Content-Type"); got != wantCT {

@@ -123,14 +123,6 @@ func (r clockReading) allows(offset time.Duration) bool {
 	return offset >= r.date.Sub(r.at) && offset <= r.date.Add(time.Second).Sub(r.sent)
 }
 
-// serverTime converts local, a reading of our clock, to the server's clock.
-// It errs early, never late: the server stamped Date, truncated, before we
-// received the answer. (Monotonic readings make it immune to our wall clock
-// jumping in between.)
-func (r clockReading) serverTime(local time.Time) time.Time {
-	return r.date.Add(local.Sub(r.at))
-}
-
 // skewedFrom reports whether the reading shows the server's clock more than
 // maxClockSkew away from offset: an authentication failure of a request
 // signed with offset is then the clock's fault.

@@ -104,16 +104,8 @@ type Client struct {
 
 	// clock is what the client knows of the server's clock.
 	clock *serverClock
-	// seen holds every key ID this client has been handed, so that
-	// reconciling a lost create never adopts another caller's key.
-	seen idSet
-	// creating serializes creates of one name; see CreateAPIKey.
-	creating nameLocks
 	// endpoint is whether the endpoint is proven to serve the API-key API.
 	endpoint *endpointProof
-	// modifier is the account the API names as the modifier of the keys
-	// this client writes, once an answer to a write has told it.
-	modifier modifier
 	// rejected is NCP's refusal of the client's credentials, once one came;
 	// see rejectedCredentials.
 	rejected atomic.Pointer[Error]

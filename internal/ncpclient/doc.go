@@ -48,22 +48,23 @@
 //
 // # Lost creates
 //
-// The API has no idempotency token. When a create's outcome is unknown (the
-// connection failed after the request was written, a gateway error, an
-// undecodable success, a timeout), the client lists the keys of that name
-// modified since the first uncertain attempt began, on the server's clock as
-// the list's own Date tells it, leaving out the keys this client has been
-// handed and keys last written by another account. One candidate is the
-// key; none means the create may be retried; several are an
-// *AmbiguousCreateError. Creates of one name run one at a time in a client,
-// so that a reconciliation never adopts the key of a create still in flight.
-// A create cut short by the caller's context still reconciles, on a short
-// context of its own, so that a key that was made is returned, not orphaned.
-//
-// The residual risk lies across clients: another process (or another Client
-// in this one) creating a key of the same name with the same credentials
-// while a create's answer is lost cannot be told apart from the lost key,
-// and may be adopted. Give keys names unique to their configuration.
+// The API has no idempotency token, so a create carries its own: its
+// description is a marker unique to it ("terraform-provider-ncp create "
+// and 16 random hex digits), which one follow-up edit replaces with the
+// caller's description and enabled flag. A create is "not created" only on
+// a documented refusal (a request never written, any 429, NCP's 4xx
+// envelope with an errorCode); every other outcome, any 5xx included, is
+// unknown, and the client then lists the keys of that name: those carrying
+// the marker are the keys it made (it keeps one and deletes the others);
+// none means the create may be retried, with the same marker. A key's name
+// and modTime prove nothing and are not used, so another process's or
+// another account's key of the same name is never adopted. When the list
+// fails, nothing is adopted: *AmbiguousCreateError names the marker and how
+// to import the key. When the follow-up edit fails for good, the key is
+// returned with an *UnfinishedCreateError, so that the caller records it.
+// A create cut short by the caller's context still reconciles and edits,
+// on a short context of its own, so that a key that was made is returned,
+// not orphaned. See evidence.go and contributing/reliability.md.
 //
 // # Subscriptions
 //

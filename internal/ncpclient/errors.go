@@ -79,35 +79,72 @@ func hasStatus(err error, status int) bool {
 	return errors.As(err, &e) && e.StatusCode == status
 }
 
-// AmbiguousCreateError reports a create whose outcome could not be determined
-// and could not be reconciled: the key may exist without the caller knowing
-// its ID.
+// AmbiguousCreateError reports a create whose outcome is unknown and could
+// not be reconciled, because the keys of its name could not all be listed:
+// the key may exist without the caller knowing its ID. Nothing was adopted.
 type AmbiguousCreateError struct {
 	Name string
-	// CandidateIDs are the keys that may be the one created: more than one, a
-	// single one that could not be read, or none when the lookup failed.
-	CandidateIDs []string
-	Err          error
+	// Marker is the description the create gave the key: the key carrying
+	// it, if any, is the one the create made.
+	Marker string
+	// Candidates are the keys of that name the list returned before it
+	// failed, if any.
+	Candidates []APIKey
+	// Cause is why the create's outcome is unknown; Err why the
+	// reconciliation failed.
+	Cause error
+	Err   error
 }
 
 func (e *AmbiguousCreateError) Error() string {
-	ids := strings.Join(e.CandidateIDs, ", ")
-	switch len(e.CandidateIDs) {
-	case 0:
-		return fmt.Sprintf("creating API key %q: the API's answer was lost and checking whether the key was created failed: %v; "+
-			"the key may have been created: list keys named %q in the console or with the ncp_apigw_api_keys data source "+
-			"and import it with terraform import ncp_apigw_api_key.<name> <id>", e.Name, e.Err, e.Name)
-	case 1:
-		return fmt.Sprintf("creating API key %q: the API's answer was lost; key %s was probably created but reading it failed: %v; "+
-			"import it with terraform import ncp_apigw_api_key.<name> %s", e.Name, ids, e.Err, ids)
-	default:
-		return fmt.Sprintf("creating API key %q: the API's answer was lost (%v) and %d keys named %q appeared meanwhile (ids: %s); "+
-			"import the right one with terraform import ncp_apigw_api_key.<name> <id> and delete the others",
-			e.Name, e.Err, len(e.CandidateIDs), e.Name, ids)
+	var b strings.Builder
+	fmt.Fprintf(&b, "creating API key %q: the API's answer was lost (%v) and checking whether the key was created failed: %v; "+
+		"the key may have been created, with the description %q: list the keys named %q in the console or with the "+
+		"ncp_apigw_api_keys data source; if one has that description, it is this create's: import it with "+
+		"terraform import ncp_apigw_api_key.<name> <id>", e.Name, e.Cause, e.Err, e.Marker, e.Name)
+	if len(e.Candidates) > 0 {
+		b.WriteString("; keys of that name listed before the failure:")
+		for _, k := range e.Candidates {
+			fmt.Fprintf(&b, " id %s (name %q, modTime %s, modifier %s", k.ID, k.Name, k.ModTime, k.Modifier)
+			if k.Description == e.Marker {
+				fmt.Fprintf(&b, ", carries the marker: terraform import ncp_apigw_api_key.<name> %s", k.ID)
+			}
+			b.WriteString(")")
+		}
 	}
+	return b.String()
 }
 
 func (e *AmbiguousCreateError) Unwrap() error { return e.Err }
+
+// UnfinishedCreateError reports a create that made its key but whose
+// follow-up failed: the edit that gives the key the caller's description
+// and enabled flag, or the deletion of keys that more than one committed
+// attempt made. The key exists and is returned with this error, so that
+// the caller records it rather than orphaning it.
+type UnfinishedCreateError struct {
+	Key *APIKey
+	// Marker is the description the key carries until the edit succeeds.
+	Marker string
+	// Edited reports whether the key was given the caller's settings.
+	Edited bool
+	// Extras are keys the create also made, with the marker as their
+	// description, that could not be deleted.
+	Extras []string
+	Err    error
+}
+
+func (e *UnfinishedCreateError) Error() string {
+	if !e.Edited {
+		return fmt.Sprintf("API key %q (id %s) was created, but the edit that gives it its description and enabled flag failed: %v; "+
+			"it still has the description %q", e.Key.Name, e.Key.ID, e.Err, e.Marker)
+	}
+	return fmt.Sprintf("API key %q (id %s) was created, but other keys this create also made (a retried attempt committed twice) "+
+		"could not be deleted: %v; delete %s by hand: each is named %q with the description %q",
+		e.Key.Name, e.Key.ID, e.Err, strings.Join(e.Extras, ", "), e.Key.Name, e.Marker)
+}
+
+func (e *UnfinishedCreateError) Unwrap() error { return e.Err }
 
 // ncpErrorBody is the API's error envelope. errorCode is documented as an
 // integer but shown as a string, so both are accepted.

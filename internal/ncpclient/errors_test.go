@@ -116,17 +116,23 @@ func TestErrorClassifiers(t *testing.T) {
 }
 
 func TestAmbiguousCreateErrorAdvises(t *testing.T) {
-	cause := errors.New("NCP API POST /api/v1/api-keys: HTTP 503")
+	cause := errors.New("NCP API POST /api/v1/api-keys: HTTP 500")
+	listErr := errors.New("NCP API GET /api/v1/api-keys: HTTP 503")
+	const marker = "terraform-provider-ncp create 0123456789abcdef"
+	candidates := []APIKey{
+		{ID: "a", Name: "web", ModTime: "2024-05-07T07:08:12Z", Modifier: "colleague", Description: "theirs"},
+		{ID: "b", Name: "web", ModTime: "2024-05-07T07:08:13Z", Modifier: "us", Description: marker},
+	}
 	tests := []struct {
 		err  *AmbiguousCreateError
 		want []string
 	}{
-		{&AmbiguousCreateError{Name: "web", CandidateIDs: []string{"a", "b"}, Err: cause},
-			[]string{`creating API key "web"`, `2 keys named "web" appeared meanwhile (ids: a, b)`, "terraform import ncp_apigw_api_key.<name> <id>", "delete the others"}},
-		{&AmbiguousCreateError{Name: "web", CandidateIDs: []string{"a"}, Err: cause},
-			[]string{"key a was probably created", "terraform import ncp_apigw_api_key.<name> a"}},
-		{&AmbiguousCreateError{Name: "web", Err: cause},
-			[]string{"may have been created", `list keys named "web"`, "ncp_apigw_api_keys data source", "HTTP 503"}},
+		{&AmbiguousCreateError{Name: "web", Marker: marker, Cause: cause, Err: listErr},
+			[]string{`creating API key "web": the API's answer was lost`, "HTTP 500", "HTTP 503", "may have been created", `list the keys named "web"`,
+				"ncp_apigw_api_keys data source", `description "` + marker + `"`, "terraform import ncp_apigw_api_key.<name> <id>"}},
+		{&AmbiguousCreateError{Name: "web", Marker: marker, Candidates: candidates, Cause: cause, Err: listErr},
+			[]string{`id a (name "web", modTime 2024-05-07T07:08:12Z, modifier colleague)`,
+				`id b (name "web", modTime 2024-05-07T07:08:13Z, modifier us, carries the marker: terraform import ncp_apigw_api_key.<name> b)`}},
 	}
 	for _, tt := range tests {
 		msg := tt.err.Error()
@@ -135,8 +141,8 @@ func TestAmbiguousCreateErrorAdvises(t *testing.T) {
 				t.Errorf("%q lacks %q", msg, want)
 			}
 		}
-		if !errors.Is(tt.err, cause) {
-			t.Errorf("%q does not unwrap to its cause", msg)
+		if !errors.Is(tt.err, listErr) {
+			t.Errorf("%q does not unwrap to the list's error", msg)
 		}
 	}
 }

@@ -5,9 +5,12 @@ package ncpclient
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 )
@@ -78,7 +81,7 @@ func mentionsNotFound(s string) bool {
 }
 
 // endpointProof is what a client knows of its endpoint: whether a list of
-// keys has decoded as a page there (listPage records it), which proves that
+// keys has decoded as a page there (ListAPIKeys records it), which proves that
 // it serves NCP's API-key API to the client's credentials. Only success is
 // remembered.
 type endpointProof struct {
@@ -125,7 +128,7 @@ func (c *Client) proveEndpoint(ctx context.Context) error {
 	if c.endpoint.proven.Load() { // proven while this caller waited
 		return nil
 	}
-	_, _, err := c.listPage(ctx, ListAPIKeysInput{Limit: 1}) // a page marks the endpoint proven
+	_, err := c.ListAPIKeys(ctx, ListAPIKeysInput{Limit: 1}) // a page marks the endpoint proven
 	return err
 }
 
@@ -148,4 +151,70 @@ func (c *Client) wrongEndpointHint() string {
 func (c *Client) approvalNeedsNoRevoke(ctx context.Context, productID string) bool {
 	p, err := c.GetProduct(ctx, productID)
 	return err == nil && p.ProductID == productID && p.SubscriptionCode == ProductPublic
+}
+
+// Not created.
+//
+// Only a documented refusal proves that a request took no effect: a failure
+// before the request was written out, any HTTP 429 (NCP's gateway throttles
+// before it passes a request on), or an HTTP 4xx carrying NCP's error
+// envelope with an errorCode (NCP's documented 100, 200, 210, 230, 300,
+// 430 and 400-420).
+// Every other outcome is unknown: any 5xx (NCP's 500 "Unexpected Error"
+// included: the operation may have committed before it failed), a 4xx
+// without NCP's envelope (a proxy's page says nothing of what NCP did), a
+// cut connection, a timeout, a cancellation, an undecodable success. A
+// create whose outcome is unknown is reconciled (see "Ours") before it is
+// retried or reported.
+
+// refusedByAPI reports whether an answered attempt that failed with err
+// (an *Error) was refused without taking effect. The transport's failures,
+// which got no answer, are judged by whether the request was written.
+func refusedByAPI(err *Error) bool {
+	switch {
+	case err.StatusCode == http.StatusTooManyRequests:
+		return true
+	case err.StatusCode >= 400 && err.StatusCode < 500:
+		return err.Code != ""
+	}
+	return false
+}
+
+// Ours.
+//
+// A key is ours only on positive evidence, never on a name and a time. The
+// API has no idempotency token, so a create carries its own: the key's
+// description is a marker unique to that create (createMarker) until a
+// follow-up edit gives it the caller's description. A lost create is
+// reconciled by listing the keys of its name: those carrying its marker are
+// the keys it made, and only those; none means it made none. No other
+// create, in this process or any other, under these credentials or any
+// other, carries the same marker.
+
+// markerPrefix starts every create marker, so that a key whose follow-up
+// edit failed is recognisable in the console.
+const markerPrefix = "terraform-provider-ncp create "
+
+// newCreateMarker returns a marker for one create: markerPrefix and 16
+// random hex digits, 46 characters, within the description's 50.
+func newCreateMarker() (string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", errors.New("making the create's marker: " + err.Error())
+	}
+	return markerPrefix + hex.EncodeToString(b[:]), nil
+}
+
+// provenOurs returns the keys, of those a list of the name gave, that a
+// create with marker made: named exactly name (the list's filter may
+// match partially) and carrying the marker, sorted by ID.
+func provenOurs(keys []APIKey, name, marker string) []APIKey {
+	var ours []APIKey
+	for _, k := range keys {
+		if k.Name == name && k.Description == marker {
+			ours = append(ours, k)
+		}
+	}
+	slices.SortFunc(ours, func(a, b APIKey) int { return strings.Compare(a.ID, b.ID) })
+	return ours
 }

@@ -217,10 +217,3 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 	}
 }
-
-// count is the number of names with a holder or a waiter.
-func (l *nameLocks) count() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.locks)
-}

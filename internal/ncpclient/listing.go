@@ -149,7 +149,7 @@ func (l *AccountListing) fetchPage(ctx context.Context, callerDeadline time.Time
 	}
 	ctx, cancel := context.WithTimeout(ctx, patience)
 	defer cancel()
-	answer, _, err := l.c.listPage(ctx, ListAPIKeysInput{Offset: offset, Limit: l.c.pageSize})
+	answer, err := l.c.ListAPIKeys(ctx, ListAPIKeysInput{Offset: offset, Limit: l.c.pageSize})
 
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -14,19 +14,10 @@ import (
 // held, so a key that moves between pages while listing comes once; a page
 // with none is skipped. A failed request ends the sequence with its error.
 func (c *Client) APIKeyPages(ctx context.Context, name string) iter.Seq2[[]APIKey, error] {
-	return c.keyPages(ctx, name, nil)
-}
-
-// keyPages is APIKeyPages; reading, if not nil, is set to the server's
-// clock as each page's answer told it.
-func (c *Client) keyPages(ctx context.Context, name string, reading *clockReading) iter.Seq2[[]APIKey, error] {
 	return pages("API keys", func(offset int64) (listPage[APIKey], error) {
-		page, r, err := c.listPage(ctx, ListAPIKeysInput{Name: name, Offset: offset, Limit: c.pageSize})
+		page, err := c.ListAPIKeys(ctx, ListAPIKeysInput{Name: name, Offset: offset, Limit: c.pageSize})
 		if err != nil {
 			return listPage[APIKey]{}, err
-		}
-		if reading != nil {
-			*reading = r
 		}
 		return listPage[APIKey]{items: page.APIKeys, total: page.reportedTotal()}, nil
 	}, func(k APIKey) string { return k.ID })
@@ -86,12 +77,13 @@ func pages[T any](what string, readPage func(offset int64) (listPage[T], error),
 }
 
 // collect reads every item of a list, or, when stop is not nil, up to the
-// page that holds an item for which it holds.
+// page that holds an item for which it holds. When a request fails, it
+// returns the items read before, with the error.
 func collect[T any](list iter.Seq2[[]T, error], stop func(T) bool) ([]T, error) {
 	var all []T
 	for page, err := range list {
 		if err != nil {
-			return nil, err
+			return all, err
 		}
 		all = append(all, page...)
 		for _, item := range page {

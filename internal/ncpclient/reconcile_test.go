@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -15,34 +16,47 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// lostAnswers are the faults that commit a create and lose its answer.
+// lostAnswers are the faults that commit a create and lose its answer or
+// leave it unknown: NCP's 500 after the change, bare 500 pages, a proxy's
+// 502.
 var lostAnswers = []emulator.Fault{
 	{Kind: emulator.FaultDrop},
 	{Kind: emulator.FaultTruncated},
 	{Kind: emulator.FaultLate}, // never answered: the attempt times out
+	{Kind: emulator.FaultFailed},
+	{Kind: emulator.FaultReplace, Status: 500, ContentType: "text/html", Body: "<html>500 Internal Server Error</html>"},
+	{Kind: emulator.FaultReplace, Status: 500},
 	{Kind: emulator.FaultReplace, Status: 502, ContentType: "text/html", Body: "<html>502 Bad Gateway</html>"},
+	{Kind: emulator.FaultReplace, Status: 404, ContentType: "text/html", Body: "<html>404 Not Found</html>"},
 }
 
+// TestLostCreateIsReconciled: a create that committed and whose outcome is
+// unknown returns the key it made, found by its marker, given the caller's
+// description by the follow-up edit: no duplicate, no orphan, and the
+// colleague's key of the same name, edited just now, untouched.
 func TestLostCreateIsReconciled(t *testing.T) {
 	for _, flt := range lostAnswers {
-		t.Run(string(flt.Kind), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s %d", flt.Kind, flt.Status), func(t *testing.T) {
 			env := newEnv(t, emulator.Config{}, func(cfg *Config) { cfg.RequestTimeout = 300 * time.Millisecond })
-			env.seedAt(-time.Hour, "web") // old: not a candidate
-			env.emu.PutKey("web-2", "")   // another name: not a candidate
+			colleagues := env.emu.PutKey("web", "the colleague's") // modified just now
+			env.emu.PutKey("web-2", "")                            // another name
 			flt.Route, flt.Count = emulator.RouteCreate, 1
 			env.inject(flt)
-			key, err := env.c.CreateAPIKey(context.Background(), CreateAPIKeyInput{Name: "web"})
+			key, err := env.c.CreateAPIKey(context.Background(), CreateAPIKeyInput{Name: "web", Description: "mine", Enabled: true})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if ours := env.webKeysOf(env.emu.Modifier()); len(ours) != 1 || ours[0] != key.ID {
 				t.Errorf("the client made keys %v and returned %s", ours, key.ID)
 			}
-			if want := env.key(t, key.ID); *key != want || key.PrimaryKey == "" {
-				t.Errorf("got %+v, want the created key with its values %+v", *key, want)
+			if want := env.key(t, key.ID); *key != want || key.PrimaryKey == "" || key.Description != "mine" || !key.Enabled {
+				t.Errorf("got %+v, want the created key, described, with its values %+v", *key, want)
 			}
-			if req := env.emu.Stats().Requests; req[emulator.RouteCreate] != 1 || req[emulator.RouteList] != 1 || req[emulator.RouteGet] != 1 {
-				t.Errorf("requests %v, want 1 create, 1 list, 1 get", req)
+			if k := env.key(t, colleagues.ID); k != asAPIKey(colleagues) {
+				t.Errorf("the colleague's key became %+v", k)
+			}
+			if req := env.emu.Stats().Requests; req[emulator.RouteCreate] != 1 || req[emulator.RouteList] != 1 || req[emulator.RouteEdit] != 1 || req[emulator.RouteGet] != 0 {
+				t.Errorf("requests %v, want 1 create, 1 list, 1 edit", req)
 			}
 		})
 	}
@@ -50,16 +64,18 @@ func TestLostCreateIsReconciled(t *testing.T) {
 
 func TestCreateIsRetriedWhenNothingWasCreated(t *testing.T) {
 	for _, flt := range []emulator.Fault{
+		{Kind: emulator.FaultError, Status: 500},
 		{Kind: emulator.FaultError, Status: 503},
 		{Kind: emulator.FaultHTML, Status: 502},
+		{Kind: emulator.FaultHTML, Status: 500},
 		{Kind: emulator.FaultEcho},
 		{Kind: emulator.FaultReset},
 	} {
-		t.Run(string(flt.Kind), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s %d", flt.Kind, flt.Status), func(t *testing.T) {
 			env := newEnv(t, emulator.Config{}, nil)
 			flt.Route, flt.Count = emulator.RouteCreate, 2
 			env.inject(flt)
-			key, err := env.c.CreateAPIKey(context.Background(), CreateAPIKeyInput{Name: "web"})
+			key, err := env.c.CreateAPIKey(context.Background(), CreateAPIKeyInput{Name: "web", Enabled: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,15 +85,54 @@ func TestCreateIsRetriedWhenNothingWasCreated(t *testing.T) {
 			if c, l := env.count(emulator.RouteCreate), env.count(emulator.RouteList); c != 3 || l != 2 {
 				t.Errorf("%d creates and %d lists, want 3 and 2", c, l)
 			}
+			// Every attempt carries the same marker.
+			markers := map[string]bool{}
+			for _, r := range env.recordedRequests() {
+				if r.method == http.MethodPost {
+					markers[r.body] = true
+				}
+			}
+			if len(markers) != 1 {
+				t.Errorf("the attempts sent %d different bodies, want one: %v", len(markers), markers)
+			}
 		})
+	}
+}
+
+// TestCreateCarriesAMarkerThenTheCallersSettings: the create's description
+// is a marker unique to it; one edit gives the key its description and
+// enabled flag, whatever that flag: 2 requests.
+func TestCreateCarriesAMarkerThenTheCallersSettings(t *testing.T) {
+	marker := regexp.MustCompile(`^\{"apiKeyName":"web","apiKeyDescription":"terraform-provider-ncp create [0-9a-f]{16}"\}$`)
+	for _, enabled := range []bool{true, false} {
+		env := newEnv(t, emulator.Config{}, nil)
+		key, err := env.c.CreateAPIKey(context.Background(), CreateAPIKeyInput{Name: "web", Description: "for the web", Enabled: enabled})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *key != env.key(t, key.ID) || key.Description != "for the web" || key.Enabled != enabled || key.PrimaryKey == "" {
+			t.Errorf("enabled %t: got %+v", enabled, *key)
+		}
+		reqs := env.recordedRequests()
+		if len(reqs) != 2 || reqs[0].method != http.MethodPost || !marker.MatchString(reqs[0].body) || reqs[1].method != http.MethodPut {
+			t.Fatalf("enabled %t: requests %v (first body %s), want a create carrying a marker, then an edit", enabled, reqs, reqs[0].body)
+		}
+		if want := fmt.Sprintf(`{"isEnabled":%t,"apiKeyName":"web","apiKeyDescription":"for the web"}`, enabled); reqs[1].body != want {
+			t.Errorf("edit body %s, want %s", reqs[1].body, want)
+		}
+	}
+	a, _ := newCreateMarker()
+	b, _ := newCreateMarker()
+	if a == b || len(a) > 50 {
+		t.Errorf("markers %q and %q: want distinct, at most 50 characters", a, b)
 	}
 }
 
 // TestLostCreateUnderServerClockOffsets: with the server's clock anywhere
 // in the signature window, so that no 401 warns the client, a create lost
 // after it committed, or before, as the client's very first request, leaves
-// exactly the key it returns: no duplicate, no orphan. A same-name key made
-// two minutes before, on the server's clock, is told apart by time alone.
+// exactly the key it returns: no duplicate, no orphan, and a same-name key
+// made two minutes before, on the server's clock, untouched.
 func TestLostCreateUnderServerClockOffsets(t *testing.T) {
 	faults := append(slices.Clone(lostAnswers[:3]), emulator.Fault{Kind: emulator.FaultReset})
 	for _, offset := range []time.Duration{-4 * time.Minute, -40 * time.Second, 0, 40 * time.Second, 4 * time.Minute} {
@@ -141,49 +196,40 @@ func TestSameNameCreatesNeverShareAKey(t *testing.T) {
 	if ids[0] == ids[1] || !slices.Equal(ids, ours) {
 		t.Errorf("the callers got keys %v, the client made %v; want two distinct keys, both handed out", ids, ours)
 	}
-	if n := env.c.creating.count(); n != 0 {
-		t.Errorf("%d name locks left after the creates", n)
-	}
 }
 
-// TestLostCreateWithATwinOfAnotherAccount: another account creates a key
-// of the same name just before a create commits, and the create's answer is
-// lost. Once the client knows which account it writes as, the keys can be
-// told apart; before, they cannot, and the error names both.
-func TestLostCreateWithATwinOfAnotherAccount(t *testing.T) {
-	twin := []emulator.Fault{
-		{Route: emulator.RouteCreate, Kind: emulator.FaultTwin, Count: 1},
-		{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 1},
-	}
-	ctx := context.Background()
-
-	env := newEnv(t, emulator.Config{}, nil)
-	env.inject(twin...)
-	_, err := env.c.CreateAPIKey(ctx, CreateAPIKeyInput{Name: "web"})
-	var amb *AmbiguousCreateError
-	if !errors.As(err, &amb) {
-		t.Fatalf("error %v, want an *AmbiguousCreateError", err)
-	}
-	all := append(env.webKeysOf(env.emu.Modifier()), env.webKeysOf(env.emu.OtherModifier())...)
-	slices.Sort(all)
-	if len(all) != 2 || !slices.Equal(amb.CandidateIDs, all) {
-		t.Errorf("candidates %v, want both keys %v", amb.CandidateIDs, all)
-	}
-
-	env = newEnv(t, emulator.Config{}, nil)
-	if _, err := env.c.CreateAPIKey(ctx, CreateAPIKeyInput{Name: "first"}); err != nil {
-		t.Fatal(err)
-	}
-	env.inject(twin...)
-	key, err := env.c.CreateAPIKey(ctx, CreateAPIKeyInput{Name: "web"})
-	if err != nil {
-		t.Fatalf("with the modifier known: %v", err)
-	}
-	if ours := env.webKeysOf(env.emu.Modifier()); len(ours) != 1 || ours[0] != key.ID || *key != env.key(t, key.ID) {
-		t.Errorf("returned %+v, the client made %v", *key, ours)
-	}
-	if others := env.webKeysOf(env.emu.OtherModifier()); len(others) != 1 {
-		t.Errorf("the other account has keys %v, want its twin", others)
+// TestLostCreateNeverAdoptsAnotherAccountsKey: the colleague makes a key
+// of the same name just before a create commits (twin), or edits theirs
+// while the create's answer is lost, before it commits (rival_reset) or
+// after (rival_drop). A fresh client, which knows nothing of its own
+// account, returns only the key it made, or makes one, and leaves the
+// colleague's key as it is.
+func TestLostCreateNeverAdoptsAnotherAccountsKey(t *testing.T) {
+	for _, faults := range [][]emulator.Fault{
+		{{Route: emulator.RouteCreate, Kind: emulator.FaultTwin, Count: 1}, {Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 1}},
+		{{Route: emulator.RouteCreate, Kind: emulator.FaultRivalReset, Count: 1}},
+		{{Route: emulator.RouteCreate, Kind: emulator.FaultRivalDrop, Count: 1}},
+	} {
+		t.Run(string(faults[0].Kind), func(t *testing.T) {
+			env := newEnv(t, emulator.Config{}, nil)
+			env.seedAt(-time.Hour, "web") // the colleague's old key
+			env.inject(faults...)
+			key, err := env.c.CreateAPIKey(context.Background(), CreateAPIKeyInput{Name: "web", Description: "mine", Enabled: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ours := env.webKeysOf(env.emu.Modifier()); len(ours) != 1 || ours[0] != key.ID || *key != env.key(t, key.ID) {
+				t.Errorf("returned %+v, the client made %v", *key, ours)
+			}
+			for _, id := range env.webKeysOf(env.emu.OtherModifier()) {
+				if k := env.key(t, id); k.Description == "mine" {
+					t.Errorf("the colleague's key %s was given our settings", id)
+				}
+			}
+			if n := env.count(emulator.RouteEdit); n != 1 {
+				t.Errorf("%d edits, want only the follow-up of our create", n)
+			}
+		})
 	}
 }
 
@@ -274,40 +320,71 @@ func TestCreateRetriesDialErrorsWithoutReconciling(t *testing.T) {
 	}
 }
 
-func TestLostCreateWithSeveralCandidatesIsAmbiguous(t *testing.T) {
+// TestLostCreateThatCommittedTwice: the first attempt commits and its
+// answer is lost, the list misses the key, the retry commits and is lost
+// too. Both keys carry the marker: one is returned, the other deleted.
+func TestLostCreateThatCommittedTwice(t *testing.T) {
 	env := newEnv(t, emulator.Config{}, nil)
-	other := env.emu.PutKey("web", "") // made meanwhile by someone else
-	env.inject(emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 1})
-	_, err := env.c.CreateAPIKey(context.Background(), CreateAPIKeyInput{Name: "web"})
-	var amb *AmbiguousCreateError
-	if !errors.As(err, &amb) {
-		t.Fatalf("error %v, want an *AmbiguousCreateError", err)
-	}
-	if len(amb.CandidateIDs) != 2 || !slices.Contains(amb.CandidateIDs, other.ID) {
-		t.Errorf("candidates %v, want 2 including %s", amb.CandidateIDs, other.ID)
-	}
-	if !strings.Contains(err.Error(), "terraform import") {
-		t.Errorf("error %q does not say what to do", err)
-	}
-	if n := env.count(emulator.RouteCreate); n != 1 {
-		t.Errorf("%d creates, want 1", n)
-	}
-}
-
-func TestReconcileIgnoresKeysTheClientKnows(t *testing.T) {
-	env := newEnv(t, emulator.Config{}, nil)
-	ctx := context.Background()
-	first, err := env.c.CreateAPIKey(ctx, CreateAPIKeyInput{Name: "web"})
+	env.inject(
+		emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 2},
+		emulator.Fault{Route: emulator.RouteList, Kind: emulator.FaultRaw, ContentType: "application/json", Body: `{"apiKeys":[],"total":0}`, Count: 1},
+	)
+	key, err := env.c.CreateAPIKey(context.Background(), CreateAPIKeyInput{Name: "web", Enabled: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.inject(emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 1})
-	second, err := env.c.CreateAPIKey(ctx, CreateAPIKeyInput{Name: "web"})
-	if err != nil {
-		t.Fatalf("second create: %v", err)
+	if ours := env.webKeysOf(env.emu.Modifier()); len(ours) != 1 || ours[0] != key.ID || *key != env.key(t, key.ID) {
+		t.Errorf("returned %+v; the server keeps %v", *key, ours)
 	}
-	if second.ID == first.ID || *second != env.key(t, second.ID) || len(env.emu.Keys()) != 2 {
-		t.Errorf("second create returned %s (first %s), the emulator has %d keys", second.ID, first.ID, len(env.emu.Keys()))
+	if c, d := env.count(emulator.RouteCreate), env.count(emulator.RouteDelete); c != 2 || d != 1 {
+		t.Errorf("%d creates and %d deletes, want 2 and 1", c, d)
+	}
+}
+
+// TestCreateWhoseFollowUpFails: the key exists; it is returned with the
+// error, carrying its marker, so that the caller records it.
+func TestCreateWhoseFollowUpFails(t *testing.T) {
+	for _, lost := range []bool{false, true} {
+		env := newEnv(t, emulator.Config{}, nil)
+		faults := []emulator.Fault{{Route: emulator.RouteEdit, Kind: emulator.FaultError, Status: 403}}
+		if lost {
+			faults = append(faults, emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 1})
+		}
+		env.inject(faults...)
+		key, err := env.c.CreateAPIKey(context.Background(), CreateAPIKeyInput{Name: "web", Description: "mine"})
+		var unfinished *UnfinishedCreateError
+		ours := env.webKeysOf(env.emu.Modifier())
+		if !errors.As(err, &unfinished) || !IsAuth(err) || key == nil || len(ours) != 1 || key.ID != ours[0] || unfinished.Key.ID != key.ID {
+			t.Fatalf("lost %t: create = %+v, %v; the server has %v; want the key and an *UnfinishedCreateError", lost, key, err, ours)
+		}
+		live := env.key(t, key.ID)
+		if live.Description != unfinished.Marker || !strings.Contains(err.Error(), unfinished.Marker) || !strings.Contains(err.Error(), "was created") {
+			t.Errorf("lost %t: the key is %+v; error %q; want it to carry the marker the error names", lost, live, err)
+		}
+	}
+}
+
+// TestLostCreateWhoseExtraKeyCannotBeDeleted: the key is returned, edited,
+// and the error names the extra key to delete.
+func TestLostCreateWhoseExtraKeyCannotBeDeleted(t *testing.T) {
+	env := newEnv(t, emulator.Config{}, nil)
+	env.inject(
+		emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 2},
+		emulator.Fault{Route: emulator.RouteList, Kind: emulator.FaultRaw, ContentType: "application/json", Body: `{"apiKeys":[],"total":0}`, Count: 1},
+		emulator.Fault{Route: emulator.RouteDelete, Kind: emulator.FaultError, Status: 403},
+	)
+	key, err := env.c.CreateAPIKey(context.Background(), CreateAPIKeyInput{Name: "web", Enabled: true})
+	var unfinished *UnfinishedCreateError
+	ours := env.webKeysOf(env.emu.Modifier())
+	if !errors.As(err, &unfinished) || !unfinished.Edited || len(ours) != 2 || key == nil || *key != env.key(t, key.ID) {
+		t.Fatalf("create = %+v, %v; the server has %v", key, err, ours)
+	}
+	extra := ours[0]
+	if extra == key.ID {
+		extra = ours[1]
+	}
+	if !slices.Equal(unfinished.Extras, []string{extra}) || !strings.Contains(err.Error(), "delete "+extra) {
+		t.Errorf("error %q, want it to name %s to delete", err, extra)
 	}
 }
 
@@ -319,48 +396,41 @@ func TestLostCreateWithFailedLookupIsAmbiguous(t *testing.T) {
 	)
 	_, err := env.c.CreateAPIKey(context.Background(), CreateAPIKeyInput{Name: "web"})
 	var amb *AmbiguousCreateError
-	if !errors.As(err, &amb) || len(amb.CandidateIDs) != 0 || !IsAuth(err) {
+	if !errors.As(err, &amb) || len(amb.Candidates) != 0 || !IsAuth(err) {
 		t.Fatalf("error %v, want an *AmbiguousCreateError without candidates wrapping the 403", err)
 	}
-	if msg := err.Error(); !strings.Contains(msg, "may have been created") || !strings.Contains(msg, "data source") {
-		t.Errorf("error %q does not say what to do", msg)
+	msg := err.Error()
+	for _, want := range []string{"may have been created", "data source", amb.Marker, "terraform import ncp_apigw_api_key.<name> <id>"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not say %q", msg, want)
+		}
 	}
 	if n := env.count(emulator.RouteCreate); n != 1 {
 		t.Errorf("%d creates, want 1", n)
 	}
 }
 
-func TestLostCreateWhoseKeyCannotBeRead(t *testing.T) {
-	env := newEnv(t, emulator.Config{}, nil)
+// TestLostCreateWithAPartialListIsAmbiguous: the second page of the list
+// fails; the keys of that name seen so far are listed, each with its
+// modTime and writer, and the one carrying the marker with its import
+// command. Nothing is adopted: the unread pages may hold another.
+func TestLostCreateWithAPartialListIsAmbiguous(t *testing.T) {
+	env := newEnv(t, emulator.Config{}, func(cfg *Config) { cfg.PageSize = 1 })
 	env.inject(
-		emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 1},
-		emulator.Fault{Route: emulator.RouteGet, Kind: emulator.FaultError, Status: 403},
+		// The colleague's key comes after ours: the second page.
+		emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultRivalDrop, Count: 1},
+		emulator.Fault{Route: emulator.RouteList, Kind: emulator.FaultError, Status: 403, After: 1},
 	)
 	_, err := env.c.CreateAPIKey(context.Background(), CreateAPIKeyInput{Name: "web"})
 	var amb *AmbiguousCreateError
 	ours := env.webKeysOf(env.emu.Modifier())
-	if !errors.As(err, &amb) || len(ours) != 1 || !slices.Equal(amb.CandidateIDs, ours) || !IsAuth(err) {
-		t.Fatalf("error %v, want an *AmbiguousCreateError naming the key %v and wrapping the 403", err, ours)
+	if !errors.As(err, &amb) || len(ours) != 1 || len(amb.Candidates) != 1 || amb.Candidates[0].ID != ours[0] {
+		t.Fatalf("error %v; the server has %v; want an *AmbiguousCreateError naming it", err, ours)
 	}
-	if !strings.Contains(err.Error(), "terraform import ncp_apigw_api_key.<name> "+ours[0]) {
-		t.Errorf("error %q does not say how to import the key", err)
-	}
-}
-
-// TestReconcileWithoutTheListsDate: a list answer without a Date falls
-// back to the offset learnt so far.
-func TestReconcileWithoutTheListsDate(t *testing.T) {
-	env := newEnv(t, emulator.Config{}, nil)
-	env.inject(
-		emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultReset, Count: 1},
-		emulator.Fault{Route: emulator.RouteList, Kind: emulator.FaultRaw, ContentType: "application/json", Count: 1,
-			Body: `{"apiKeys":[],"total":0}`, Header: map[string]string{"Date": ""}},
-	)
-	key, err := env.c.CreateAPIKey(context.Background(), CreateAPIKeyInput{Name: "web"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ours := env.webKeysOf(env.emu.Modifier()); len(ours) != 1 || ours[0] != key.ID || env.count(emulator.RouteCreate) != 2 {
-		t.Errorf("the client made %v in %d creates and returned %s", ours, env.count(emulator.RouteCreate), key.ID)
+	k := amb.Candidates[0]
+	for _, want := range []string{"id " + k.ID, k.ModTime, k.Modifier, "carries the marker: terraform import ncp_apigw_api_key.<name> " + k.ID} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
 	}
 }

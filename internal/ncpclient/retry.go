@@ -37,7 +37,7 @@ func (c *Client) do(ctx context.Context, cl *call) error {
 			noAnswers = 0
 		}
 		if out.ambiguous && cl.onAmbiguous != nil {
-			if done, err := cl.onAmbiguous(ctx, out.started, out.err); done || err != nil {
+			if done, err := cl.onAmbiguous(ctx, out.err); done || err != nil {
 				return err
 			}
 		}

@@ -21,6 +21,8 @@ func TestRetriesTransientFailures(t *testing.T) {
 		{"HTML 502", emulator.Fault{Kind: emulator.FaultHTML, Status: 502}, false},
 		{"empty 503", emulator.Fault{Kind: emulator.FaultRaw, Status: 503}, false},
 		{"NCP 504", emulator.Fault{Kind: emulator.FaultError, Status: 504}, false},
+		{"NCP 500", emulator.Fault{Kind: emulator.FaultError, Status: 500}, false},
+		{"HTML 500", emulator.Fault{Kind: emulator.FaultHTML, Status: 500}, false},
 		{"NCP 429", emulator.Fault{Kind: emulator.FaultError, Status: 429}, true},
 		{"echoing proxy 502", emulator.Fault{Kind: emulator.FaultEcho}, false},
 		{"reset connection", emulator.Fault{Kind: emulator.FaultReset}, false},
@@ -53,7 +55,7 @@ func TestDoesNotRetryClientErrors(t *testing.T) {
 	faults := []emulator.Fault{
 		{Kind: emulator.FaultRaw, Status: 401, ContentType: "application/json", Body: `{"error":{"errorCode":"210","message":"Permission Denied"}}`},
 	}
-	for _, status := range []int{400, 403, 404, 413, 500} {
+	for _, status := range []int{400, 403, 404, 413, 501} {
 		faults = append(faults, emulator.Fault{Kind: emulator.FaultError, Status: status})
 	}
 	for _, flt := range faults {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 )
 
 // The statuses of a key's subscription to a product. NCP lists them only on
@@ -57,8 +56,9 @@ type SubscribedStage struct {
 //
 // The API has no idempotency token, and a second subscribe is refused, so
 // a subscribe is never repeated blindly: when an attempt's outcome is
-// unknown (the connection failed after the request was written, a gateway
-// error, a body that is not JSON, a timeout), the key's products are read
+// unknown (anything but NCP's refusal, see "Not created" in evidence.go:
+// a 5xx, a page that is not NCP's, a lost connection, a body that is not
+// JSON, a timeout), the key's products are read
 // first, and a listed product, whatever its status, means the attempt took
 // effect. A refusal (HTTP 400 or 409) is checked the same way: after an
 // uncertain attempt it is the echo of that attempt, and otherwise an
@@ -74,7 +74,7 @@ func (c *Client) Subscribe(ctx context.Context, keyID, productID string) error {
 		url:    c.target(nil, apiKeysPath, keyID, "subscribe"),
 		body:   body,
 		decode: decodeDeleted,
-		onAmbiguous: func(ctx context.Context, _ time.Time, cause error) (bool, error) {
+		onAmbiguous: func(ctx context.Context, cause error) (bool, error) {
 			uncertain = true
 			ctx, cancel := withGrace(ctx, reconcileGrace)
 			defer cancel()

@@ -207,7 +207,7 @@ func TestSubscribeFailures(t *testing.T) {
 		if !errors.As(err, &ambiguous) || !strings.Contains(err.Error(), "ncp_apigw_api_key_products") || !strings.Contains(err.Error(), "HTTP 500") {
 			t.Fatalf("error %v, want an *AmbiguousSubscribeError naming the data source and the failure", err)
 		}
-		env.wantRequests(t, "subscribe 1, unsubscribe 0, products 1, detail 0, approval 0, search 0")
+		env.wantRequests(t, "subscribe 1, unsubscribe 0, products 2, detail 0, approval 0, search 0") // the 500 retried once
 	})
 	t.Run("unknown product", func(t *testing.T) {
 		env := newSubscriptionEnv(t, emulator.Config{}, nil)

@@ -15,10 +15,13 @@ type APIKey struct {
 	DomainCode   string `json:"domainCode"`
 }
 
-// CreateAPIKeyInput is the body of a create. A new key is always enabled.
+// CreateAPIKeyInput is what a create makes: the API's create takes a name
+// and a description, and the edit that follows it (see CreateAPIKey) the
+// description and the enabled flag.
 type CreateAPIKeyInput struct {
-	Name        string `json:"apiKeyName"`
-	Description string `json:"apiKeyDescription"`
+	Name        string
+	Description string
+	Enabled     bool
 }
 
 // UpdateAPIKeyInput is the whole object an edit sends: the API requires

@@ -180,7 +180,7 @@ resource "terraform_data" "rotation" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{apply.Snapshot()},
 				},
-				Check: apply.Expect(map[emulator.Route]int{emulator.RouteCreate: 1}),
+				Check: apply.Expect(map[emulator.Route]int{emulator.RouteCreate: 1, emulator.RouteEdit: 1}),
 			},
 			{
 				Config: config("2026-02"),

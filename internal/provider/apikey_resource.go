@@ -217,27 +217,23 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	defer cancel()
 
 	want := plan.editInput()
-	key, err := client.CreateAPIKey(ctx, ncpclient.CreateAPIKeyInput{Name: want.Name, Description: want.Description})
+	key, err := client.CreateAPIKey(ctx, ncpclient.CreateAPIKeyInput{Name: want.Name, Description: want.Description, Enabled: want.Enabled})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error creating API key "+keyLabel(want.Name, ""), err)
-		return
-	}
-	tflog.Info(ctx, "created API key", map[string]any{"id": key.ID, "name": key.Name})
-
-	if !want.Enabled {
-		disabled, err := client.UpdateAPIKey(ctx, key.ID, want)
-		if err != nil {
+		if key != nil {
 			// Record the key that exists, so that it is neither orphaned nor
 			// created twice; Terraform marks it tainted and replaces it.
 			live := plan
 			live.setFromAPI(key)
+			if live.PrimaryKey.IsUnknown() { // found by a list, which has no values
+				live.PrimaryKey, live.SecondaryKey = types.StringNull(), types.StringNull()
+			}
 			resp.Diagnostics.Append(resp.State.Set(ctx, &live)...)
 			resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, apiKeyIdentity{ID: live.ID})...)
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("API key %s was created but could not be disabled", keyLabel(key.Name, key.ID)), err)
-			return
 		}
-		key = disabled
+		addAPIError(&resp.Diagnostics, "Error creating API key "+keyLabel(want.Name, ""), err)
+		return
 	}
+	tflog.Info(ctx, "created API key", map[string]any{"id": key.ID, "name": key.Name})
 	resp.Diagnostics.Append(resp.State.Set(ctx, plannedResult(ctx, plan, key, &resp.Diagnostics))...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, apiKeyIdentity{ID: types.StringValue(key.ID)})...)
 }

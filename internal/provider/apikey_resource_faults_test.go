@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,49 +86,129 @@ resource "ncp_apigw_api_key" "cut" {
 	})
 }
 
-// TestAccReliability_ambiguousCreate loses the answer of a create while
-// someone else makes a key of the same name: the client cannot tell which
-// key is its own, so it adopts neither, creates no third, and says which
-// keys may be it and how to import one.
-func TestAccReliability_ambiguousCreate(t *testing.T) {
+// TestAccReliability_lostCreateWithATwin loses the answer of a create
+// while the colleague makes a key of the same name just before it commits,
+// in a fresh process: the create's marker tells its key from the twin, so
+// the apply succeeds with its own key, and the twin stays the colleague's.
+func TestAccReliability_lostCreateWithATwin(t *testing.T) {
 	env := acctest.NewEnv(t, emulator.Config{})
 	env.NeedsEmulator(t)
 	env.Emulator.SetFaults(emulator.Faults{Faults: []emulator.Fault{
 		{Route: emulator.RouteCreate, Kind: emulator.FaultTwin, Count: 1},
 		{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 1},
 	}})
-	config := env.Config(acctest.KeyConfig(`name = "twin"`))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ExpectError: regexp.MustCompile(`(?s)Error creating API key "twin".*` + acctest.Wrapped(`2 keys named "twin" appeared meanwhile (ids: `) +
-					`[a-z0-9]{10},\s+[a-z0-9]{10}\);.*` + acctest.Wrapped(`import the right one with terraform import ncp_apigw_api_key.<name> <id> and delete the others`) +
-					`.*` + acctest.Wrapped(`No key was adopted`)),
+		CheckDestroy:             env.CheckDestroyedExcept(1),
+		Steps: []resource.TestStep{{
+			Config:           env.Config(acctest.KeyConfig(`name = "twin"`)),
+			ConfigPlanChecks: acctest.EmptyPlanAfterApply,
+			ConfigStateChecks: []statecheck.StateCheck{
+				acctest.KeyValue("modifier", knownvalue.StringExact(env.Emulator.Modifier())),
+				acctest.KeyValue("description", knownvalue.StringExact("")),
 			},
-			{
-				// Nothing in state: the plan still creates the key.
-				PreConfig: func() {
-					env.Emulator.SetFaults(emulator.Faults{})
-					keys := env.Emulator.Keys()
-					if len(keys) != 2 || keys[0].Modifier != env.Emulator.OtherModifier() || keys[1].Modifier != env.Emulator.Modifier() {
-						t.Errorf("the emulator holds %d keys, want the colleague's twin and the key created", len(keys))
-					}
-				},
-				Config:             config,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPreRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.KeyAddr, plancheck.ResourceActionCreate)},
-				},
-			},
-		},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				env.CheckKeyMatchesAPI(acctest.KeyAddr),
+				env.CheckKeyCount(2),
+				env.CheckRequests(map[emulator.Route]int{emulator.RouteCreate: 1, emulator.RouteList: 1, emulator.RouteEdit: 1}),
+			),
+		}},
 	})
-	// The two keys stay, for the user to import one and delete the other.
-	// (CheckDestroy would not run: nothing is left in state.)
-	if n := len(env.Emulator.Keys()); n != 2 {
-		t.Errorf("the emulator holds %d keys, want 2: a create was retried blindly", n)
+}
+
+// TestAccReliability_createCommitsThenFails: the create commits, then NCP
+// answers 500 (its envelope with errorCode 900, or a bare page): the
+// outcome is unknown, not "not created". The key is found by its marker and
+// recorded; no second key is made, none is orphaned.
+func TestAccReliability_createCommitsThenFails(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault emulator.Fault
+	}{
+		{"NCP 900", emulator.Fault{Kind: emulator.FaultFailed}},
+		{"HTML 500", emulator.Fault{Kind: emulator.FaultReplace, Status: http.StatusInternalServerError, ContentType: "text/html", Body: "<html><body><h1>500 Internal Server Error</h1></body></html>"}},
+		{"empty 500", emulator.Fault{Kind: emulator.FaultReplace, Status: http.StatusInternalServerError}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := acctest.NewEnv(t, emulator.Config{})
+			env.NeedsEmulator(t)
+			tc.fault.Route, tc.fault.Count = emulator.RouteCreate, 1
+			env.Emulator.SetFaults(emulator.Faults{Faults: []emulator.Fault{tc.fault}})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(env),
+				CheckDestroy:             env.CheckDestroyed,
+				Steps: []resource.TestStep{{
+					Config: env.Config(acctest.KeyConfig(`
+  name        = "committed"
+  description = "kept"
+`)),
+					ConfigPlanChecks:  acctest.EmptyPlanAfterApply,
+					ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("description", knownvalue.StringExact("kept"))},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						env.CheckStateMatchesEmulator,
+						env.CheckKeyCount(1),
+						env.CheckRequests(map[emulator.Route]int{emulator.RouteCreate: 1, emulator.RouteList: 1, emulator.RouteEdit: 1}),
+					),
+				}},
+			})
+		})
+	}
+}
+
+// TestAccReliability_lostCreateMeetsAColleaguesEditedKey: the colleague's
+// old key of the same name is edited in the console while our create's
+// answer is lost, before our create commits or after. The edit moves its
+// modTime into the create's window, but it does not carry our create's
+// marker: the apply manages only its own key, and destroying it leaves the
+// colleague's key as the colleague left it.
+func TestAccReliability_lostCreateMeetsAColleaguesEditedKey(t *testing.T) {
+	for _, kind := range []emulator.FaultKind{emulator.FaultRivalReset, emulator.FaultRivalDrop} {
+		t.Run(string(kind), func(t *testing.T) {
+			env := acctest.NewEnv(t, emulator.Config{})
+			env.NeedsEmulator(t)
+			colleagues := env.Emulator.PutKey("shared", "the colleague's")
+			env.Emulator.SetFaults(emulator.Faults{Faults: []emulator.Fault{{Route: emulator.RouteCreate, Kind: kind, Count: 1}}})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(env),
+				CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+					env.CheckDestroyedExcept(1),
+					func(*terraform.State) error {
+						k, ok := env.Emulator.Key(colleagues.ID)
+						if !ok || k.Description != emulator.RivalDescription || k.Modifier != env.Emulator.OtherModifier() || k.PrimaryKey != colleagues.PrimaryKey {
+							return fmt.Errorf("the colleague's key is %+v (present %t), want it as the colleague left it", k.ID, ok)
+						}
+						return nil
+					},
+				),
+				Steps: []resource.TestStep{{
+					Config: env.Config(acctest.KeyConfig(`
+  name        = "shared"
+  description = "ours"
+  enabled     = false
+`)),
+					ConfigPlanChecks: acctest.EmptyPlanAfterApply,
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(acctest.KeyAddr, tfjsonpath.New("id"), knownvalue.StringFunc(func(id string) error {
+							if id == colleagues.ID {
+								return fmt.Errorf("state adopted the colleague's key %s", id)
+							}
+							return nil
+						})),
+						acctest.KeyValue("modifier", knownvalue.StringExact(env.Emulator.Modifier())),
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						env.CheckKeyMatchesAPI(acctest.KeyAddr),
+						env.CheckKeyCount(2),
+						func(*terraform.State) error {
+							if k, _ := env.Emulator.Key(colleagues.ID); k.Description != emulator.RivalDescription || !k.Enabled {
+								return fmt.Errorf("the colleague's key was changed: description %q, enabled %t", k.Description, k.Enabled)
+							}
+							return nil
+						},
+					),
+				}},
+			})
+		})
 	}
 }
 
@@ -150,8 +231,9 @@ func TestAccReliability_lostCreateLookupFails(t *testing.T) {
 			{
 				Config: config,
 				ExpectError: regexp.MustCompile(`(?s)Error creating API key "unsure".*` +
-					acctest.Wrapped(`the API's answer was lost and checking whether the key was created failed`) + `.*` +
-					acctest.Wrapped(`list keys named "unsure" in the console or with the ncp_apigw_api_keys data source and import it with terraform import ncp_apigw_api_key.<name> <id>`)),
+					acctest.Wrapped(`the API's answer was lost (`) + `.*` + acctest.Wrapped(`) and checking whether the key was created failed`) + `.*` +
+					acctest.Wrapped(`the key may have been created, with the description "terraform-provider-ncp create `) + `[0-9a-f]{16}` +
+					acctest.Wrapped(`": list the keys named "unsure" in the console or with the ncp_apigw_api_keys data source; if one has that description, it is this create's: import it with terraform import ncp_apigw_api_key.<name> <id>`)),
 			},
 			{
 				PreConfig: func() {
@@ -167,8 +249,10 @@ func TestAccReliability_lostCreateLookupFails(t *testing.T) {
 				ImportStatePersist: true,
 			},
 			{
+				// The imported key still carries the marker: the apply
+				// gives it the configured description.
 				Config:           config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: acctest.ExpectUpdateInPlace(acctest.KeyAddr),
 				Check:            resource.ComposeAggregateTestCheckFunc(env.CheckStateMatchesEmulator, env.CheckKeyCount(1)),
 			},
 		},
@@ -309,9 +393,10 @@ func TestAccReliability_partialUpdate(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					// A 500 is not retried: one edit and one regenerate were sent.
-					if r := env.Emulator.Stats().Requests; r[emulator.RouteEdit] != 1 || r[emulator.RouteRegenerate] != 1 {
-						t.Errorf("the failed apply sent %d edits and %d regenerates, want 1 and 1", r[emulator.RouteEdit], r[emulator.RouteRegenerate])
+					// A 500 is retried (a regenerate wants a fresh value
+					// either way): one edit, and 11 attempts of the regenerate.
+					if r := env.Emulator.Stats().Requests; r[emulator.RouteEdit] != 1 || r[emulator.RouteRegenerate] != 11 {
+						t.Errorf("the failed apply sent %d edits and %d regenerates, want 1 and 11", r[emulator.RouteEdit], r[emulator.RouteRegenerate])
 					}
 					env.Emulator.SetFaults(emulator.Faults{})
 					env.Emulator.ResetStats()
@@ -332,53 +417,70 @@ func TestAccReliability_partialUpdate(t *testing.T) {
 }
 
 // TestAccReliability_createDisabledEditFails creates a key meant to start
-// disabled and fails the edit that disables it: the key is recorded
-// (tainted), so the next apply replaces it and leaves exactly one key.
+// disabled and fails the follow-up edit that disables it and replaces its
+// marker, after a create that was answered (the edit answers 500 for good)
+// or lost and reconciled (the edit is refused: 403): the key is recorded
+// (tainted, without key values when a list found it), so the next apply
+// replaces it and leaves exactly one key.
 func TestAccReliability_createDisabledEditFails(t *testing.T) {
-	env := acctest.NewEnv(t, emulator.Config{})
-	env.NeedsEmulator(t)
-	env.Emulator.SetFaults(emulator.Faults{Faults: []emulator.Fault{{Route: emulator.RouteEdit, Kind: emulator.FaultError, Status: http.StatusInternalServerError}}})
-	config := env.Config(acctest.KeyConfig(`
+	for _, tc := range []struct {
+		name   string
+		faults []emulator.Fault
+	}{
+		{"answered", []emulator.Fault{{Route: emulator.RouteEdit, Kind: emulator.FaultError, Status: http.StatusInternalServerError}}},
+		{"lost", []emulator.Fault{
+			{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 1},
+			{Route: emulator.RouteEdit, Kind: emulator.FaultError, Status: http.StatusForbidden},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := acctest.NewEnv(t, emulator.Config{})
+			env.NeedsEmulator(t)
+			env.Emulator.SetFaults(emulator.Faults{Faults: tc.faults})
+			config := env.Config(acctest.KeyConfig(`
   name    = "start-disabled"
   enabled = false
 `))
-	var first string
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config:      config,
-				ExpectError: regexp.MustCompile(`(?s)API key "start-disabled" \(id [a-z0-9]+\) was created but could not be\s+disabled`),
-			},
-			{
-				PreConfig: func() {
-					env.Emulator.SetFaults(emulator.Faults{})
-					keys := env.Emulator.Keys()
-					if len(keys) != 1 || !keys[0].Enabled {
-						t.Fatalf("after the failed edit the emulator holds %d keys, want 1, still enabled", len(keys))
-					}
-					first = keys[0].ID
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.KeyAddr, plancheck.ResourceActionReplace)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("enabled", knownvalue.Bool(false))},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					env.CheckStateMatchesEmulator,
-					env.CheckKeyCount(1),
-					func(*terraform.State) error {
-						if _, ok := env.Emulator.Key(first); ok {
-							return fmt.Errorf("the tainted key %s was not deleted", first)
-						}
-						return nil
+			var first string
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(env),
+				CheckDestroy:             env.CheckDestroyed,
+				Steps: []resource.TestStep{
+					{
+						Config: config,
+						ExpectError: regexp.MustCompile(`(?s)API key "start-disabled" \(id [a-z0-9]+\) was created, but the edit` + `.*` +
+							acctest.Wrapped(`it still has the description "terraform-provider-ncp create `) + `.*` + acctest.Wrapped(`marked tainted`)),
 					},
-				),
-			},
-		},
-	})
+					{
+						PreConfig: func() {
+							env.Emulator.SetFaults(emulator.Faults{})
+							keys := env.Emulator.Keys()
+							if len(keys) != 1 || !keys[0].Enabled || !strings.HasPrefix(keys[0].Description, "terraform-provider-ncp create ") {
+								t.Fatalf("after the failed edit the emulator holds %+v, want 1 key, still enabled, with its marker", keys)
+							}
+							first = keys[0].ID
+						},
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.KeyAddr, plancheck.ResourceActionReplace)},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("enabled", knownvalue.Bool(false))},
+						Check: resource.ComposeAggregateTestCheckFunc(
+							env.CheckStateMatchesEmulator,
+							env.CheckKeyCount(1),
+							func(*terraform.State) error {
+								if _, ok := env.Emulator.Key(first); ok {
+									return fmt.Errorf("the tainted key %s was not deleted", first)
+								}
+								return nil
+							},
+						),
+					},
+				},
+			})
+		})
+	}
 }
 
 // TestAccReliability_clockSkew runs a lifecycle of keys applied

@@ -114,7 +114,7 @@ func TestAccAPIKey_storeKeyValues(t *testing.T) {
 					env.ExpectNoKeyValuesInState(),
 				}, nullKeyValues...),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					apply.Expect(map[emulator.Route]int{emulator.RouteCreate: 1}),
+					apply.Expect(map[emulator.Route]int{emulator.RouteCreate: 1, emulator.RouteEdit: 1}),
 					env.CheckKeyMatchesAPI(acctest.KeyAddr),
 				),
 			},

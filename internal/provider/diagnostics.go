@@ -26,10 +26,11 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 // or garbled answers, throttling), never a refusal or a missing item.
 func nextStep(err error) string {
 	var (
-		ambiguous *ncpclient.AmbiguousCreateError
-		rejected  *ncpclient.CredentialsRejectedError
-		waitAsked *ncpclient.RetryAfterError
-		apiErr    *ncpclient.Error
+		ambiguous  *ncpclient.AmbiguousCreateError
+		rejected   *ncpclient.CredentialsRejectedError
+		waitAsked  *ncpclient.RetryAfterError
+		apiErr     *ncpclient.Error
+		unfinished *ncpclient.UnfinishedCreateError
 	)
 	switch {
 	case errors.As(err, &ambiguous):
@@ -41,6 +42,8 @@ func nextStep(err error) string {
 			"(HTTPS_PROXY) between it and NCP. A longer timeout does not help an endpoint that does not answer."
 	case errors.As(err, &waitAsked):
 		return "Run Terraform again once that wait is over."
+	case errors.As(err, &unfinished):
+		return "The key is recorded in state and marked tainted: the next apply replaces it."
 	case errors.Is(err, context.DeadlineExceeded):
 		return "The operation did not finish within its timeout while NCP kept failing (the last failure is above). " +
 			"Run Terraform again later: changes already made are recorded in state. A timeouts block can give the operation longer."
