@@ -461,7 +461,7 @@ func TestRevokeApproval(t *testing.T) {
 		faults    []emulator.Fault
 	}{
 		{"a refusal on a PROTECTED product", env.protectID, []emulator.Fault{{Route: emulator.RouteApproval, Kind: emulator.FaultError, Status: http.StatusBadRequest, Count: 1}}},
-		{"the product read fails", env.publicID, []emulator.Fault{{Route: emulator.RouteProduct, Kind: emulator.FaultError, Status: http.StatusInternalServerError, Count: 1}}},
+		{"the product read fails", env.publicID, []emulator.Fault{{Route: emulator.RouteProduct, Kind: emulator.FaultError, Status: http.StatusForbidden, Count: 1}}},
 		{"a proxy's 400 page", env.publicID, []emulator.Fault{{Route: emulator.RouteApproval, Kind: emulator.FaultHTML, Status: http.StatusBadRequest, Count: 1}}},
 		{"a product answer without the product", env.publicID, []emulator.Fault{{Route: emulator.RouteProduct, Kind: emulator.FaultReplace, ContentType: "application/json", Body: `{"subscriptionCode":"PUBLIC"}`}}}, // on every retry
 	} {
