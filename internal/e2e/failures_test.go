@@ -85,7 +85,8 @@ func TestFailedAppliesLeakNoSecret(t *testing.T) {
 	// description) ends with every key managed and none extra.
 	emu.SetFaults(emulator.Faults{Faults: []emulator.Fault{
 		{Route: emulator.RouteCreate, Kind: emulator.FaultDrop, Count: 1},
-		{Route: emulator.RouteList, Kind: emulator.FaultError, Status: http.StatusForbidden, Count: 1},
+		// After the refresh's listing of the account, the check of the lost create.
+		{Route: emulator.RouteList, Kind: emulator.FaultError, Status: http.StatusForbidden, Count: 1, After: 1},
 	}})
 	twin := `
 resource "ncp_apigw_api_key" "twin" {
