@@ -9,7 +9,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-export CHECKPOINT_DISABLE=1 TF_ACC=1
+export CHECKPOINT_DISABLE=1
 # A CLI configuration of its own: OpenTofu prints a warning on stdout about
 # a TF_CLI_CONFIG_FILE that does not exist, which breaks `version -json`.
 rc=$(mktemp)
@@ -19,8 +19,7 @@ export TF_CLI_CONFIG_FILE="$rc"
 for cli in terraform tofu; do
 	path=$(bash scripts/install-clis.sh "$cli")
 	echo "== $("$path" version | head -n1)"
-	host=registry.terraform.io
-	[ "$cli" = tofu ] && host=registry.opentofu.org # the only host where tofu accepts plugin-testing's provider addresses
-	TF_ACC_TERRAFORM_PATH="$path" TF_ACC_PROVIDER_HOST="$host" \
-		go test -count=1 -timeout 30m ./internal/provider/ ./internal/e2e/
+	# make test-cli picks the provider host OpenTofu needs; RACE= as before:
+	# the race detector runs once, in make test.
+	TF_ACC_TERRAFORM_PATH="$path" make --no-print-directory test-cli RACE=
 done

@@ -93,7 +93,7 @@ func (c *converter) schema(s *tfprotov6.Schema) *tfjson.Schema {
 	if s == nil {
 		return nil
 	}
-	return &tfjson.Schema{Version: uint64(s.Version), Block: c.block(s.Block)} //nolint:gosec // schema versions are small and never negative
+	return &tfjson.Schema{Version: uint64(s.Version), Block: c.block(s.Block)}
 }
 
 func (c *converter) action(s *tfprotov6.ActionSchema) *tfjson.ActionSchema {
@@ -118,8 +118,8 @@ func (c *converter) block(b *tfprotov6.SchemaBlock) *tfjson.SchemaBlock {
 			out.NestedBlocks[nb.TypeName] = &tfjson.SchemaBlockType{
 				NestingMode: tfjson.SchemaNestingMode(strings.ToLower(nb.Nesting.String())),
 				Block:       c.block(nb.Block),
-				MinItems:    uint64(nb.MinItems), //nolint:gosec // item counts are never negative
-				MaxItems:    uint64(nb.MaxItems), //nolint:gosec // item counts are never negative
+				MinItems:    uint64(nb.MinItems),
+				MaxItems:    uint64(nb.MaxItems),
 			}
 		}
 	}
@@ -152,7 +152,7 @@ func (c *converter) attribute(a *tfprotov6.SchemaAttribute) *tfjson.SchemaAttrib
 }
 
 func (c *converter) identity(s *tfprotov6.ResourceIdentitySchema) *tfjson.IdentitySchema {
-	out := &tfjson.IdentitySchema{Version: uint64(s.Version), Attributes: map[string]*tfjson.IdentityAttribute{}} //nolint:gosec // schema versions are small and never negative
+	out := &tfjson.IdentitySchema{Version: uint64(s.Version), Attributes: map[string]*tfjson.IdentityAttribute{}}
 	for _, a := range s.IdentityAttributes {
 		out.Attributes[a.Name] = &tfjson.IdentityAttribute{
 			IdentityType:      c.ctyType(a.Name, a.Type),
