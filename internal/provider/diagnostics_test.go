@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 	"github.com/ncp-community/terraform-provider-ncp/internal/ncpclient"
 )
 
@@ -15,12 +17,16 @@ func TestNextStepFitsTheFailure(t *testing.T) {
 	apiErr := func(status int, code string) error {
 		return &ncpclient.Error{StatusCode: status, Code: code, Message: "m", Method: "GET", Path: "/api/v1/api-keys/1"}
 	}
+	// Only the client makes NCP's 404 proof that a key is gone (see its
+	// evidence.go), so that one comes from the emulator.
+	_, missing := acctest.NewEnv(t, emulator.Config{}).Client.GetAPIKey(context.Background(), "nosuchkey")
 	for _, tt := range []struct {
 		name      string
 		err       error
 		want, not string
 	}{
-		{"NCP's 404", apiErr(404, "300"), "check the ID", "again"},
+		{"NCP's 404", missing, "check the ID", "again"},
+		{"NCP's 404, unproven", apiErr(404, "300"), "would fail the same way", "Apply again"},
 		{"NCP's 400", apiErr(400, "100"), "would fail the same way", "Apply again"},
 		{"a proxy's 404", &ncpclient.Error{StatusCode: 404, Excerpt: "Not Found"}, "would fail the same way", "Apply again"},
 		{"NCP's 503", apiErr(503, "500"), "Apply again to retry", ""},
