@@ -16,6 +16,10 @@ const (
 	// listingPagePatience bounds a page fetch, so that a throttled or
 	// failing listing leaves its callers time for their own reads.
 	listingPagePatience = 30 * time.Second
+	// listingAskGrace is how long a caller whose key lies beyond the page
+	// budget waits for other callers to raise it before reading the key
+	// itself: Terraform starts its reads together, but not at one instant.
+	listingAskGrace = 100 * time.Millisecond
 )
 
 // AccountListing is one listing of the account's keys, fetched page by page
@@ -41,6 +45,7 @@ type AccountListing struct {
 	mu       sync.Mutex
 	rows     map[string]listedRow
 	asked    map[string]bool // distinct IDs looked up: the page budget
+	newAsk   chan struct{}   // closed, and replaced, when asked grows
 	stale    map[string]bool // IDs this client wrote since the listing began
 	fetched  int             // pages fetched
 	offset   int64
@@ -62,6 +67,7 @@ func (c *Client) NewAccountListing(maxAge time.Duration) *AccountListing {
 		maxAge: positive(maxAge, DefaultListingMaxAge),
 		rows:   map[string]listedRow{},
 		asked:  map[string]bool{},
+		newAsk: make(chan struct{}),
 		stale:  map[string]bool{},
 	}
 	c.listings.add(l)
@@ -92,20 +98,38 @@ func (l *AccountListing) Stats() ListingStats {
 // read can tell that the key is gone. err is only ctx's error.
 func (l *AccountListing) Lookup(ctx context.Context, id string) (row APIKey, ok bool, err error) {
 	l.mu.Lock()
-	l.asked[id] = true
+	if !l.asked[id] {
+		l.asked[id] = true
+		close(l.newAsk)
+		l.newAsk = make(chan struct{})
+	}
 	l.mu.Unlock()
+	waited := false
 	for {
 		l.mu.Lock()
 		r, listed := l.rows[id]
 		stale := l.stale[id]
-		more := !l.complete && l.failed == nil && l.fetched < len(l.asked)+1
-		fetched := l.fetched
+		open := !l.complete && l.failed == nil
+		more := open && l.fetched < len(l.asked)+1
+		fetched, newAsk := l.fetched, l.newAsk
 		l.mu.Unlock()
 		switch {
 		case stale:
 			return APIKey{}, false, nil
 		case listed:
 			return r.key, l.c.now().Sub(r.at) <= l.maxAge, nil
+		case !more && open && !waited:
+			// Over budget for now: the other keys of a refresh may be
+			// about to ask, which raises it.
+			waited = true
+			select {
+			case <-ctx.Done():
+				return APIKey{}, false, ctx.Err()
+			case <-newAsk:
+				waited = false
+			case <-time.After(listingAskGrace):
+			}
+			continue
 		case !more:
 			return APIKey{}, false, nil
 		}
@@ -165,7 +189,8 @@ func (l *AccountListing) fetchPage(ctx context.Context, callerDeadline time.Time
 		}
 	}
 	l.offset += int64(len(answer.APIKeys))
-	l.complete = len(answer.APIKeys) == 0 || l.offset >= answer.Total
+	total := answer.reportedTotal() // without one, the list ends at an empty page
+	l.complete = len(answer.APIKeys) == 0 || total != nil && l.offset >= *total
 	return nil
 }
 

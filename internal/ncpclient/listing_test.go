@@ -204,3 +204,44 @@ func TestAccountListingLookupEndsWithItsContext(t *testing.T) {
 		t.Errorf("%d list requests, want 1", got)
 	}
 }
+
+// TestAccountListingWaitsBrieflyForTheOtherLookups: a lookup beyond the
+// page budget waits for the lookups about to come, as a refresh's reads do
+// not all start at one instant, rather than reading its key by GET.
+func TestAccountListingWaitsBrieflyForTheOtherLookups(t *testing.T) {
+	env := newEnv(t, emulator.Config{MaxPageSize: 5}, nil)
+	ids := putKeys(env, 20)
+	l := env.c.NewAccountListing(0)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if _, ok, err := l.Lookup(context.Background(), ids[19]); !ok || err != nil {
+			t.Errorf("the key of the last page: listed %t, %v; want listed", ok, err)
+		}
+	})
+	time.Sleep(listingAskGrace / 4)
+	lookupAll(context.Background(), t, l, ids[:3])
+	wg.Wait()
+	if got := env.count(emulator.RouteGet); got != 0 {
+		t.Errorf("%d GETs, want 0", got)
+	}
+}
+
+// TestAccountListingWithoutTotalReadsToAnEmptyPage: answers without
+// "total" are listed until a page comes back empty.
+func TestAccountListingWithoutTotalReadsToAnEmptyPage(t *testing.T) {
+	env := newEnv(t, emulator.Config{MaxPageSize: 7, OmitListTotal: true}, nil)
+	ids := putKeys(env, 20)
+	l := env.c.NewAccountListing(0)
+	for id, ok := range lookupAll(context.Background(), t, l, ids) {
+		if !ok {
+			t.Errorf("key %s was not served by the listing", id)
+		}
+	}
+	// A key not listed is looked for to the end: the empty fourth page.
+	if _, ok, _ := l.Lookup(context.Background(), "not-listed"); ok {
+		t.Error("a key that is not listed was served")
+	}
+	if s := l.Stats(); !s.Complete || s.Pages != 4 {
+		t.Errorf("stats %+v, want complete after 4 pages (7, 7, 6 and an empty one)", s)
+	}
+}
