@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/ncpclient"
@@ -16,10 +17,12 @@ import (
 // state keeps no key values. Every other key is read by its own GET, and
 // only that GET can say the key is gone (ncpclient.IsNotFound): a key
 // missing from the listing may have been created or moved while listing.
-// An import's read always GETs, since state has no values yet.
-func (d *providerData) refreshKey(ctx context.Context, client *ncpclient.Client, state apiKeyResourceModel, importRead bool) (*ncpclient.APIKey, error) {
+// A key that must be read (an import's read, since state has no values yet,
+// or a key whose state may not hold its live values: see markUnverified)
+// always GETs.
+func (d *providerData) refreshKey(ctx context.Context, client *ncpclient.Client, state apiKeyResourceModel, mustRead bool) (*ncpclient.APIKey, error) {
 	id := state.ID.ValueString()
-	if !importRead && d.keys != nil {
+	if !mustRead && d.keys != nil {
 		row, listed, err := d.keys.Lookup(ctx, id)
 		if err != nil {
 			return nil, err
@@ -58,4 +61,25 @@ func rowMatchesState(row ncpclient.APIKey, state apiKeyResourceModel) bool {
 func hasKeyValues(state apiKeyResourceModel) bool {
 	return !state.PrimaryKey.IsNull() && !state.PrimaryKey.IsUnknown() &&
 		!state.SecondaryKey.IsNull() && !state.SecondaryKey.IsUnknown()
+}
+
+// privateKeyUnverified marks, in private state, a key whose state keeps
+// planned values that the API's answer contradicted (plannedResult): the
+// key's listed row then describes the answer's write, so a row that matches
+// state says nothing of the key values state holds.
+const privateKeyUnverified = "unverified"
+
+func markUnverified(ctx context.Context, private privateStateWriter) diag.Diagnostics {
+	return private.SetKey(ctx, privateKeyUnverified, []byte(`true`))
+}
+
+// isUnverified reports whether the next refresh must read the key by GET.
+func isUnverified(ctx context.Context, private privateState) (bool, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, privateKeyUnverified)
+	return len(raw) > 0, diags
+}
+
+// markVerified ends the mark once a GET has recorded the live key.
+func markVerified(ctx context.Context, private privateStateWriter) diag.Diagnostics {
+	return private.SetKey(ctx, privateKeyUnverified, nil)
 }

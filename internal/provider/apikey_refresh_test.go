@@ -294,3 +294,41 @@ func TestAccAPIKey_regenerateStampsKey(t *testing.T) {
 		t.Error("with RegenerateKeepsStamp the emulator still stamps a regenerate")
 	}
 }
+
+// TestAccAPIKey_refreshAfterAContradictedApply: the colleague regenerates
+// the primary key after the plan was made, and the apply edits the
+// description. State keeps the planned key values (with a warning), while
+// the key's listed row is our edit's: the next refresh must read the key by
+// GET rather than trust the row, or state keeps a primary key that is no
+// longer live (found by the fault campaign, seeds 80 and 123).
+func TestAccAPIKey_refreshAfterAContradictedApply(t *testing.T) {
+	env := acctest.NewEnv(t, emulator.Config{})
+	env.NeedsEmulator(t)
+	config := func(description string) string {
+		return env.Config(acctest.KeyConfig(fmt.Sprintf(`
+  name        = "contradicted"
+  description = %q
+`, description)))
+	}
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(env),
+		CheckDestroy:             env.CheckDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: config("before"),
+				Check:  resource.TestCheckResourceAttrWith(acctest.KeyAddr, "id", func(v string) error { id = v; return nil }),
+			},
+			{
+				Config: config("after"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					acctest.ActBeforeApply(func() { env.Emulator.RegenerateKey(id, "PRIMARY") }),
+				}},
+			},
+			{
+				Config: config("after"),
+				Check:  env.CheckKeyMatchesAPI(acctest.KeyAddr),
+			},
+		},
+	})
+}

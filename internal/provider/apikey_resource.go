@@ -234,7 +234,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	tflog.Info(ctx, "created API key", map[string]any{"id": key.ID, "name": key.Name})
-	resp.Diagnostics.Append(resp.State.Set(ctx, plannedResult(ctx, plan, key, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plannedResult(ctx, plan, key, resp.Private, &resp.Diagnostics))...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, apiKeyIdentity{ID: types.StringValue(key.ID)})...)
 }
 
@@ -253,7 +253,9 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, apiKeyIdentity{ID: state.ID})...)
 	// An import's own read starts from a state that holds only the ID.
 	importRead := state.Name.IsNull()
-	key, err := r.data.refreshKey(ctx, client, state, importRead)
+	unverified, diags := isUnverified(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	key, err := r.data.refreshKey(ctx, client, state, importRead || unverified)
 	if ncpclient.IsNotFound(err) {
 		tflog.Warn(ctx, "API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -269,6 +271,9 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	state.setFromAPI(key)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if unverified {
+		resp.Diagnostics.Append(markVerified(ctx, resp.Private)...)
+	}
 }
 
 // Update sends one edit when name, description or enabled change, then one
@@ -346,7 +351,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	resp.Diagnostics.Append(writeRotationProgress(ctx, resp.Private, rotationProgress{})...)
 	resp.Diagnostics.Append(forgetImport(ctx, resp.Private)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plannedResult(ctx, plan, key, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plannedResult(ctx, plan, key, resp.Private, &resp.Diagnostics))...)
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -391,8 +396,10 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 // A promised value that the API contradicts (another account changed the key
 // between plan and apply) is kept, with a warning: Terraform rejects a result
 // that breaks the plan's promise, and the next refresh records the live
-// value.
-func plannedResult(ctx context.Context, plan apiKeyResourceModel, key *ncpclient.APIKey, diags *diag.Diagnostics) *apiKeyResourceModel {
+// value. The key is then marked in private state (see markUnverified), so
+// that the next refresh reads it by GET: its listed row matches the answer,
+// not state's key values.
+func plannedResult(ctx context.Context, plan apiKeyResourceModel, key *ncpclient.APIKey, private privateStateWriter, diags *diag.Diagnostics) *apiKeyResourceModel {
 	result := plan
 	if key == nil {
 		return &result
@@ -427,6 +434,7 @@ func plannedResult(ctx context.Context, plan apiKeyResourceModel, key *ncpclient
 		contradicted = append(contradicted, "enabled")
 	}
 	if len(contradicted) > 0 {
+		diags.Append(markUnverified(ctx, private)...)
 		tflog.Warn(ctx, "the API's answer contradicts the plan; state keeps the planned values", map[string]any{"id": key.ID, "attributes": contradicted})
 		diags.AddWarning("API key changed outside Terraform during apply",
 			fmt.Sprintf("API key %s: %s changed outside Terraform after the plan was made (another account or the console). "+
