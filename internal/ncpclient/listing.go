@@ -19,7 +19,7 @@ const (
 	// listingAskGrace is how long a caller whose key lies beyond the page
 	// budget waits for other callers to raise it before reading the key
 	// itself: Terraform starts its reads together, but not at one instant.
-	listingAskGrace = 100 * time.Millisecond
+	listingAskGrace = time.Second
 )
 
 // AccountListing is one listing of the account's keys, fetched page by page
