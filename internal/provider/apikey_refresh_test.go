@@ -161,7 +161,7 @@ func TestAccAPIKey_refreshAfterOwnWrites(t *testing.T) {
 }
 
 // TestAccAPIKey_refreshListingFails plans while the listing fails: with a
-// 500, which is not retried; with two 429s and a Retry-After, after which
+// 500 on every list request, retried until the page's patience ends; with two 429s and a Retry-After, after which
 // it answers; and with 429s that last longer than the listing's patience.
 // A key the listing does not serve is read by its own GET, within the read
 // timeout, and the plan is empty.
@@ -174,7 +174,7 @@ func TestAccAPIKey_refreshListingFails(t *testing.T) {
 		read  string // the keys' read timeout
 		gets  int
 	}{
-		// A 500 is not retried: the listing ends, every key is read.
+		// A 500 on every list request: retried within the page's patience, then the listing ends and every key is read.
 		"error": {fault: emulator.Fault{Route: emulator.RouteList, Kind: emulator.FaultError, Status: http.StatusInternalServerError}, read: "10s", gets: 3},
 		// Retried after Retry-After, the listing answers: no GET.
 		"throttled briefly": {fault: briefly, read: "20s", gets: 0},
