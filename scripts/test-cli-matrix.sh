@@ -10,12 +10,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export CHECKPOINT_DISABLE=1
-# A CLI configuration of its own: OpenTofu prints a warning on stdout about
-# a TF_CLI_CONFIG_FILE that does not exist, which breaks `version -json`.
-rc=$(mktemp)
-trap 'rm -f "$rc"' EXIT
-export TF_CLI_CONFIG_FILE="$rc"
-
 for cli in terraform tofu; do
 	path=$(bash scripts/install-clis.sh "$cli")
 	echo "== $("$path" version | head -n1)"
