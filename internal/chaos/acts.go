@@ -2,21 +2,22 @@ package chaos
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
 // actKind is something the colleague does in the console, out of band,
-// through the emulator's Go methods: every write records the colleague's
-// account as the key's modifier.
+// through the emulator's Go methods, which record the colleague's account
+// as the key's modifier.
 type actKind string
 
 const (
-	actDelete     actKind = "delete"     // deletes a managed key
-	actRename     actKind = "rename"     // renames a managed key to a name the configuration does not own
-	actDescribe   actKind = "describe"   // changes a managed key's description
-	actToggle     actKind = "toggle"     // enables or disables a managed key
-	actRegenerate actKind = "regenerate" // regenerates one key value of a managed key
+	actDelete     actKind = "delete"
+	actRename     actKind = "rename" // to a name the configuration does not own
+	actDescribe   actKind = "describe"
+	actToggle     actKind = "toggle"     // enables or disables
+	actRegenerate actKind = "regenerate" // one key value
 	actConsoleKey actKind = "console"    // makes a key that the configuration imports in the same step
 )
 
@@ -30,16 +31,9 @@ type act struct {
 }
 
 func (a act) String() string {
-	switch a.Kind {
-	case actRename, actDescribe, actConsoleKey:
-		return fmt.Sprintf("%s %s %q", a.Kind, a.Addr, a.Value)
-	case actRegenerate:
-		return fmt.Sprintf("%s %s %s", a.Kind, a.Addr, a.KeyType)
-	}
-	return fmt.Sprintf("%s %s", a.Kind, a.Addr)
+	return strings.TrimSpace(fmt.Sprintf("%s %s %s %s", a.Kind, a.Addr, a.Value, a.KeyType))
 }
 
-// consoleDescription is the description of the keys made in the console.
 const consoleDescription = "made in the console"
 
 // apply does the act on emu. ids maps resources to their keys' IDs; a
@@ -50,10 +44,7 @@ func (a act) apply(emu *emulator.Emulator, ids map[string]string) error {
 		ids[a.Addr] = emu.PutKey(a.Value, consoleDescription).ID
 		return nil
 	}
-	id, ok := ids[a.Addr]
-	if !ok {
-		return fmt.Errorf("act %s: %s has no key", a, a.Addr)
-	}
+	id := ids[a.Addr]
 	var done bool
 	switch a.Kind {
 	case actDelete:
@@ -73,7 +64,7 @@ func (a act) apply(emu *emulator.Emulator, ids map[string]string) error {
 		})
 	}
 	if !done {
-		return fmt.Errorf("act %s: key %s is not on the server", a, id)
+		return fmt.Errorf("act %s: %s's key %q is not on the server", a, a.Addr, id)
 	}
 	return nil
 }

@@ -5,13 +5,18 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
 // runCampaign runs every seed as a parallel subtest of t, as many at once
 // as go test's -parallel allows, and returns the report. A seed that breaks
 // an invariant fails its subtest with how to rerun it alone.
 func runCampaign(t *testing.T, seeds []int64, pluginDir string) *report {
-	rep := newReport(workers())
+	rep := &report{tally: tally{Faults: map[emulator.FaultKind]int{}}, Workers: 1}
+	if n, err := strconv.Atoi(flag.Lookup("test.parallel").Value.String()); err == nil {
+		rep.Workers = n
+	}
 	start := time.Now()
 	t.Run("seed", func(t *testing.T) {
 		for _, seed := range seeds {
@@ -19,7 +24,7 @@ func runCampaign(t *testing.T, seeds []int64, pluginDir string) *report {
 				t.Parallel()
 				begin := time.Now()
 				result := runSeed(t, seed, pluginDir)
-				rep.add(result, time.Since(begin))
+				rep.add(result.tally, time.Since(begin))
 				for _, v := range result.Violations {
 					t.Errorf("seed %d step %d: %s: %s", v.Seed, v.Step, v.Invariant, v.Detail)
 				}
@@ -32,14 +37,4 @@ func runCampaign(t *testing.T, seeds []int64, pluginDir string) *report {
 	})
 	rep.finish(time.Since(start))
 	return rep
-}
-
-// workers is how many seeds run at once: go test's -parallel.
-func workers() int {
-	if f := flag.Lookup("test.parallel"); f != nil {
-		if n, err := strconv.Atoi(f.Value.String()); err == nil {
-			return n
-		}
-	}
-	return 1
 }

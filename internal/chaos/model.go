@@ -1,6 +1,7 @@
 package chaos
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -8,40 +9,41 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 )
 
-// keySpec is one ncp_apigw_api_key resource of the configuration, as the
-// model wants it. Zero values leave the arguments unset, so that their
-// defaults are exercised too.
+// keySpec is one ncp_apigw_api_key resource as the model wants it. Zero
+// values leave the arguments unset, so that their defaults are exercised.
 type keySpec struct {
 	Addr          string // the resource's name: k1, k2...
 	Name          string
 	Description   string
 	Disabled      bool   // enabled = false
 	Trigger       string // rotate_trigger
-	KeyType       string // rotate_key_type: PRIMARY, SECONDARY or BOTH
+	KeyType       string // rotate_key_type
 	NoKeyValues   bool   // store_key_values = false
 	CreateTimeout string // timeouts.create
-	// Import declares an import block for the key, in the step that adds
-	// the resource for a key made in the console.
-	Import bool
+	Import        bool   // an import block, in the step that adds the resource for a console key
 }
 
-// keyType is the rotate_key_type in effect.
-func (k keySpec) keyType() string {
-	if k.KeyType == "" {
-		return keyTypePrimary
-	}
-	return k.KeyType
-}
-
-// Values of rotate_key_type.
 const (
 	keyTypePrimary   = "PRIMARY"
 	keyTypeSecondary = "SECONDARY"
 	keyTypeBoth      = "BOTH"
 )
 
-// configuration is the whole configuration the model wants: its keys in the
-// order they were added.
+// keyTypes are the values rotate_key_type is drawn from, unset included.
+var keyTypes = []string{"", keyTypePrimary, keyTypeSecondary, keyTypeBoth}
+
+// keyType is the rotate_key_type in effect.
+func (k keySpec) keyType() string { return cmp.Or(k.KeyType, keyTypePrimary) }
+
+// importChangesNothing reports whether importing a key described so into k
+// changes nothing: no trigger to record, and arguments that match the key
+// as imported (enabled, the same description, the default key type and
+// store_key_values).
+func (k keySpec) importChangesNothing(description string) bool {
+	return k.Trigger == "" && !k.Disabled && k.keyType() == keyTypePrimary && !k.NoKeyValues && k.Description == description
+}
+
+// configuration is what the model wants: its keys in the order they were added.
 type configuration []keySpec
 
 // find returns the index of the key at addr, or -1.
@@ -49,12 +51,6 @@ func (c configuration) find(addr string) int {
 	return slices.IndexFunc(c, func(k keySpec) bool { return k.Addr == addr })
 }
 
-// findName returns the index of the key named name, or -1.
-func (c configuration) findName(name string) int {
-	return slices.IndexFunc(c, func(k keySpec) bool { return k.Name == name })
-}
-
-// spec returns the key at addr.
 func (c configuration) spec(addr string) (keySpec, bool) {
 	if i := c.find(addr); i >= 0 {
 		return c[i], true
@@ -62,36 +58,23 @@ func (c configuration) spec(addr string) (keySpec, bool) {
 	return keySpec{}, false
 }
 
-// hcl renders the configuration. importIDs holds the IDs of the keys whose
-// spec says Import.
+// hcl renders the configuration; importIDs holds the IDs the import blocks import.
 func (c configuration) hcl(importIDs map[string]string) string {
 	var b strings.Builder
-	b.WriteString(`terraform {
-  required_providers {
-    ncp = { source = "ncp-community/ncp" }
-  }
-}
-`)
+	b.WriteString("terraform {\n  required_providers {\n    ncp = { source = \"ncp-community/ncp\" }\n  }\n}\n")
+	line := func(set bool, format string, value any) {
+		if set {
+			fmt.Fprintf(&b, format, value)
+		}
+	}
 	for _, k := range c {
 		fmt.Fprintf(&b, "\nresource %q %q {\n  name = %q\n", acctest.KeyResourceType, k.Addr, k.Name)
-		if k.Description != "" {
-			fmt.Fprintf(&b, "  description = %q\n", k.Description)
-		}
-		if k.Disabled {
-			b.WriteString("  enabled = false\n")
-		}
-		if k.Trigger != "" {
-			fmt.Fprintf(&b, "  rotate_trigger = %q\n", k.Trigger)
-		}
-		if k.KeyType != "" {
-			fmt.Fprintf(&b, "  rotate_key_type = %q\n", k.KeyType)
-		}
-		if k.NoKeyValues {
-			b.WriteString("  store_key_values = false\n")
-		}
-		if k.CreateTimeout != "" {
-			fmt.Fprintf(&b, "  timeouts {\n    create = %q\n  }\n", k.CreateTimeout)
-		}
+		line(k.Description != "", "  description = %q\n", k.Description)
+		line(k.Disabled, "  enabled = %t\n", false)
+		line(k.Trigger != "", "  rotate_trigger = %q\n", k.Trigger)
+		line(k.KeyType != "", "  rotate_key_type = %q\n", k.KeyType)
+		line(k.NoKeyValues, "  store_key_values = %t\n", false)
+		line(k.CreateTimeout != "", "  timeouts {\n    create = %q\n  }\n", k.CreateTimeout)
 		b.WriteString("}\n")
 		if k.Import {
 			fmt.Fprintf(&b, "\nimport {\n  to = %s.%s\n  id = %q\n}\n", acctest.KeyResourceType, k.Addr, importIDs[k.Addr])

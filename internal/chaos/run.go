@@ -2,7 +2,6 @@ package chaos
 
 import (
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"slices"
@@ -18,18 +17,9 @@ import (
 // signature.
 const minRecordedSecrets = 3
 
-// seedResult is what one seed did and found.
 type seedResult struct {
-	Seed            int64
-	Steps           int
-	FaultyFailed    int // faulty applies (or destroys) that failed
-	FaultySucceeded int
-	Faults          map[emulator.FaultKind]int
-	Throttled       int // 429s from the rate limit
-	// LostCreatesImported counts the keys of lost creates imported as the
-	// provider's error advised (see importLostCreates).
-	LostCreatesImported int
-	Violations          []violation
+	Seed int64
+	tally
 }
 
 // seedRun drives one seed's plan through the terraform CLI.
@@ -46,17 +36,16 @@ type seedRun struct {
 	managed map[string]bool
 	// imported holds the resources this step imports, with the description
 	// their keys had; quietImports those imported while changing nothing
-	// and not changed since, with that description (see afterQuietImport).
-	imported     map[string]string
-	quietImports map[string]string
-	bystanders   []emulator.Key
-	logRead      int64 // how much of the trace log earlier steps checked
-	result       seedResult
+	// and not changed since (see afterQuietImport).
+	imported, quietImports map[string]string
+	bystanders             []emulator.Key
+	logRead                int // how much of the trace log earlier steps checked
+	result                 seedResult
 }
 
-// runSeed runs the plan of seed with the provider in pluginDir, and
-// returns what it found. It stops at the first step that breaks an
-// invariant: what follows would only repeat it.
+// runSeed runs the plan of seed with the provider in pluginDir. It stops
+// at the first step that breaks an invariant: what follows would only
+// repeat it.
 func runSeed(t *testing.T, seed int64, pluginDir string) seedResult {
 	p := generate(seed)
 	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, p.Emulator)
@@ -88,25 +77,24 @@ func runSeed(t *testing.T, seed int64, pluginDir string) seedResult {
 }
 
 // runStep runs one step and returns the invariants it breaks.
-func (r *seedRun) runStep(s step) []violation {
+func (r *seedRun) runStep(s step) (found []violation) {
 	var out strings.Builder // everything terraform printed in this step
 	run := func(args ...string) int {
 		code, printed := r.tf.Run(args...)
 		out.WriteString(printed)
 		return code
 	}
-	before := r.keysBefore()
+	ids := maps.Clone(r.ids)
+	before := r.keys(ids)
 	r.imported = map[string]string{}
 	defer r.noteQuietImports(s)
 	for _, a := range s.Acts {
 		if a.Kind == actConsoleKey {
-			r.imported[a.Addr] = consoleDescription
-		}
-		if a.Kind == actConsoleKey || s.Window == actsBeforeApply {
 			r.act(a)
-		}
-		if a.Kind == actConsoleKey {
+			r.imported[a.Addr] = consoleDescription
 			r.managed[r.ids[a.Addr]] = true
+		} else if !s.ActsAfterPlan {
+			r.act(a)
 		}
 	}
 	r.tf.WriteConfig(s.Config.hcl(r.ids))
@@ -116,8 +104,8 @@ func (r *seedRun) runStep(s step) []violation {
 		command[0] = "destroy"
 	}
 	r.emu.SetFaults(s.Faults)
-	var code int
-	if s.Window == actsAfterPlan {
+	code := 0
+	if s.ActsAfterPlan {
 		code = run("plan", "-input=false", "-out=step.tfplan")
 		for _, a := range s.Acts {
 			if a.Kind != actConsoleKey {
@@ -133,15 +121,14 @@ func (r *seedRun) runStep(s step) []violation {
 	// The server's clock stays apart: it is the world, not a fault.
 	r.emu.SetFaults(emulator.Faults{ClockOffset: s.Faults.ClockOffset})
 	if code == 0 {
-		r.result.FaultySucceeded++
+		r.result.Applies.FaultySucceeded++
 	} else {
-		r.result.FaultyFailed++
+		r.result.Applies.FaultyFailed++
 	}
 
-	var found []violation
 	var afterFaulty map[string]emulator.Key
-	if code != 0 || s.Window == actsAfterPlan {
-		afterFaulty = r.keysNow(before)
+	if code != 0 || s.ActsAfterPlan {
+		afterFaulty = r.keys(ids)
 		if code != 0 && !s.Destroy {
 			r.remedy(s, out.String())
 		}
@@ -150,7 +137,7 @@ func (r *seedRun) runStep(s step) []violation {
 		}
 	}
 	if len(found) == 0 {
-		found = append(found, r.observe(s, before, afterFaulty)...)
+		found = r.observe(s, before, afterFaulty)
 	}
 	if len(found) == 0 && !s.Destroy {
 		if code := run("plan", "-input=false", "-detailed-exitcode"); code != 0 {
@@ -163,15 +150,30 @@ func (r *seedRun) runStep(s step) []violation {
 	return found
 }
 
-// remedy follows the advice of the failed apply's errors about lost
-// creates (see importLostCreates), by adding import blocks to the
-// configuration the fault-free apply applies.
-func (r *seedRun) remedy(s step, output string) {
-	state, err := readState(r.tf.Dir)
-	if err != nil {
-		r.t.Fatalf("seed %d step %d: %v", r.plan.Seed, s.Number, err)
+// keys returns the keys of ids, by address, as the server holds them now.
+func (r *seedRun) keys(ids map[string]string) map[string]emulator.Key {
+	keys := map[string]emulator.Key{}
+	for addr, id := range ids {
+		if k, ok := r.emu.Key(id); ok {
+			keys[addr] = k
+		}
 	}
-	imports := importLostCreates(output, s.Config, state, r.emu.Keys())
+	return keys
+}
+
+// act does an out-of-band act. One the harness cannot do is a bug of the
+// harness, not of the provider.
+func (r *seedRun) act(a act) {
+	if err := a.apply(r.emu, r.ids); err != nil {
+		r.t.Fatalf("seed %d: %v", r.plan.Seed, err)
+	}
+}
+
+// remedy follows the advice of the failed apply's errors about lost
+// creates (see importLostCreates) with import blocks in the configuration
+// the fault-free apply applies.
+func (r *seedRun) remedy(s step, output string) {
+	imports := importLostCreates(output, s.Config, r.readState(), r.emu.Keys())
 	if len(imports) == 0 {
 		return
 	}
@@ -203,75 +205,22 @@ func (r *seedRun) noteQuietImports(s step) {
 	r.quietImports = quiet
 }
 
-// keysBefore returns the key of every resource, by address, before the
-// step's acts.
-func (r *seedRun) keysBefore() map[string]emulator.Key {
-	keys := map[string]emulator.Key{}
-	for addr, id := range r.ids {
-		if k, ok := r.emu.Key(id); ok {
-			keys[addr] = k
-		}
-	}
-	return keys
-}
-
-// valueExpectations are the step's, for the keys still as imported
-// quietly relaxed as afterQuietImport says.
-func (r *seedRun) valueExpectations(s step) map[string]valueExpectation {
-	values := maps.Clone(s.Values)
-	for addr := range r.quietImports {
-		if e, ok := values[addr]; ok {
-			values[addr] = e.afterQuietImport()
-		}
-	}
-	return values
-}
-
-// keysNow returns the keys of before as they are now, by address.
-func (r *seedRun) keysNow(before map[string]emulator.Key) map[string]emulator.Key {
-	keys := map[string]emulator.Key{}
-	for addr, k := range before {
-		if now, ok := r.emu.Key(k.ID); ok {
-			keys[addr] = now
-		}
-	}
-	return keys
-}
-
-// act does an out-of-band act. An act the harness cannot do is a bug of
-// the harness, not of the provider.
-func (r *seedRun) act(a act) {
-	if err := a.apply(r.emu, r.ids); err != nil {
-		r.t.Fatalf("seed %d: %v", r.plan.Seed, err)
-	}
-}
-
 // observe reads state and the server after a step, checks the invariants,
 // and remembers the keys' IDs for the next step.
 func (r *seedRun) observe(s step, before, afterFaulty map[string]emulator.Key) []violation {
-	state, err := readState(r.tf.Dir)
-	if err != nil {
-		r.t.Fatalf("seed %d step %d: %v", r.plan.Seed, s.Number, err)
-	}
-	config := s.Config
+	state := r.readState()
+	o := observation{Prefix: r.plan.Prefix, Config: s.Config, State: state, Server: r.emu.Keys(), Before: before, AfterFaulty: afterFaulty, Values: maps.Clone(s.Values)}
 	if s.Destroy {
-		config = nil
-	}
-	server := r.emu.Keys()
-	r.colleagueEdits(server)
-	o := observation{
-		Prefix:      r.plan.Prefix,
-		Config:      config,
-		State:       state,
-		Server:      server,
-		Bystanders:  r.bystanders,
-		Before:      before,
-		AfterFaulty: afterFaulty,
-		Values:      r.valueExpectations(s),
+		o.Config = nil
 	}
 	for addr, k := range before {
-		if config.find(addr) < 0 {
+		if o.Config.find(addr) < 0 {
 			o.Removed = append(o.Removed, k.ID)
+		}
+	}
+	for addr := range r.quietImports {
+		if e, ok := o.Values[addr]; ok {
+			o.Values[addr] = e.afterQuietImport()
 		}
 	}
 	r.ids = map[string]string{}
@@ -279,44 +228,37 @@ func (r *seedRun) observe(s step, before, afterFaulty map[string]emulator.Key) [
 		r.ids[in.Addr] = in.Attrs["id"]
 		r.managed[in.Attrs["id"]] = true
 	}
-	o.Twins = r.twins(o.Server)
+	o.Twins = r.colleagueKeys(o.Server)
+	o.Bystanders = r.bystanders
 	found := o.check()
-	// From now on the twins are bystanders: the colleague's, never to be
-	// touched.
-	for _, k := range o.Server {
-		if o.Twins[k.ID] && !slices.ContainsFunc(r.bystanders, func(b emulator.Key) bool { return b.ID == k.ID }) {
-			r.bystanders = append(r.bystanders, k)
-		}
-	}
 	if len(found) > 0 {
 		r.t.Logf("seed %d step %d: %s", r.plan.Seed, s.Number, o)
 	}
 	return found
 }
 
-// colleagueEdits takes in the colleague's own edits of the bystanders,
-// made by the rival faults while one of our creates was in flight: such a
-// key is still the colleague's (its modifier) and carries the rival's
-// description, which the configuration never uses.
-func (r *seedRun) colleagueEdits(server []emulator.Key) {
+// colleagueKeys returns the keys the colleague made that the configuration
+// never owned: the bystanders, and those the twin and rival faults made,
+// named like ours while our create was in flight, which become bystanders
+// too. A bystander the rival faults edited (its modifier still the
+// colleague, its description the rival's, which the configuration never
+// uses) is taken as edited.
+func (r *seedRun) colleagueKeys(server []emulator.Key) map[string]bool {
 	colleague := emulator.Modifier(acctest.OtherAccessKey)
-	for i, b := range r.bystanders {
-		j := slices.IndexFunc(server, func(k emulator.Key) bool { return k.ID == b.ID })
-		if j >= 0 && server[j].Modifier == colleague && server[j].Description == emulator.RivalDescription {
-			r.bystanders[i] = server[j]
-		}
-	}
-}
-
-// twins returns the keys the colleague made that the configuration never
-// owned: the bystanders, and those FaultTwin made, named like ours while
-// our create was in flight.
-func (r *seedRun) twins(server []emulator.Key) map[string]bool {
 	twins := map[string]bool{}
-	colleague := emulator.Modifier(acctest.OtherAccessKey)
 	for _, k := range server {
-		if k.Modifier == colleague && !r.managed[k.ID] {
+		if k.Modifier != colleague {
+			continue
+		}
+		i := slices.IndexFunc(r.bystanders, func(b emulator.Key) bool { return b.ID == k.ID })
+		if i >= 0 && k.Description == emulator.RivalDescription {
+			r.bystanders[i] = k
+		}
+		if !r.managed[k.ID] {
 			twins[k.ID] = true
+			if i < 0 {
+				r.bystanders = append(r.bystanders, k)
+			}
 		}
 	}
 	return twins
@@ -324,27 +266,17 @@ func (r *seedRun) twins(server []emulator.Key) map[string]bool {
 
 // newLog returns what the trace log gained since the last call.
 func (r *seedRun) newLog() string {
-	f, err := os.Open(r.tf.LogPath)
+	data, err := os.ReadFile(r.tf.LogPath)
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	defer f.Close()
-	if _, err := f.Seek(r.logRead, io.SeekStart); err != nil {
-		r.t.Fatal(err)
-	}
-	data, err := io.ReadAll(f)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	r.logRead += int64(len(data))
+	data = data[r.logRead:]
+	r.logRead += len(data)
 	return string(data)
 }
 
 // lastLines returns the last n lines of s.
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }

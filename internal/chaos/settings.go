@@ -1,6 +1,7 @@
 package chaos
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 )
@@ -9,7 +10,6 @@ import (
 // suite tries the campaign without making it slow.
 const defaultSeeds = 2
 
-// settings say what a campaign runs.
 type settings struct {
 	Seeds  []int64
 	Report string // where to write the report as JSON; "" writes none
@@ -32,26 +32,22 @@ func settingsFrom(getenv func(string) string) (settings, error) {
 		return s, nil
 	}
 	count := 0
-	switch v := getenv("CHAOS_SEEDS"); {
-	case v != "":
+	if getenv("TF_ACC") != "" {
+		count = defaultSeeds
+	}
+	if v := getenv("CHAOS_SEEDS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
 			return s, fmt.Errorf("CHAOS_SEEDS=%q is not a positive count", v)
 		}
 		count = n
-	case getenv("TF_ACC") != "":
-		count = defaultSeeds
 	}
-	first := int64(1)
-	if v := getenv("CHAOS_FIRST_SEED"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return s, fmt.Errorf("CHAOS_FIRST_SEED=%q is not a seed: %w", v, err)
-		}
-		first = n
+	first, err := strconv.ParseInt(cmp.Or(getenv("CHAOS_FIRST_SEED"), "1"), 10, 64)
+	if err != nil {
+		return s, fmt.Errorf("CHAOS_FIRST_SEED=%q is not a seed: %w", getenv("CHAOS_FIRST_SEED"), err)
 	}
-	for i := range count {
-		s.Seeds = append(s.Seeds, first+int64(i))
+	for i := range int64(count) {
+		s.Seeds = append(s.Seeds, first+i)
 	}
 	return s, nil
 }

@@ -1,6 +1,7 @@
 package chaos
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -25,33 +26,19 @@ const (
 // emulator's, which the same seed drives.
 const generatorStream = 0x6368616f73
 
-// window is when a step's out-of-band acts happen.
-type window int
-
-const (
-	// actsBeforeApply: the acts happen before the apply, whose refresh
-	// sees them.
-	actsBeforeApply window = iota
-	// actsAfterPlan: the step saves a plan, the acts happen, and the saved
-	// plan is applied on top of them. A console key to import is made
-	// before the plan all the same.
-	actsAfterPlan
-)
-
 // step is one round of the campaign: a new configuration, out-of-band acts,
-// and the faults its first apply meets.
+// and the faults its first apply (or destroy) meets.
 type step struct {
 	Number  int
 	Config  configuration
 	Changes []string // the configuration's changes, for the log
 	Acts    []act
-	Window  window
-	Faults  emulator.Faults
-	// Values says, for every key that the step keeps, whether its key
-	// values must change, must stay or may do either.
-	Values map[string]valueExpectation
-	// Destroy makes the step run terraform destroy, not apply.
-	Destroy bool
+	// ActsAfterPlan puts the acts between a saved plan and its apply, not
+	// before the apply (a console key is made before the plan all the same).
+	ActsAfterPlan bool
+	Faults        emulator.Faults
+	Values        map[string]valueExpectation // for every key the step keeps
+	Destroy       bool
 }
 
 // valueChange is what a step must do to one key value.
@@ -76,47 +63,29 @@ type plan struct {
 	Prefix   string // every name the configuration owns starts with it
 	Emulator emulator.Config
 	// Bystanders are the names of keys the colleague made before the
-	// campaign, which the configuration does not own and must never touch.
-	// Each contains an owned name, to catch a lookup by name that matches
-	// substrings.
+	// campaign, never to be touched. Each contains an owned name, to catch
+	// a lookup by name that matches substrings.
 	Bystanders []string
 	Steps      []step
 }
 
-// generator draws a plan; config is the configuration so far.
 type generator struct {
 	r      *rand.Rand
 	prefix string
-	config configuration
-	added  int // resources ever added, which numbers them
-	fresh  int // values ever drawn, which keeps names and triggers unique
+	config configuration // so far
+	added  int           // resources ever added, which numbers them
+	fresh  int           // values ever drawn, which keeps names and triggers unique
 }
 
-// generate draws the plan of a seed.
 func generate(seed int64) plan {
 	g := &generator{
-		r: rand.New(rand.NewPCG(uint64(seed), generatorStream)),
-		// Short, so that names stay within the API's 20 characters.
-		prefix: "s" + strconv.FormatInt(seed%(36*36*36*36), 36) + "-",
+		r:      rand.New(rand.NewPCG(uint64(seed), generatorStream)),
+		prefix: "s" + strconv.FormatInt(seed%(36*36*36*36), 36) + "-", // short: names have at most 20 characters
 	}
-	p := plan{Seed: seed, Prefix: g.prefix, Emulator: g.emulatorConfig(seed)}
-	p.Bystanders = []string{"old-" + g.prefix + "k1"}
-	if g.r.IntN(2) == 0 {
-		p.Bystanders = append(p.Bystanders, "ex-"+g.prefix+"k2")
-	}
-	steps := minSteps + g.r.IntN(maxSteps-minSteps+1)
-	for n := 1; n < steps; n++ {
-		p.Steps = append(p.Steps, g.step(n))
-	}
-	p.Steps = append(p.Steps, step{Number: steps, Config: g.config, Faults: faultSchedule(g.r), Destroy: true})
-	return p
-}
-
-// emulatorConfig draws the emulator's answers where NCP's docs are silent
-// or ambiguous, and lists without their documented total: the provider
-// must cope with every reading.
-func (g *generator) emulatorConfig(seed int64) emulator.Config {
-	return emulator.Config{
+	// The emulator's answers where NCP's docs are silent or ambiguous, and
+	// lists without their documented total: the provider must cope with
+	// every reading.
+	p := plan{Seed: seed, Prefix: g.prefix, Emulator: emulator.Config{
 		Seed:              seed,
 		MaxPageSize:       pick(g.r, 0, 1, 2, 5),
 		WrappedGet:        g.r.IntN(2) == 0,
@@ -125,11 +94,18 @@ func (g *generator) emulatorConfig(seed int64) emulator.Config {
 		ExactNameFilter:   g.r.IntN(2) == 0,
 		DeleteAnswer:      pick(g.r, emulator.DeleteNoContent, emulator.DeleteEmptyObject, emulator.DeleteEmptyBody),
 		OmitListTotal:     g.r.IntN(2) == 0,
+	}}
+	p.Bystanders = []string{"old-" + g.prefix + "k1", "ex-" + g.prefix + "k2"}[:1+g.r.IntN(2)]
+	steps := minSteps + g.r.IntN(maxSteps-minSteps+1)
+	for n := 1; n < steps; n++ {
+		p.Steps = append(p.Steps, g.step(n))
 	}
+	p.Steps = append(p.Steps, step{Number: steps, Config: g.config, Faults: faultSchedule(g.r), Destroy: true, Changes: []string{"destroy"}})
+	return p
 }
 
-// step draws step n: the first creates keys; the others change the
-// configuration, and may act out of band first.
+// step draws step n: the first creates keys; the others act out of band and
+// change the configuration.
 func (g *generator) step(n int) step {
 	for i := range g.config {
 		g.config[i].Import = false // imported by the step that declared it
@@ -147,7 +123,7 @@ func (g *generator) step(n int) step {
 		}
 	}
 	if slices.ContainsFunc(s.Acts, func(a act) bool { return a.Kind != actConsoleKey }) && g.r.IntN(3) == 0 {
-		s.Window = actsAfterPlan
+		s.ActsAfterPlan = true
 	}
 	s.Config = slices.Clone(g.config)
 	s.Values = valueExpectations(prev, s.Config, s.Acts)
@@ -167,19 +143,23 @@ func (g *generator) newKey() keySpec {
 	return keySpec{Addr: addr, Name: g.prefix + addr}
 }
 
+// drawArguments draws k's optional arguments; description is the one it
+// keeps half the time.
+func (g *generator) drawArguments(k *keySpec, description string) {
+	k.Description = pick(g.r, description, "d"+g.next())
+	if g.r.IntN(3) == 0 {
+		k.Trigger = "t" + g.next()
+	}
+	k.KeyType = pick(g.r, keyTypes...)
+	k.NoKeyValues = g.r.IntN(3) == 0
+}
+
 // addKey adds a key with arguments drawn at random. Some get a short create
 // timeout, and the step a create answered after it.
 func (g *generator) addKey(s *step) string {
 	k := g.newKey()
-	if g.r.IntN(2) == 0 {
-		k.Description = "d" + g.next()
-	}
+	g.drawArguments(&k, "")
 	k.Disabled = g.r.IntN(4) == 0
-	if g.r.IntN(3) == 0 {
-		k.Trigger = "t" + g.next()
-	}
-	k.KeyType = pick(g.r, "", keyTypePrimary, keyTypeSecondary, keyTypeBoth)
-	k.NoKeyValues = g.r.IntN(3) == 0
 	if g.r.IntN(6) == 0 {
 		k.CreateTimeout = createTimeout.String()
 		s.Faults.Faults = append(s.Faults.Faults, lateCreate(createTimeout))
@@ -197,7 +177,7 @@ func (g *generator) change(s *step, prev configuration) string {
 			kept = append(kept, k.Addr)
 		}
 	}
-	canAdd, canRemove := len(g.config) < maxKeys, len(g.config) > 1 && len(kept) > 0
+	canAdd := len(g.config) < maxKeys
 	if len(kept) == 0 || (canAdd && g.r.IntN(5) == 0) {
 		if canAdd {
 			return g.addKey(s)
@@ -207,7 +187,7 @@ func (g *generator) change(s *step, prev configuration) string {
 	addr := pick(g.r, kept...)
 	k := &g.config[g.config.find(addr)]
 	switch what := g.r.IntN(9); {
-	case what == 0 && canRemove:
+	case what == 0 && len(g.config) > 1:
 		g.config = slices.Delete(g.config, g.config.find(addr), g.config.find(addr)+1)
 		return "remove " + addr
 	case what <= 1:
@@ -222,11 +202,11 @@ func (g *generator) change(s *step, prev configuration) string {
 	case what <= 5:
 		k.Trigger = "t" + g.next()
 		if g.r.IntN(2) == 0 {
-			k.KeyType = pick(g.r, "", keyTypePrimary, keyTypeSecondary, keyTypeBoth)
+			k.KeyType = pick(g.r, keyTypes...)
 		}
 		return fmt.Sprintf("rotate %s %s", addr, k.keyType())
 	case what == 6:
-		k.KeyType = pick(g.r, "", keyTypePrimary, keyTypeSecondary, keyTypeBoth)
+		k.KeyType = pick(g.r, keyTypes...)
 		return fmt.Sprintf("rotate_key_type=%q %s", k.KeyType, addr)
 	case what == 7 && k.Trigger != "":
 		k.Trigger = ""
@@ -261,7 +241,7 @@ func (g *generator) acts(prev configuration) []act {
 		case actDelete:
 			deleted[a.Addr] = true
 		case actRename:
-			a.Value = "hand-" + g.next() // a name the configuration does not own
+			a.Value = "hand-" + g.next()
 		case actDescribe:
 			a.Value = "edited by hand " + g.next()
 		case actRegenerate:
@@ -277,15 +257,9 @@ func (g *generator) acts(prev configuration) []act {
 // changes nothing, else with arguments drawn at random.
 func (g *generator) consoleKey() act {
 	k := g.newKey()
-	k.Import = true
-	k.Description = consoleDescription
+	k.Import, k.Description = true, consoleDescription
 	if g.r.IntN(2) == 0 {
-		k.Description = pick(g.r, consoleDescription, "d"+g.next())
-		if g.r.IntN(2) == 0 {
-			k.Trigger = "t" + g.next()
-		}
-		k.KeyType = pick(g.r, "", keyTypePrimary, keyTypeSecondary, keyTypeBoth)
-		k.NoKeyValues = g.r.IntN(3) == 0
+		g.drawArguments(&k, consoleDescription)
 	}
 	g.config = append(g.config, k)
 	return act{Kind: actConsoleKey, Addr: k.Addr, Value: k.Name}
@@ -305,23 +279,20 @@ func valueExpectations(prev, next configuration, acts []act) map[string]valueExp
 		}
 		var e valueExpectation
 		if k.Trigger != "" && k.Trigger != before.Trigger {
-			switch k.keyType() {
-			case keyTypePrimary:
+			if k.keyType() != keyTypeSecondary {
 				e.Primary = mustChange
-			case keyTypeSecondary:
+			}
+			if k.keyType() != keyTypePrimary {
 				e.Secondary = mustChange
-			default:
-				e.Primary, e.Secondary = mustChange, mustChange
 			}
 		}
 		values[k.Addr] = e
 	}
 	for _, a := range acts {
 		e, ok := values[a.Addr]
-		if !ok {
-			continue
-		}
 		switch {
+		case !ok:
+			continue
 		case a.Kind == actDelete:
 			e.Gone = true
 		case a.Kind == actRegenerate && a.KeyType == keyTypePrimary:
@@ -334,14 +305,6 @@ func valueExpectations(prev, next configuration, acts []act) map[string]valueExp
 	return values
 }
 
-// importChangesNothing reports whether importing a key described so into k
-// changes nothing: no trigger to record, and arguments that match the key
-// as imported (enabled, the same description, the default key type and
-// store_key_values).
-func (k keySpec) importChangesNothing(description string) bool {
-	return k.Trigger == "" && !k.Disabled && k.keyType() == keyTypePrimary && !k.NoKeyValues && k.Description == description
-}
-
 // afterQuietImport is what a step must do to the key values of a key that
 // an import block imported while changing nothing, and that no step has
 // changed since. The provider documents that a trigger set then is adopted,
@@ -351,84 +314,23 @@ func (k keySpec) importChangesNothing(description string) bool {
 // apply's) may have ended it, so a rotation may happen or not; once the
 // configuration changes the key, the step after rotates for sure.
 func (e valueExpectation) afterQuietImport() valueExpectation {
-	if e.Primary == mustChange {
-		e.Primary = mayChange
-	}
-	if e.Secondary == mustChange {
-		e.Secondary = mayChange
+	for _, v := range []*valueChange{&e.Primary, &e.Secondary} {
+		if *v == mustChange {
+			*v = mayChange
+		}
 	}
 	return e
 }
 
 // String describes the step, for the log of a failing seed.
 func (s step) String() string {
-	var b strings.Builder
-	what := "apply"
-	if s.Destroy {
-		what = "destroy"
-	}
-	fmt.Fprintf(&b, "step %d (%s): changes [%s]", s.Number, what, strings.Join(s.Changes, ", "))
-	if len(s.Acts) > 0 {
-		acts := make([]string, len(s.Acts))
-		for i, a := range s.Acts {
-			acts[i] = a.String()
-		}
-		when := "before the apply"
-		if s.Window == actsAfterPlan {
-			when = "between plan and apply"
-		}
-		fmt.Fprintf(&b, "; out of band %s: [%s]", when, strings.Join(acts, ", "))
-	}
-	fmt.Fprintf(&b, "; faults %s", describeFaults(s.Faults))
-	return b.String()
+	faults, _ := json.Marshal(s.Faults)
+	return fmt.Sprintf("step %d: changes %q; out of band (after the plan: %t) %q; faults %s", s.Number, s.Changes, s.ActsAfterPlan, s.Acts, faults)
 }
 
-// describeFaults is a one-line summary of a fault schedule.
-func describeFaults(f emulator.Faults) string {
-	var parts []string
-	for _, fault := range f.Faults {
-		p := string(fault.Kind)
-		if fault.Route != "" {
-			p += " " + string(fault.Route)
-		}
-		if fault.Status != 0 {
-			p += " " + strconv.Itoa(fault.Status)
-		}
-		if fault.Delay != 0 {
-			p += " " + fault.Delay.String()
-		}
-		if wait, ok := fault.Header["Retry-After"]; ok {
-			p += " Retry-After " + wait
-		}
-		if fault.Count != 0 {
-			p += fmt.Sprintf(" x%d", fault.Count)
-		}
-		if fault.Rate != 0 {
-			p += fmt.Sprintf(" p=%.2f", fault.Rate)
-		}
-		if fault.After != 0 {
-			p += fmt.Sprintf(" after %d", fault.After)
-		}
-		parts = append(parts, p)
-	}
-	if f.RateLimit != 0 {
-		parts = append(parts, fmt.Sprintf("rate limit %.0f/s burst %d", f.RateLimit, f.RateBurst))
-	}
-	if f.Latency != 0 {
-		parts = append(parts, fmt.Sprintf("latency %s+%s", f.Latency, f.LatencyJitter))
-	}
-	if f.ClockOffset != 0 {
-		parts = append(parts, "clock "+f.ClockOffset.String())
-	}
-	return "[" + strings.Join(parts, ", ") + "]"
-}
-
-// String describes the plan, for the log of a failing seed.
 func (p plan) String() string {
-	c := p.Emulator
 	var b strings.Builder
-	fmt.Fprintf(&b, "seed %d: names %q, bystanders %q; emulator page size %d, wrapped get %t, not-found status %d, numeric codes %t, exact name filter %t, delete answer %s\n",
-		p.Seed, p.Prefix, p.Bystanders, c.MaxPageSize, c.WrappedGet, c.NotFoundStatus, c.NumericErrorCodes, c.ExactNameFilter, c.DeleteAnswer)
+	fmt.Fprintf(&b, "seed %d: names %q, bystanders %q; emulator %+v\n", p.Seed, p.Prefix, p.Bystanders, p.Emulator)
 	for _, s := range p.Steps {
 		b.WriteString("  " + s.String() + "\n")
 	}
