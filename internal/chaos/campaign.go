@@ -24,7 +24,7 @@ func runCampaign(t *testing.T, seeds []int64, pluginDir string) *report {
 				t.Parallel()
 				begin := time.Now()
 				result := runSeed(t, seed, pluginDir)
-				rep.add(result.tally, time.Since(begin))
+				rep.add(result, time.Since(begin))
 				for _, v := range result.Violations {
 					t.Errorf("seed %d step %d: %s: %s", v.Seed, v.Step, v.Invariant, v.Detail)
 				}

@@ -52,7 +52,6 @@ type observation struct {
 	Removed             []string // IDs of the keys whose resources the step removed
 }
 
-// checking is an observation with its keys indexed.
 type checking struct {
 	observation
 	server  map[string]emulator.Key // by ID
@@ -60,7 +59,6 @@ type checking struct {
 	inState map[string]bool         // state's IDs
 }
 
-// check returns every invariant the observation breaks.
 func (o observation) check() []violation {
 	c := checking{observation: o, server: map[string]emulator.Key{}, idAt: map[string]string{}, inState: map[string]bool{}}
 	for _, k := range o.Server {
@@ -142,18 +140,9 @@ func (c checking) serverHoldsConfiguration() (problems []string) {
 		if !ok {
 			continue // stateEqualsServer reports it
 		}
-		var differ []string
-		if k.Name != spec.Name {
-			differ = append(differ, fmt.Sprintf("name %q, want %q", k.Name, spec.Name))
-		}
-		if k.Description != spec.Description {
-			differ = append(differ, fmt.Sprintf("description %q, want %q", k.Description, spec.Description))
-		}
-		if k.Enabled == spec.Disabled {
-			differ = append(differ, fmt.Sprintf("enabled %t", k.Enabled))
-		}
-		if len(differ) > 0 {
-			problems = append(problems, fmt.Sprintf("%s: key %s has %s", spec.Addr, id, strings.Join(differ, ", ")))
+		if k.Name != spec.Name || k.Description != spec.Description || k.Enabled == spec.Disabled {
+			problems = append(problems, fmt.Sprintf("%s: key %s has name %q, description %q, enabled %t; want %q, %q, %t",
+				spec.Addr, id, k.Name, k.Description, k.Enabled, spec.Name, spec.Description, !spec.Disabled))
 		}
 	}
 	for _, addr := range slices.Sorted(maps.Keys(unconfigured)) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
+	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
 // keySpec is one ncp_apigw_api_key resource as the model wants it. Zero
@@ -32,7 +33,6 @@ const (
 // keyTypes are the values rotate_key_type is drawn from, unset included.
 var keyTypes = []string{"", keyTypePrimary, keyTypeSecondary, keyTypeBoth}
 
-// keyType is the rotate_key_type in effect.
 func (k keySpec) keyType() string { return cmp.Or(k.KeyType, keyTypePrimary) }
 
 // importChangesNothing reports whether importing a key described so into k
@@ -46,7 +46,6 @@ func (k keySpec) importChangesNothing(description string) bool {
 // configuration is what the model wants: its keys in the order they were added.
 type configuration []keySpec
 
-// find returns the index of the key at addr, or -1.
 func (c configuration) find(addr string) int {
 	return slices.IndexFunc(c, func(k keySpec) bool { return k.Addr == addr })
 }
@@ -81,4 +80,63 @@ func (c configuration) hcl(importIDs map[string]string) string {
 		}
 	}
 	return b.String()
+}
+
+// actKind is something the colleague does in the console, out of band,
+// through the emulator's Go methods, which record the colleague's account
+// as the key's modifier.
+type actKind string
+
+const (
+	actDelete     actKind = "delete"
+	actRename     actKind = "rename" // to a name the configuration does not own
+	actDescribe   actKind = "describe"
+	actToggle     actKind = "toggle"     // enables or disables
+	actRegenerate actKind = "regenerate" // one key value, PRIMARY or SECONDARY
+	actConsoleKey actKind = "console"    // makes a key that the configuration imports in the same step
+)
+
+// act is one out-of-band change. Addr names the resource whose key it
+// changes, or, for actConsoleKey, the resource that imports the new key.
+type act struct {
+	Kind  actKind
+	Addr  string
+	Value string // the new name or description, the key type to regenerate, the console key's name
+}
+
+func (a act) String() string {
+	return strings.TrimSpace(fmt.Sprintf("%s %s %s", a.Kind, a.Addr, a.Value))
+}
+
+const consoleDescription = "made in the console"
+
+// actOn does each act but actConsoleKey to the key id; false if the key is
+// not on the server.
+var actOn = map[actKind]func(emu *emulator.Emulator, id, value string) bool{
+	actDelete: func(emu *emulator.Emulator, id, _ string) bool { return emu.DeleteKey(id) },
+	actRename: func(emu *emulator.Emulator, id, name string) bool {
+		return emu.UpdateKey(id, func(k *emulator.Key) { k.Name = name })
+	},
+	actDescribe: func(emu *emulator.Emulator, id, d string) bool {
+		return emu.UpdateKey(id, func(k *emulator.Key) { k.Description = d })
+	},
+	actToggle: func(emu *emulator.Emulator, id, _ string) bool {
+		return emu.UpdateKey(id, func(k *emulator.Key) { k.Enabled = !k.Enabled })
+	},
+	actRegenerate: func(emu *emulator.Emulator, id, keyType string) bool {
+		_, ok := emu.RegenerateKey(id, keyType)
+		return ok
+	},
+}
+
+// apply does the act on emu. ids maps resources to their keys' IDs; a
+// console key's ID is added to it. It fails when the key to change is not
+// on the server, which the harness must never let happen.
+func (a act) apply(emu *emulator.Emulator, ids map[string]string) error {
+	if a.Kind == actConsoleKey {
+		ids[a.Addr] = emu.PutKey(a.Value, consoleDescription).ID
+	} else if !actOn[a.Kind](emu, ids[a.Addr], a.Value) {
+		return fmt.Errorf("act %s: %s's key %q is not on the server", a, a.Addr, ids[a.Addr])
+	}
+	return nil
 }

@@ -17,11 +17,6 @@ import (
 // signature.
 const minRecordedSecrets = 3
 
-type seedResult struct {
-	Seed int64
-	tally
-}
-
 // seedRun drives one seed's plan through the terraform CLI.
 type seedRun struct {
 	t        *testing.T
@@ -29,8 +24,7 @@ type seedRun struct {
 	emu      *emulator.Emulator
 	recorder *acctest.SecretRecorder
 	tf       *acctest.CLI
-
-	ids map[string]string // resource address to key ID, after the last step
+	ids      map[string]string // resource address to key ID, after the last step
 	// managed holds every key ID state ever held, and the console keys
 	// made for import: the keys the configuration owns or owned.
 	managed map[string]bool
@@ -40,22 +34,16 @@ type seedRun struct {
 	imported, quietImports map[string]string
 	bystanders             []emulator.Key
 	logRead                int // how much of the trace log earlier steps checked
-	result                 seedResult
+	result                 tally
 }
 
 // runSeed runs the plan of seed with the provider in pluginDir. It stops
 // at the first step that breaks an invariant: what follows would only
 // repeat it.
-func runSeed(t *testing.T, seed int64, pluginDir string) seedResult {
+func runSeed(t *testing.T, seed int64, pluginDir string) tally {
 	p := generate(seed)
 	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, p.Emulator)
-	r := &seedRun{
-		t: t, plan: p, emu: emu, recorder: recorder,
-		tf:      acctest.NewCLI(t, pluginDir, endpoint),
-		ids:     map[string]string{},
-		managed: map[string]bool{},
-		result:  seedResult{Seed: seed},
-	}
+	r := &seedRun{t: t, plan: p, emu: emu, recorder: recorder, tf: acctest.NewCLI(t, pluginDir, endpoint), ids: map[string]string{}, managed: map[string]bool{}}
 	r.tf.Setenv("NCP_REQUEST_TIMEOUT=" + attemptTimeout.String())
 	for _, name := range p.Bystanders {
 		r.bystanders = append(r.bystanders, emu.PutKey(name, "not managed by terraform"))
@@ -99,10 +87,7 @@ func (r *seedRun) runStep(s step) (found []violation) {
 	}
 	r.tf.WriteConfig(s.Config.hcl(r.ids))
 
-	command := []string{"apply", "-auto-approve", "-input=false"}
-	if s.Destroy {
-		command[0] = "destroy"
-	}
+	command := []string{map[bool]string{false: "apply", true: "destroy"}[s.Destroy], "-auto-approve", "-input=false"}
 	r.emu.SetFaults(s.Faults)
 	code := 0
 	if s.ActsAfterPlan {
@@ -118,8 +103,7 @@ func (r *seedRun) runStep(s step) (found []violation) {
 	} else {
 		code = run(command...)
 	}
-	// The server's clock stays apart: it is the world, not a fault.
-	r.emu.SetFaults(emulator.Faults{ClockOffset: s.Faults.ClockOffset})
+	r.emu.SetFaults(emulator.Faults{ClockOffset: s.Faults.ClockOffset}) // the clock is the world, not a fault
 	if code == 0 {
 		r.result.Applies.FaultySucceeded++
 	} else {
@@ -161,8 +145,7 @@ func (r *seedRun) keys(ids map[string]string) map[string]emulator.Key {
 	return keys
 }
 
-// act does an out-of-band act. One the harness cannot do is a bug of the
-// harness, not of the provider.
+// act does an out-of-band act: one the harness cannot do is its own bug.
 func (r *seedRun) act(a act) {
 	if err := a.apply(r.emu, r.ids); err != nil {
 		r.t.Fatalf("seed %d: %v", r.plan.Seed, err)
@@ -181,9 +164,7 @@ func (r *seedRun) remedy(s step, output string) {
 	config := slices.Clone(s.Config)
 	for addr, id := range imports {
 		spec := &config[config.find(addr)]
-		spec.Import = true
-		r.ids[addr] = id
-		r.imported[addr] = spec.Description // the lost create's
+		spec.Import, r.ids[addr], r.imported[addr] = true, id, spec.Description // the lost create's
 	}
 	r.tf.WriteConfig(config.hcl(r.ids))
 	r.result.LostCreatesImported += len(imports)
@@ -195,21 +176,19 @@ func (r *seedRun) remedy(s step, output string) {
 // the first trigger set.
 func (r *seedRun) noteQuietImports(s step) {
 	quiet := map[string]string{}
-	for _, imports := range []map[string]string{r.quietImports, r.imported} {
-		for addr, description := range imports {
-			if spec, ok := s.Config.spec(addr); ok && spec.importChangesNothing(description) {
-				quiet[addr] = description
-			}
-		}
-	}
+	maps.Copy(quiet, r.quietImports)
+	maps.Copy(quiet, r.imported)
+	maps.DeleteFunc(quiet, func(addr, description string) bool {
+		spec, ok := s.Config.spec(addr)
+		return !ok || !spec.importChangesNothing(description)
+	})
 	r.quietImports = quiet
 }
 
 // observe reads state and the server after a step, checks the invariants,
 // and remembers the keys' IDs for the next step.
 func (r *seedRun) observe(s step, before, afterFaulty map[string]emulator.Key) []violation {
-	state := r.readState()
-	o := observation{Prefix: r.plan.Prefix, Config: s.Config, State: state, Server: r.emu.Keys(), Before: before, AfterFaulty: afterFaulty, Values: maps.Clone(s.Values)}
+	o := observation{Prefix: r.plan.Prefix, Config: s.Config, State: r.readState(), Server: r.emu.Keys(), Before: before, AfterFaulty: afterFaulty, Values: maps.Clone(s.Values)}
 	if s.Destroy {
 		o.Config = nil
 	}
@@ -224,9 +203,8 @@ func (r *seedRun) observe(s step, before, afterFaulty map[string]emulator.Key) [
 		}
 	}
 	r.ids = map[string]string{}
-	for _, in := range state {
-		r.ids[in.Addr] = in.Attrs["id"]
-		r.managed[in.Attrs["id"]] = true
+	for _, in := range o.State {
+		r.ids[in.Addr], r.managed[in.Attrs["id"]] = in.Attrs["id"], true
 	}
 	o.Twins = r.colleagueKeys(o.Server)
 	o.Bystanders = r.bystanders
@@ -244,10 +222,9 @@ func (r *seedRun) observe(s step, before, afterFaulty map[string]emulator.Key) [
 // colleague, its description the rival's, which the configuration never
 // uses) is taken as edited.
 func (r *seedRun) colleagueKeys(server []emulator.Key) map[string]bool {
-	colleague := emulator.Modifier(acctest.OtherAccessKey)
 	twins := map[string]bool{}
 	for _, k := range server {
-		if k.Modifier != colleague {
+		if k.Modifier != emulator.Modifier(acctest.OtherAccessKey) {
 			continue
 		}
 		i := slices.IndexFunc(r.bystanders, func(b emulator.Key) bool { return b.ID == k.ID })
@@ -270,12 +247,10 @@ func (r *seedRun) newLog() string {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	data = data[r.logRead:]
-	r.logRead += len(data)
+	r.logRead, data = len(data), data[r.logRead:]
 	return string(data)
 }
 
-// lastLines returns the last n lines of s.
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")

@@ -222,6 +222,11 @@ func (g *generator) change(s *step, prev configuration) string {
 func (g *generator) acts(prev configuration) []act {
 	var acts []act
 	deleted := map[string]bool{}
+	values := map[actKind]func() string{
+		actRename:     func() string { return "hand-" + g.next() }, // a name the configuration does not own
+		actDescribe:   func() string { return "edited by hand " + g.next() },
+		actRegenerate: func() string { return pick(g.r, keyTypePrimary, keyTypeSecondary) },
+	}
 	for range g.r.IntN(maxActs + 1) {
 		var targets []string
 		for _, k := range prev {
@@ -237,16 +242,10 @@ func (g *generator) acts(prev configuration) []act {
 			continue
 		}
 		a := act{Kind: kind, Addr: pick(g.r, targets...)}
-		switch kind {
-		case actDelete:
-			deleted[a.Addr] = true
-		case actRename:
-			a.Value = "hand-" + g.next()
-		case actDescribe:
-			a.Value = "edited by hand " + g.next()
-		case actRegenerate:
-			a.KeyType = pick(g.r, keyTypePrimary, keyTypeSecondary)
+		if value, ok := values[kind]; ok {
+			a.Value = value()
 		}
+		deleted[a.Addr] = kind == actDelete
 		acts = append(acts, a)
 	}
 	return acts
@@ -295,7 +294,7 @@ func valueExpectations(prev, next configuration, acts []act) map[string]valueExp
 			continue
 		case a.Kind == actDelete:
 			e.Gone = true
-		case a.Kind == actRegenerate && a.KeyType == keyTypePrimary:
+		case a.Kind == actRegenerate && a.Value == keyTypePrimary:
 			e.Primary = max(e.Primary, mayChange)
 		case a.Kind == actRegenerate:
 			e.Secondary = max(e.Secondary, mayChange)
