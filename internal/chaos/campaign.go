@@ -1,8 +1,16 @@
 package chaos
 
 import (
+	"cmp"
+	"encoding/json"
 	"flag"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,4 +45,131 @@ func runCampaign(t *testing.T, seeds []int64, pluginDir string) *report {
 	})
 	rep.finish(time.Since(start))
 	return rep
+}
+
+// defaultSeeds is how many seeds TF_ACC=1 alone runs, so that the full test
+// suite tries the campaign without making it slow.
+const defaultSeeds = 2
+
+type settings struct {
+	Seeds  []int64
+	Report string // where to write the report as JSON; "" writes none
+}
+
+// settingsFrom reads the settings from the environment:
+//
+//   - CHAOS_SEED=s runs seed s alone;
+//   - CHAOS_SEEDS=n runs n seeds from CHAOS_FIRST_SEED (default 1);
+//   - with neither, TF_ACC=1 runs defaultSeeds seeds, and no setting none;
+//   - CHAOS_REPORT=path writes the report there as JSON.
+func settingsFrom(getenv func(string) string) (settings, error) {
+	s := settings{Report: getenv("CHAOS_REPORT")}
+	if v := getenv("CHAOS_SEED"); v != "" {
+		seed, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return s, fmt.Errorf("CHAOS_SEED=%q is not a seed: %w", v, err)
+		}
+		s.Seeds = []int64{seed}
+		return s, nil
+	}
+	count := 0
+	if getenv("TF_ACC") != "" {
+		count = defaultSeeds
+	}
+	if v := getenv("CHAOS_SEEDS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return s, fmt.Errorf("CHAOS_SEEDS=%q is not a positive count", v)
+		}
+		count = n
+	}
+	first, err := strconv.ParseInt(cmp.Or(getenv("CHAOS_FIRST_SEED"), "1"), 10, 64)
+	if err != nil {
+		return s, fmt.Errorf("CHAOS_FIRST_SEED=%q is not a seed: %w", getenv("CHAOS_FIRST_SEED"), err)
+	}
+	for i := range int64(count) {
+		s.Seeds = append(s.Seeds, first+i)
+	}
+	return s, nil
+}
+
+// tally is what seeds did and found: one seed's, or the campaign's sum.
+type tally struct {
+	Steps   int `json:"steps"`
+	Applies struct {
+		FaultyFailed    int `json:"faulty_failed"` // faulty applies (or destroys) that failed
+		FaultySucceeded int `json:"faulty_succeeded"`
+	} `json:"applies"`
+	Faults    map[emulator.FaultKind]int `json:"faults_by_kind"`   // the emulator's Stats().Faults
+	Throttled int                        `json:"rate_limited_429"` // 429s from the rate limit, which Faults does not count
+	// LostCreatesImported counts the keys of lost creates imported as the
+	// provider's error advised (see importLostCreates).
+	LostCreatesImported int         `json:"lost_creates_imported"`
+	Violations          []violation `json:"violations"`
+}
+
+func (t *tally) add(o tally) {
+	t.Steps += o.Steps
+	t.Applies.FaultyFailed += o.Applies.FaultyFailed
+	t.Applies.FaultySucceeded += o.Applies.FaultySucceeded
+	for kind, n := range o.Faults {
+		t.Faults[kind] += n
+	}
+	t.Throttled += o.Throttled
+	t.LostCreatesImported += o.LostCreatesImported
+	t.Violations = append(t.Violations, o.Violations...)
+}
+
+// report is what a campaign did and found, over every seed.
+type report struct {
+	mu    sync.Mutex
+	Seeds int `json:"seeds"`
+	tally
+	Wall        string  `json:"wall_time"`
+	SeedSeconds float64 `json:"seconds_per_seed"` // mean time of one seed, however many ran at once
+	Workers     int     `json:"workers"`
+	seedTime    time.Duration
+}
+
+// add counts a seed's result; seeds call it concurrently.
+func (r *report) add(s tally, took time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.Seeds++
+	r.tally.add(s)
+	r.seedTime += took
+	r.SeedSeconds = (r.seedTime / time.Duration(r.Seeds)).Seconds()
+}
+
+// finish records the campaign's wall time and orders the violations.
+func (r *report) finish(wall time.Duration) {
+	r.Wall = wall.Round(time.Second).String()
+	slices.SortFunc(r.Violations, func(a, b violation) int { return cmp.Or(cmp.Compare(a.Seed, b.Seed), cmp.Compare(a.Step, b.Step)) })
+}
+
+// String is the report as the test logs it.
+func (r *report) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "chaos campaign: %d seeds, %d steps in %s (%.1fs per seed, %d workers)\n", r.Seeds, r.Steps, r.Wall, r.SeedSeconds, r.Workers)
+	fmt.Fprintf(&b, "faulty applies: %d failed, %d succeeded; lost creates imported as their error advised: %d\n",
+		r.Applies.FaultyFailed, r.Applies.FaultySucceeded, r.LostCreatesImported)
+	var faults []string
+	for _, kind := range slices.Sorted(maps.Keys(r.Faults)) {
+		faults = append(faults, fmt.Sprintf("%s %d", kind, r.Faults[kind]))
+	}
+	fmt.Fprintf(&b, "faults injected: %s; 429s from the rate limit: %d\n", strings.Join(faults, ", "), r.Throttled)
+	fmt.Fprintf(&b, "invariant violations: %d\n", len(r.Violations))
+	for _, v := range r.Violations {
+		line, _, _ := strings.Cut(v.Detail, "\n")
+		fmt.Fprintf(&b, "  seed %d step %d: %s: %s\n", v.Seed, v.Step, v.Invariant, line)
+	}
+	return b.String()
+}
+
+func (r *report) write(path string) error {
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
 }

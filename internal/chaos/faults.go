@@ -8,19 +8,17 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// attemptTimeout is the provider's request timeout here (NCP_REQUEST_TIMEOUT):
-// short, so that stalled connections cost seconds, and longer than every
-// answer the other families delay (at most 2s) and than the short create
-// timeout, which lateCreate must outlast first.
-const attemptTimeout = 4 * time.Second
+const (
+	// attemptTimeout (NCP_REQUEST_TIMEOUT) is short, so that stalled
+	// connections cost seconds, and longer than every answer the other
+	// families delay (at most 2s) and than the short create timeout.
+	attemptTimeout = 4 * time.Second
+	// maxClockOffset is inside NCP's 5-minute signature window: no 401.
+	maxClockOffset = 4 * time.Minute
+)
 
-// maxClockOffset keeps the server clock inside NCP's 5-minute signature
-// window, so that no 401 ever warns the client.
-const maxClockOffset = 4 * time.Minute
-
-// faultFamily is one kind of trouble a faulty apply may meet. Each adds
-// faults with a Count, a Rate or both, so that the client's retries
-// sometimes outlast them and sometimes do not.
+// faultFamily is one kind of trouble a faulty apply may meet, with a Count,
+// a Rate or both, so that the client's retries sometimes outlast it.
 type faultFamily struct {
 	name   string
 	weight int
@@ -60,10 +58,9 @@ var faultFamilies = []faultFamily{
 		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultStall, Delay: between(r, 100*time.Millisecond, 1500*time.Millisecond), Count: 1 + r.IntN(3)})
 	}},
 	{"stalled connections", 2, func(r *rand.Rand, f *emulator.Faults) {
-		// No answer within the attempt timeout, held before the operation
-		// (nothing committed) or after it (committed, answer never sent):
-		// on the first attempt only, on two in a row (the call gives up
-		// after reconciling), or once each on two routes.
+		// Held before the operation or after it (committed, never
+		// answered): once, twice in a row (the call gives up after
+		// reconciling), or once each on two routes.
 		stalled := func(route emulator.Route, count int) emulator.Fault {
 			delay := pick(r, 0, between(r, attemptTimeout+time.Second, attemptTimeout+3*time.Second)) // 0: until the client leaves
 			return emulator.Fault{Route: route, Kind: pick(r, emulator.FaultStall, emulator.FaultLate), Delay: delay, Count: count, After: after(r)}
@@ -82,34 +79,29 @@ var faultFamilies = []faultFamily{
 		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultHTML, Status: status, Count: 1 + r.IntN(3), After: after(r)})
 	}},
 	{"foreign not-found", 3, func(r *rand.Rand, f *emulator.Faults) {
-		// On the routes that may find a key gone.
-		route := pick(r, "", emulator.RouteGet, emulator.RouteGet, emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete, emulator.RouteList)
+		route := pick(r, "", emulator.RouteGet, emulator.RouteGet, emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete, emulator.RouteList) // those that may find a key gone
 		f.Faults = append(f.Faults, pick(r, foreignNotFounds...).fault(emulator.Fault{Route: route, Kind: emulator.FaultRaw, Status: http.StatusNotFound, Count: 1 + r.IntN(3), Rate: rate(r), After: after(r)}))
 	}},
 	{"misrouted gateway", 1, func(_ *rand.Rand, f *emulator.Faults) {
 		f.Faults = append(f.Faults, emulator.Fault{Kind: emulator.FaultHTML, Status: http.StatusNotFound})
 	}},
 	{"wrong base path", 1, func(_ *rand.Rand, f *emulator.Faults) {
-		// NCP's gateway answers every path it does not serve with NCP's own
-		// 404 envelope (code 300), which only the check of the list of keys
-		// tells from keys that are gone. From the first request on, as an
-		// endpoint is wrong for a whole command or not at all.
+		// NCP's own 404 envelope (code 300) for every path, which only the
+		// list of keys tells from keys that are gone; from the first request.
 		f.Faults = append(f.Faults, emulator.Fault{Kind: emulator.FaultError, Status: http.StatusNotFound})
 	}},
 	{"garbled answers", 2, func(r *rand.Rand, f *emulator.Faults) {
 		f.Faults = append(f.Faults, pick(r, garbledBodies...).fault(emulator.Fault{Route: anyRoute(r), Kind: pick(r, emulator.FaultReplace, emulator.FaultRaw), Count: 1, After: after(r)}))
 	}},
 	{"same-name key by the colleague", 2, func(r *rand.Rand, f *emulator.Faults) {
-		// Made just before our create commits; half the time our create's
-		// answer is then lost.
+		// Made just before our create commits; half the time our answer is lost.
 		f.Faults = append(f.Faults, emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultTwin, Count: 1})
 		if r.IntN(2) == 0 {
 			f.Faults = append(f.Faults, emulator.Fault{Route: emulator.RouteCreate, Kind: pick(r, emulator.FaultDrop, emulator.FaultTruncated), Count: 1})
 		}
 	}},
 	{"create commits, then fails", 3, func(r *rand.Rand, f *emulator.Faults) {
-		// NCP's 500 (errorCode 900), a 500 page or an empty 500 after the
-		// change: the outcome is unknown, not "not created".
+		// NCP's 500 (code 900), a 500 page or an empty one after the change.
 		fault := emulator.Fault{Route: pick(r, emulator.RouteCreate, emulator.RouteCreate, emulator.RouteEdit, emulator.RouteDelete),
 			Kind: emulator.FaultFailed, Count: 1 + r.IntN(2), Rate: rate(r), After: r.IntN(2)}
 		if body := r.IntN(len(failedBodies) + 1); body < len(failedBodies) {
@@ -119,12 +111,11 @@ var faultFamilies = []faultFamily{
 		f.Faults = append(f.Faults, fault)
 	}},
 	{"colleague edits a same-name key during a lost create", 3, func(r *rand.Rand, f *emulator.Faults) {
-		// The colleague's key of the name (made now if there is none) is
-		// edited before our create commits, and the create is lost before
-		// it commits (rival_reset) or after (rival and a lost answer), or
-		// edited after it commits and the answer is lost (rival_drop).
-		// Few steps create keys, and few keys each: a fault waits for at
-		// most one create first.
+		// The colleague's key of the name (made if none) is edited before
+		// our create commits, which is lost before it commits (rival_reset)
+		// or after (rival and a lost answer), or edited after it commits and
+		// our answer is lost (rival_drop). Few steps create, few keys each:
+		// a fault lets at most one create through first.
 		count, after := 1+r.IntN(2), r.IntN(2)
 		switch r.IntN(3) {
 		case 0:
@@ -141,9 +132,8 @@ var faultFamilies = []faultFamily{
 	}},
 }
 
-// retryAfters: a wait the client honours, one beyond its one-minute cap (the
-// call fails at once), and the HTTP-date form in the past (retry now) and
-// far ahead (beyond the cap).
+// retryAfters: a wait the client honours, one beyond its one-minute cap, and
+// HTTP dates in the past (retry now) and far ahead (beyond the cap).
 var retryAfters = []string{"1", "90", "Wed, 21 Oct 2015 07:28:00 GMT", "Fri, 01 Jan 2100 00:00:00 GMT"}
 
 type body struct{ contentType, text string }
@@ -153,9 +143,8 @@ func (b body) fault(f emulator.Fault) emulator.Fault {
 	return f
 }
 
-// foreignNotFounds are 404s of something other than NCP's API: another
-// service's JSON with and without an {"error": ...} envelope (none with
-// NCP's errorCode), an empty body and a proxy's page.
+// foreignNotFounds are 404s not from NCP's API: another service's JSON with
+// and without an {"error": ...} envelope, an empty body and a proxy's page.
 var foreignNotFounds = []body{
 	{"application/json", `{"error":{"code":404,"message":"Requested entity was not found."}}`},
 	{"application/json", `{"error":{"message":"Not Found"}}`},
@@ -165,8 +154,7 @@ var foreignNotFounds = []body{
 	{"text/html", "<html><body><h1>404 Not Found</h1><hr><center>nginx</center></body></html>"},
 }
 
-// garbledBodies are what a proxy or a foreign service answers with 200 in
-// NCP's place.
+// garbledBodies: a proxy or a foreign service answering 200 in NCP's place.
 var garbledBodies = []body{
 	{"text/html", "<html><body>OK</body></html>"},
 	{"application/json", "{}"},
@@ -179,8 +167,8 @@ var garbledBodies = []body{
 // failedBodies are a 500's after the change besides NCP's own envelope.
 var failedBodies = []body{{"text/html", "<html><body><h1>500 Internal Server Error</h1></body></html>"}, {"", ""}}
 
-// faultSchedule draws the faults of a step's faulty apply: one to three
-// families, and half the time a server clock apart from ours.
+// faultSchedule draws one to three families, and half the time a server
+// clock apart from ours.
 func faultSchedule(r *rand.Rand) emulator.Faults {
 	var f emulator.Faults
 	total := 0
@@ -202,8 +190,7 @@ func faultSchedule(r *rand.Rand) emulator.Faults {
 	return f
 }
 
-// lateCreate outlasts a create timeout: the create commits and its answer
-// comes after the timeout.
+// lateCreate answers a create that commits after its timeout.
 func lateCreate(timeout time.Duration) emulator.Fault {
 	return emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultLate, Delay: timeout + time.Second, Count: 1}
 }
@@ -215,18 +202,16 @@ func anyRoute(r *rand.Rand) emulator.Route {
 		emulator.RouteList, emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete)
 }
 
-// writeRoute is a route that changes keys, whose lost answers hurt most.
+// writeRoute changes keys: lost answers hurt most there.
 func writeRoute(r *rand.Rand) emulator.Route {
 	return pick(r, emulator.RouteCreate, emulator.RouteCreate, emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete)
 }
 
-// after lets none through half the time, else up to three, so that faults
-// also strike an apply's later requests (the second regenerate of a BOTH
-// rotation, the delete after a refresh).
+// after lets up to three through half the time, so that faults also strike
+// an apply's later requests (the second regenerate of BOTH, a delete).
 func after(r *rand.Rand) int { return pick(r, 0, 0, 0, 1, 2, 3) }
 
-// rate is 0 (every matching request, until Count) half the time, or a
-// probability per request.
+// rate is 0 (every matching request) half the time.
 func rate(r *rand.Rand) float64 { return pick(r, 0, 0.3+0.4*r.Float64()) }
 
 func between(r *rand.Rand, lo, hi time.Duration) time.Duration {

@@ -12,22 +12,20 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// The size of a seed: few keys and steps, so that 200 seeds fit in half an
-// hour on two cores.
+// Few keys and steps, so that 200 seeds fit in half an hour on two cores.
 const (
 	maxKeys       = 6
 	minSteps      = 3 // the final destroy included
 	maxSteps      = 6
 	maxActs       = 2
 	createTimeout = 3 * time.Second // the short create timeout some keys get
+	// generatorStream keeps the generator's random numbers apart from the
+	// emulator's, which the same seed drives.
+	generatorStream = 0x6368616f73
 )
 
-// generatorStream keeps the generator's random numbers apart from the
-// emulator's, which the same seed drives.
-const generatorStream = 0x6368616f73
-
-// step is one round of the campaign: a new configuration, out-of-band acts,
-// and the faults its first apply (or destroy) meets.
+// step is a new configuration, out-of-band acts, and the faults its first
+// apply (or destroy) meets.
 type step struct {
 	Number  int
 	Config  configuration
@@ -41,7 +39,6 @@ type step struct {
 	Destroy       bool
 }
 
-// valueChange is what a step must do to one key value.
 type valueChange int
 
 const (
@@ -50,21 +47,19 @@ const (
 	mayChange              // regenerated out of band
 )
 
-// valueExpectation is what a step must do to a key's two values. Gone means
-// the key was deleted out of band: the resource gets a new key.
+// valueExpectation is what a step must do to a key's two values. Gone: the
+// key was deleted out of band, and the resource gets a new one.
 type valueExpectation struct {
 	Primary, Secondary valueChange
 	Gone               bool
 }
 
-// plan is everything a seed does, drawn from the seed alone.
 type plan struct {
 	Seed     int64
 	Prefix   string // every name the configuration owns starts with it
 	Emulator emulator.Config
-	// Bystanders are the names of keys the colleague made before the
-	// campaign, never to be touched. Each contains an owned name, to catch
-	// a lookup by name that matches substrings.
+	// Bystanders are the colleague's keys' names. Each contains an owned
+	// name, to catch a lookup by name that matches substrings.
 	Bystanders []string
 	Steps      []step
 }
@@ -104,47 +99,38 @@ func generate(seed int64) plan {
 	return p
 }
 
-// step draws step n: the first creates keys; the others act out of band and
-// change the configuration.
 func (g *generator) step(n int) step {
 	for i := range g.config {
 		g.config[i].Import = false // imported by the step that declared it
 	}
 	prev := slices.Clone(g.config)
 	s := step{Number: n, Faults: faultSchedule(g.r)}
-	if n == 1 {
-		for range 1 + g.r.IntN(3) {
-			s.Changes = append(s.Changes, g.addKey(&s))
-		}
-	} else {
-		s.Acts = g.acts(prev)
-		for range 1 + g.r.IntN(2) {
-			s.Changes = append(s.Changes, g.change(&s, prev))
-		}
+	changes := 3 // the first step creates keys, the others change them and act out of band
+	if n > 1 {
+		s.Acts, changes = g.acts(prev), 2
 	}
-	if slices.ContainsFunc(s.Acts, func(a act) bool { return a.Kind != actConsoleKey }) && g.r.IntN(3) == 0 {
-		s.ActsAfterPlan = true
+	for range 1 + g.r.IntN(changes) {
+		s.Changes = append(s.Changes, g.change(&s, prev))
 	}
+	s.ActsAfterPlan = slices.ContainsFunc(s.Acts, func(a act) bool { return a.Kind != actConsoleKey }) && g.r.IntN(3) == 0
 	s.Config = slices.Clone(g.config)
 	s.Values = valueExpectations(prev, s.Config, s.Acts)
 	return s
 }
 
-// next returns a value never drawn before in this seed.
+// next is a value never drawn before in this seed.
 func (g *generator) next() string {
 	g.fresh++
 	return strconv.Itoa(g.fresh)
 }
 
-// newKey numbers a new resource and names its key.
 func (g *generator) newKey() keySpec {
 	g.added++
 	addr := "k" + strconv.Itoa(g.added)
 	return keySpec{Addr: addr, Name: g.prefix + addr}
 }
 
-// drawArguments draws k's optional arguments; description is the one it
-// keeps half the time.
+// drawArguments draws k's optional arguments; half the time, description.
 func (g *generator) drawArguments(k *keySpec, description string) {
 	k.Description = pick(g.r, description, "d"+g.next())
 	if g.r.IntN(3) == 0 {
@@ -154,8 +140,8 @@ func (g *generator) drawArguments(k *keySpec, description string) {
 	k.NoKeyValues = g.r.IntN(3) == 0
 }
 
-// addKey adds a key with arguments drawn at random. Some get a short create
-// timeout, and the step a create answered after it.
+// addKey adds a key. Some get a short create timeout, and the step a create
+// answered after it.
 func (g *generator) addKey(s *step) string {
 	k := g.newKey()
 	g.drawArguments(&k, "")
@@ -168,15 +154,9 @@ func (g *generator) addKey(s *step) string {
 	return "add " + k.Addr
 }
 
-// change makes one change to the configuration: to a key that prev has,
-// or adds or removes one.
+// change changes or removes a key that prev has, or adds one.
 func (g *generator) change(s *step, prev configuration) string {
-	var kept []string
-	for _, k := range prev {
-		if g.config.find(k.Addr) >= 0 {
-			kept = append(kept, k.Addr)
-		}
-	}
+	kept := slices.DeleteFunc(slices.Clone(prev), func(k keySpec) bool { return g.config.find(k.Addr) < 0 })
 	canAdd := len(g.config) < maxKeys
 	if len(kept) == 0 || (canAdd && g.r.IntN(5) == 0) {
 		if canAdd {
@@ -184,7 +164,7 @@ func (g *generator) change(s *step, prev configuration) string {
 		}
 		return "nothing"
 	}
-	addr := pick(g.r, kept...)
+	addr := pick(g.r, kept...).Addr
 	k := &g.config[g.config.find(addr)]
 	switch what := g.r.IntN(9); {
 	case what == 0 && len(g.config) > 1:
@@ -217,8 +197,8 @@ func (g *generator) change(s *step, prev configuration) string {
 	}
 }
 
-// acts draws up to maxActs out-of-band acts on the keys of prev; a console
-// key adds its resource and import block to the configuration.
+// acts draws acts on the keys of prev; a console key adds its resource and
+// import block to the configuration.
 func (g *generator) acts(prev configuration) []act {
 	var acts []act
 	deleted := map[string]bool{}
@@ -228,12 +208,7 @@ func (g *generator) acts(prev configuration) []act {
 		actRegenerate: func() string { return pick(g.r, keyTypePrimary, keyTypeSecondary) },
 	}
 	for range g.r.IntN(maxActs + 1) {
-		var targets []string
-		for _, k := range prev {
-			if !deleted[k.Addr] {
-				targets = append(targets, k.Addr)
-			}
-		}
+		targets := slices.DeleteFunc(slices.Clone(prev), func(k keySpec) bool { return deleted[k.Addr] })
 		kind := pick(g.r, actDelete, actRename, actDescribe, actToggle, actRegenerate, actRegenerate, actConsoleKey, actConsoleKey)
 		if kind == actConsoleKey || len(targets) == 0 {
 			if len(g.config) < maxKeys {
@@ -241,7 +216,7 @@ func (g *generator) acts(prev configuration) []act {
 			}
 			continue
 		}
-		a := act{Kind: kind, Addr: pick(g.r, targets...)}
+		a := act{Kind: kind, Addr: pick(g.r, targets...).Addr}
 		if value, ok := values[kind]; ok {
 			a.Value = value()
 		}
@@ -264,11 +239,10 @@ func (g *generator) consoleKey() act {
 	return act{Kind: actConsoleKey, Addr: k.Addr, Value: k.Name}
 }
 
-// valueExpectations works out what a step must do to the key values of
-// every key it keeps from prev. A key rotates when its trigger is set and
-// differs from the one before, unset to a value included; setting the
-// trigger of a key being created or imported, removing it, or changing the
-// key type alone rotates nothing.
+// valueExpectations: a key kept from prev rotates when its trigger is set
+// and differs from the one before, unset included; setting the trigger of a
+// key being created or imported, removing it, or changing the key type
+// alone rotates nothing.
 func valueExpectations(prev, next configuration, acts []act) map[string]valueExpectation {
 	values := map[string]valueExpectation{}
 	for _, k := range next {
@@ -304,14 +278,12 @@ func valueExpectations(prev, next configuration, acts []act) map[string]valueExp
 	return values
 }
 
-// afterQuietImport is what a step must do to the key values of a key that
-// an import block imported while changing nothing, and that no step has
-// changed since. The provider documents that a trigger set then is adopted,
-// not rotated: only an update ends the adoption, and Terraform calls the
-// provider in an apply that changes nothing only to refresh, which ends
-// nothing. An update it cannot see (the colleague's edit put back, a failed
-// apply's) may have ended it, so a rotation may happen or not; once the
-// configuration changes the key, the step after rotates for sure.
+// afterQuietImport relaxes e for a key an import block imported while
+// changing nothing, unchanged by any step since. The provider documents that
+// a trigger set then is adopted, not rotated: only an update ends the
+// adoption, and an apply that changes nothing only refreshes. An update the
+// campaign cannot see (the colleague's edit put back, a failed apply's) may
+// have ended it, so a rotation may happen or not.
 func (e valueExpectation) afterQuietImport() valueExpectation {
 	for _, v := range []*valueChange{&e.Primary, &e.Secondary} {
 		if *v == mustChange {
@@ -321,7 +293,6 @@ func (e valueExpectation) afterQuietImport() valueExpectation {
 	return e
 }
 
-// String describes the step, for the log of a failing seed.
 func (s step) String() string {
 	faults, _ := json.Marshal(s.Faults)
 	return fmt.Sprintf("step %d: changes %q; out of band (after the plan: %t) %q; faults %s", s.Number, s.Changes, s.ActsAfterPlan, s.Acts, faults)
