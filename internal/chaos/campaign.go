@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -43,7 +42,8 @@ func runCampaign(t *testing.T, seeds []int64, pluginDir string) *report {
 			})
 		}
 	})
-	rep.finish(time.Since(start))
+	rep.Wall = time.Since(start).Round(time.Second).String()
+	slices.SortFunc(rep.Violations, func(a, b violation) int { return cmp.Or(cmp.Compare(a.Seed, b.Seed), cmp.Compare(a.Step, b.Step)) })
 	return rep
 }
 
@@ -100,12 +100,10 @@ type tally struct {
 		FaultyFailed    int `json:"faulty_failed"` // faulty applies (or destroys) that failed
 		FaultySucceeded int `json:"faulty_succeeded"`
 	} `json:"applies"`
-	Faults    map[emulator.FaultKind]int `json:"faults_by_kind"`   // the emulator's Stats().Faults
-	Throttled int                        `json:"rate_limited_429"` // 429s from the rate limit, which Faults does not count
-	// LostCreatesImported counts the keys of lost creates imported as the
-	// provider's error advised (see importLostCreates).
-	LostCreatesImported int         `json:"lost_creates_imported"`
-	Violations          []violation `json:"violations"`
+	Faults              map[emulator.FaultKind]int `json:"faults_by_kind"`        // the emulator's Stats().Faults
+	Throttled           int                        `json:"rate_limited_429"`      // 429s from the rate limit, which Faults does not count
+	LostCreatesImported int                        `json:"lost_creates_imported"` // see importLostCreates
+	Violations          []violation                `json:"violations"`
 }
 
 func (t *tally) add(o tally) {
@@ -120,7 +118,6 @@ func (t *tally) add(o tally) {
 	t.Violations = append(t.Violations, o.Violations...)
 }
 
-// report is what a campaign did and found, over every seed.
 type report struct {
 	mu    sync.Mutex
 	Seeds int `json:"seeds"`
@@ -131,7 +128,7 @@ type report struct {
 	seedTime    time.Duration
 }
 
-// add counts a seed's result; seeds call it concurrently.
+// add counts a seed's result; seeds call it at once.
 func (r *report) add(s tally, took time.Duration) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -141,23 +138,12 @@ func (r *report) add(s tally, took time.Duration) {
 	r.SeedSeconds = (r.seedTime / time.Duration(r.Seeds)).Seconds()
 }
 
-// finish records the campaign's wall time and orders the violations.
-func (r *report) finish(wall time.Duration) {
-	r.Wall = wall.Round(time.Second).String()
-	slices.SortFunc(r.Violations, func(a, b violation) int { return cmp.Or(cmp.Compare(a.Seed, b.Seed), cmp.Compare(a.Step, b.Step)) })
-}
-
-// String is the report as the test logs it.
 func (r *report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "chaos campaign: %d seeds, %d steps in %s (%.1fs per seed, %d workers)\n", r.Seeds, r.Steps, r.Wall, r.SeedSeconds, r.Workers)
 	fmt.Fprintf(&b, "faulty applies: %d failed, %d succeeded; lost creates imported as their error advised: %d\n",
 		r.Applies.FaultyFailed, r.Applies.FaultySucceeded, r.LostCreatesImported)
-	var faults []string
-	for _, kind := range slices.Sorted(maps.Keys(r.Faults)) {
-		faults = append(faults, fmt.Sprintf("%s %d", kind, r.Faults[kind]))
-	}
-	fmt.Fprintf(&b, "faults injected: %s; 429s from the rate limit: %d\n", strings.Join(faults, ", "), r.Throttled)
+	fmt.Fprintf(&b, "faults injected: %s; 429s from the rate limit: %d\n", strings.Trim(fmt.Sprint(r.Faults), "map[]"), r.Throttled)
 	fmt.Fprintf(&b, "invariant violations: %d\n", len(r.Violations))
 	for _, v := range r.Violations {
 		line, _, _ := strings.Cut(v.Detail, "\n")

@@ -1,6 +1,7 @@
 package chaos
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -33,17 +34,13 @@ type violation struct {
 	Detail    string `json:"detail"`
 }
 
-// observation is what the checks look at after a step.
 type observation struct {
 	Prefix     string
 	Config     configuration // what the step applied; empty after a destroy
 	State      []instance
-	Server     []emulator.Key // every key on the server
-	Bystanders []emulator.Key // as the colleague made them
-	// Twins are the IDs of the keys the colleague made that the
-	// configuration never owned, such as those named like ours while our
-	// create was in flight.
-	Twins map[string]bool
+	Server     []emulator.Key  // every key on the server
+	Bystanders []emulator.Key  // as the colleague made them
+	Twins      map[string]bool // IDs of the keys the colleague made that the configuration never owned
 	// Before holds the key of every resource of the previous step, by
 	// address, as it was before this step's acts; AfterFaulty the same keys
 	// after the faulty apply, when a fault-free apply followed it.
@@ -222,19 +219,13 @@ func (c checking) removedGone() (problems []string) {
 	return problems
 }
 
-// writer names the account that last wrote k, for the reports.
+// writer names the account that last wrote k.
 func writer(k emulator.Key) string {
-	switch k.Modifier {
-	case emulator.Modifier(acctest.AccessKey):
-		return "terraform"
-	case emulator.Modifier(acctest.OtherAccessKey):
-		return "colleague"
-	}
-	return k.Modifier
+	names := map[string]string{emulator.Modifier(acctest.AccessKey): "terraform", emulator.Modifier(acctest.OtherAccessKey): "colleague"}
+	return cmp.Or(names[k.Modifier], k.Modifier)
 }
 
-// String lists state and the server without secrets, to diagnose a
-// violation.
+// String lists state and the server without secrets.
 func (o observation) String() string {
 	var b strings.Builder
 	b.WriteString("state:")

@@ -20,7 +20,6 @@ import (
 // signature.
 const minRecordedSecrets = 3
 
-// seedRun drives one seed's plan through the terraform CLI.
 type seedRun struct {
 	t        *testing.T
 	plan     plan
@@ -28,21 +27,18 @@ type seedRun struct {
 	recorder *acctest.SecretRecorder
 	tf       *acctest.CLI
 	ids      map[string]string // resource address to key ID, after the last step
-	// managed holds every key ID state ever held, and the console keys
-	// made for import: the keys the configuration owns or owned.
-	managed map[string]bool
-	// imported holds the resources this step imports, with the description
-	// their keys had; quietImports those imported while changing nothing
-	// and not changed since (see afterQuietImport).
+	managed  map[string]bool   // every key ID state ever held, and the console keys made for import
+	// imported holds the resources this step imports, with their keys'
+	// descriptions; quietImports those imported while changing nothing and
+	// unchanged since (see afterQuietImport).
 	imported, quietImports map[string]string
 	bystanders             []emulator.Key
 	logRead                int // how much of the trace log earlier steps checked
 	result                 tally
 }
 
-// runSeed runs the plan of seed with the provider in pluginDir. It stops
-// at the first step that breaks an invariant: what follows would only
-// repeat it.
+// runSeed stops at the first step that breaks an invariant: what follows
+// would only repeat it.
 func runSeed(t *testing.T, seed int64, pluginDir string) tally {
 	p := generate(seed)
 	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, p.Emulator)
@@ -67,7 +63,6 @@ func runSeed(t *testing.T, seed int64, pluginDir string) tally {
 	return r.result
 }
 
-// runStep runs one step and returns the invariants it breaks.
 func (r *seedRun) runStep(s step) (found []violation) {
 	var out strings.Builder // everything terraform printed in this step
 	run := func(args ...string) int {
@@ -137,7 +132,6 @@ func (r *seedRun) runStep(s step) (found []violation) {
 	return found
 }
 
-// keys returns the keys of ids, by address, as the server holds them now.
 func (r *seedRun) keys(ids map[string]string) map[string]emulator.Key {
 	keys := map[string]emulator.Key{}
 	for addr, id := range ids {
@@ -155,9 +149,8 @@ func (r *seedRun) act(a act) {
 	}
 }
 
-// remedy follows the advice of the failed apply's errors about lost
-// creates (see importLostCreates) with import blocks in the configuration
-// the fault-free apply applies.
+// remedy follows the failed apply's advice about lost creates (see
+// importLostCreates) with import blocks for the fault-free apply.
 func (r *seedRun) remedy(s step, output string) {
 	imports := importLostCreates(output, s.Config, r.readState(), r.emu.Keys())
 	if len(imports) == 0 {
@@ -173,10 +166,9 @@ func (r *seedRun) remedy(s step, output string) {
 	r.result.LostCreatesImported += len(imports)
 }
 
-// noteQuietImports records which keys are still as imported after the
-// step: imported by it, or quietly before, and left unchanged by its
-// configuration. The provider updates none of them, so each still adopts
-// the first trigger set.
+// noteQuietImports records the keys still as imported, by this step or
+// quietly before, and unchanged by its configuration: the provider updates
+// none of them, so each still adopts the first trigger set.
 func (r *seedRun) noteQuietImports(s step) {
 	quiet := map[string]string{}
 	maps.Copy(quiet, r.quietImports)
@@ -188,8 +180,7 @@ func (r *seedRun) noteQuietImports(s step) {
 	r.quietImports = quiet
 }
 
-// observe reads state and the server after a step, checks the invariants,
-// and remembers the keys' IDs for the next step.
+// observe checks the invariants, and remembers the keys' IDs for the next step.
 func (r *seedRun) observe(s step, before, afterFaulty map[string]emulator.Key) []violation {
 	o := observation{Prefix: r.plan.Prefix, Config: s.Config, State: r.readState(), Server: r.emu.Keys(), Before: before, AfterFaulty: afterFaulty, Values: maps.Clone(s.Values)}
 	if s.Destroy {
@@ -219,11 +210,10 @@ func (r *seedRun) observe(s step, before, afterFaulty map[string]emulator.Key) [
 }
 
 // colleagueKeys returns the keys the colleague made that the configuration
-// never owned: the bystanders, and those the twin and rival faults made,
-// named like ours while our create was in flight, which become bystanders
-// too. A bystander the rival faults edited (its modifier still the
-// colleague, its description the rival's, which the configuration never
-// uses) is taken as edited.
+// never owned: the bystanders, and those the twin and rival faults made
+// while our create was in flight, which become bystanders too. A bystander
+// the rival faults edited (still the colleague's, with the rival's
+// description, which the configuration never uses) is taken as edited.
 func (r *seedRun) colleagueKeys(server []emulator.Key) map[string]bool {
 	twins := map[string]bool{}
 	for _, k := range server {
@@ -244,7 +234,6 @@ func (r *seedRun) colleagueKeys(server []emulator.Key) map[string]bool {
 	return twins
 }
 
-// newLog returns what the trace log gained since the last call.
 func (r *seedRun) newLog() string {
 	data, err := os.ReadFile(r.tf.LogPath)
 	if err != nil {
@@ -259,15 +248,13 @@ func lastLines(s string, n int) string {
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
-// instance is one API key in Terraform's state.
 type instance struct {
 	Addr  string            // the resource's name: k1, k2...
 	Attrs map[string]string // string and bool attributes; null and nested ones are absent
 }
 
-// readState reads the keys in state from `terraform show -json`. Its output
-// holds the key values, so it is kept out of the step's output, which is
-// checked for secrets; an error says nothing of what terraform printed.
+// readState reads state from `terraform show -json`, whose output holds the
+// key values: it is kept out of the output checked for secrets and errors.
 func (r *seedRun) readState() []instance {
 	code, out := r.tf.Run("show", "-json")
 	var state tfjson.State
@@ -278,11 +265,8 @@ func (r *seedRun) readState() []instance {
 		return nil
 	}
 	var keys []instance
-	for _, rs := range state.Values.RootModule.Resources {
-		if rs.Mode != tfjson.ManagedResourceMode || rs.Type != acctest.KeyResourceType {
-			continue
-		}
-		in := instance{Addr: rs.Name, Attrs: map[string]string{}} // the model uses neither count nor for_each
+	for _, rs := range state.Values.RootModule.Resources { // API keys alone, without count or for_each
+		in := instance{Addr: rs.Name, Attrs: map[string]string{}}
 		for name, value := range rs.AttributeValues {
 			switch v := value.(type) {
 			case string:
