@@ -64,31 +64,23 @@ type settings struct {
 //   - CHAOS_REPORT=path writes the report there as JSON.
 func settingsFrom(getenv func(string) string) (settings, error) {
 	s := settings{Report: getenv("CHAOS_REPORT")}
-	if v := getenv("CHAOS_SEED"); v != "" {
-		seed, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return s, fmt.Errorf("CHAOS_SEED=%q is not a seed: %w", v, err)
-		}
-		s.Seeds = []int64{seed}
-		return s, nil
+	count, first := cmp.Or(getenv("CHAOS_SEEDS"), "0"), cmp.Or(getenv("CHAOS_FIRST_SEED"), "1")
+	if getenv("CHAOS_SEEDS") == "" && getenv("TF_ACC") != "" {
+		count = strconv.Itoa(defaultSeeds)
 	}
-	count := 0
-	if getenv("TF_ACC") != "" {
-		count = defaultSeeds
+	if seed := getenv("CHAOS_SEED"); seed != "" {
+		count, first = "1", seed
 	}
-	if v := getenv("CHAOS_SEEDS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return s, fmt.Errorf("CHAOS_SEEDS=%q is not a positive count", v)
-		}
-		count = n
+	n, err := strconv.Atoi(count)
+	if err != nil || n < 0 || (n == 0 && getenv("CHAOS_SEEDS") != "") {
+		return s, fmt.Errorf("CHAOS_SEEDS=%q is not a positive count", count)
 	}
-	first, err := strconv.ParseInt(cmp.Or(getenv("CHAOS_FIRST_SEED"), "1"), 10, 64)
+	from, err := strconv.ParseInt(first, 10, 64)
 	if err != nil {
-		return s, fmt.Errorf("CHAOS_FIRST_SEED=%q is not a seed: %w", getenv("CHAOS_FIRST_SEED"), err)
+		return s, fmt.Errorf("CHAOS_SEED or CHAOS_FIRST_SEED %q is not a seed: %w", first, err)
 	}
-	for i := range int64(count) {
-		s.Seeds = append(s.Seeds, first+i)
+	for i := range int64(n) {
+		s.Seeds = append(s.Seeds, from+i)
 	}
 	return s, nil
 }

@@ -3,6 +3,7 @@ package chaos
 import (
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
@@ -146,22 +147,15 @@ func (b body) fault(f emulator.Fault) emulator.Fault {
 // foreignNotFounds are 404s not from NCP's API: another service's JSON with
 // and without an {"error": ...} envelope, an empty body and a proxy's page.
 var foreignNotFounds = []body{
-	{"application/json", `{"error":{"code":404,"message":"Requested entity was not found."}}`},
-	{"application/json", `{"error":{"message":"Not Found"}}`},
-	{"application/json", `{"message":"no Route matched with those values"}`},
-	{"application/json", `{"status":404,"error":"Not Found"}`},
-	{"", ""},
-	{"text/html", "<html><body><h1>404 Not Found</h1><hr><center>nginx</center></body></html>"},
+	{"application/json", `{"error":{"code":404,"message":"Requested entity was not found."}}`}, {"application/json", `{"error":{"message":"Not Found"}}`},
+	{"application/json", `{"message":"no Route matched with those values"}`}, {"application/json", `{"status":404,"error":"Not Found"}`},
+	{"", ""}, {"text/html", "<html><body><h1>404 Not Found</h1><hr><center>nginx</center></body></html>"},
 }
 
 // garbledBodies: a proxy or a foreign service answering 200 in NCP's place.
 var garbledBodies = []body{
-	{"text/html", "<html><body>OK</body></html>"},
-	{"application/json", "{}"},
-	{"application/json", `{"apiKey":{}}`},
-	{"application/json", "null"},
-	{"application/json", ""},
-	{"application/json", `{"status":"ok","data":[]}`},
+	{"text/html", "<html><body>OK</body></html>"}, {"application/json", "{}"}, {"application/json", `{"apiKey":{}}`},
+	{"application/json", "null"}, {"application/json", ""}, {"application/json", `{"status":"ok","data":[]}`},
 }
 
 // failedBodies are a 500's after the change besides NCP's own envelope.
@@ -171,18 +165,12 @@ var failedBodies = []body{{"text/html", "<html><body><h1>500 Internal Server Err
 // clock apart from ours.
 func faultSchedule(r *rand.Rand) emulator.Faults {
 	var f emulator.Faults
-	total := 0
+	var weighted []faultFamily
 	for _, family := range faultFamilies {
-		total += family.weight
+		weighted = append(weighted, slices.Repeat([]faultFamily{family}, family.weight)...)
 	}
 	for range 1 + r.IntN(3) {
-		n := r.IntN(total)
-		for _, family := range faultFamilies {
-			if n -= family.weight; n < 0 {
-				family.add(r, &f)
-				break
-			}
-		}
+		pick(r, weighted...).add(r, &f)
 	}
 	if r.IntN(2) == 0 {
 		f.ClockOffset = between(r, -maxClockOffset, maxClockOffset).Truncate(time.Second)
@@ -195,8 +183,8 @@ func lateCreate(timeout time.Duration) emulator.Fault {
 	return emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultLate, Delay: timeout + time.Second, Count: 1}
 }
 
-// anyRoute is one route, or every route (""), weighted towards those every
-// step uses: every refresh reads, and most steps create.
+// anyRoute is one route or all (""), weighted towards those every step
+// uses: every refresh reads, and most steps create.
 func anyRoute(r *rand.Rand) emulator.Route {
 	return pick(r, "", "", emulator.RouteGet, emulator.RouteGet, emulator.RouteCreate, emulator.RouteCreate,
 		emulator.RouteList, emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete)

@@ -64,24 +64,20 @@ func (o observation) check() []violation {
 	for _, in := range o.State {
 		c.idAt[in.Addr], c.inState[in.Attrs["id"]] = in.Attrs["id"], true
 	}
-	var out []violation
-	for _, inv := range []struct {
-		name     string
-		problems func() []string
-	}{
-		{invStateEqualsServer, c.stateEqualsServer},
-		{invUniqueIDs, c.uniqueIDs},
-		{invNoOrphans, c.noOrphans},
-		{invConfiguration, c.serverHoldsConfiguration},
-		{invBystanders, c.bystandersUntouched},
-		{invKeyValues, c.keyValues},
-		{invRemovedGone, c.removedGone},
-	} {
-		for _, p := range inv.problems() {
-			out = append(out, violation{Invariant: inv.name, Detail: p})
+	var found []violation
+	broken := func(invariant string, problems []string) {
+		for _, p := range problems {
+			found = append(found, violation{Invariant: invariant, Detail: p})
 		}
 	}
-	return out
+	broken(invStateEqualsServer, c.stateEqualsServer())
+	broken(invUniqueIDs, c.uniqueIDs())
+	broken(invNoOrphans, c.noOrphans())
+	broken(invConfiguration, c.serverHoldsConfiguration())
+	broken(invBystanders, c.bystandersUntouched())
+	broken(invKeyValues, c.keyValues())
+	broken(invRemovedGone, c.removedGone())
+	return found
 }
 
 // stateEqualsServer: every key in state exists, and state records what

@@ -24,21 +24,15 @@ type keySpec struct {
 	Import        bool   // an import block, in the step that adds the resource for a console key
 }
 
-const (
-	keyTypePrimary   = "PRIMARY"
-	keyTypeSecondary = "SECONDARY"
-	keyTypeBoth      = "BOTH"
-)
+const keyTypePrimary, keyTypeSecondary, keyTypeBoth = "PRIMARY", "SECONDARY", "BOTH"
 
 // keyTypes are the values rotate_key_type is drawn from, unset included.
 var keyTypes = []string{"", keyTypePrimary, keyTypeSecondary, keyTypeBoth}
 
 func (k keySpec) keyType() string { return cmp.Or(k.KeyType, keyTypePrimary) }
 
-// importChangesNothing reports whether importing a key described so into k
-// changes nothing: no trigger to record, and arguments that match the key
-// as imported (enabled, the same description, the default key type and
-// store_key_values).
+// importChangesNothing: no trigger to record, and arguments that match a
+// key described so as imported (enabled, the default key type and values).
 func (k keySpec) importChangesNothing(description string) bool {
 	return k.Trigger == "" && !k.Disabled && k.keyType() == keyTypePrimary && !k.NoKeyValues && k.Description == description
 }
@@ -82,9 +76,8 @@ func (c configuration) hcl(importIDs map[string]string) string {
 	return b.String()
 }
 
-// actKind is something the colleague does in the console, out of band,
-// through the emulator's Go methods, which record the colleague's account
-// as the key's modifier.
+// actKind is something the colleague does in the console, through the
+// emulator's Go methods, which record the colleague as the key's modifier.
 type actKind string
 
 const (
@@ -130,8 +123,7 @@ var actOn = map[actKind]func(emu *emulator.Emulator, id, value string) bool{
 }
 
 // apply does the act on emu. ids maps resources to their keys' IDs; a
-// console key's ID is added to it. It fails when the key to change is not
-// on the server, which the harness must never let happen.
+// console key's ID is added to it.
 func (a act) apply(emu *emulator.Emulator, ids map[string]string) error {
 	if a.Kind == actConsoleKey {
 		ids[a.Addr] = emu.PutKey(a.Value, consoleDescription).ID

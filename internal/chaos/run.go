@@ -74,15 +74,7 @@ func (r *seedRun) runStep(s step) (found []violation) {
 	before := r.keys(ids)
 	r.imported = map[string]string{}
 	defer r.noteQuietImports(s)
-	for _, a := range s.Acts {
-		if a.Kind == actConsoleKey {
-			r.act(a)
-			r.imported[a.Addr] = consoleDescription
-			r.managed[r.ids[a.Addr]] = true
-		} else if !s.ActsAfterPlan {
-			r.act(a)
-		}
-	}
+	r.actOut(s, false)
 	r.tf.WriteConfig(s.Config.hcl(r.ids))
 
 	command := []string{map[bool]string{false: "apply", true: "destroy"}[s.Destroy], "-auto-approve", "-input=false"}
@@ -90,11 +82,7 @@ func (r *seedRun) runStep(s step) (found []violation) {
 	code := 0
 	if s.ActsAfterPlan {
 		code = run("plan", "-input=false", "-out=step.tfplan")
-		for _, a := range s.Acts {
-			if a.Kind != actConsoleKey {
-				r.act(a)
-			}
-		}
+		r.actOut(s, true)
 		if code == 0 {
 			code = run("apply", "-input=false", "step.tfplan")
 		}
@@ -142,10 +130,19 @@ func (r *seedRun) keys(ids map[string]string) map[string]emulator.Key {
 	return keys
 }
 
-// act does an out-of-band act: one the harness cannot do is its own bug.
-func (r *seedRun) act(a act) {
-	if err := a.apply(r.emu, r.ids); err != nil {
-		r.t.Fatalf("seed %d: %v", r.plan.Seed, err)
+// actOut does the acts after the plan, or the others (console keys always
+// before). One the harness cannot do is its own bug.
+func (r *seedRun) actOut(s step, afterPlan bool) {
+	for _, a := range s.Acts {
+		if (s.ActsAfterPlan && a.Kind != actConsoleKey) != afterPlan {
+			continue
+		}
+		if err := a.apply(r.emu, r.ids); err != nil {
+			r.t.Fatalf("seed %d: %v", r.plan.Seed, err)
+		}
+		if a.Kind == actConsoleKey {
+			r.imported[a.Addr], r.managed[r.ids[a.Addr]] = consoleDescription, true
+		}
 	}
 }
 

@@ -293,16 +293,12 @@ func (e valueExpectation) afterQuietImport() valueExpectation {
 	return e
 }
 
-func (s step) String() string {
-	faults, _ := json.Marshal(s.Faults)
-	return fmt.Sprintf("step %d: changes %q; out of band (after the plan: %t) %q; faults %s", s.Number, s.Changes, s.ActsAfterPlan, s.Acts, faults)
-}
-
+// String is the plan, a step a line, for the log of a failing seed.
 func (p plan) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "seed %d: names %q, bystanders %q; emulator %+v\n", p.Seed, p.Prefix, p.Bystanders, p.Emulator)
+	lines := []string{fmt.Sprintf("seed %d: names %q, bystanders %q; emulator %+v", p.Seed, p.Prefix, p.Bystanders, p.Emulator)}
 	for _, s := range p.Steps {
-		b.WriteString("  " + s.String() + "\n")
+		data, _ := json.Marshal(s)
+		lines = append(lines, string(data))
 	}
-	return b.String()
+	return strings.Join(lines, "\n  ")
 }
