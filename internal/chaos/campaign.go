@@ -16,14 +16,11 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// runCampaign runs every seed as a parallel subtest of t, as many at once
-// as go test's -parallel allows, and returns the report. A seed that breaks
-// an invariant fails its subtest with how to rerun it alone.
+// runCampaign runs the seeds as parallel subtests; a seed that breaks an
+// invariant fails its own, with how to rerun it alone.
 func runCampaign(t *testing.T, seeds []int64, pluginDir string) *report {
-	rep := &report{tally: tally{Faults: map[emulator.FaultKind]int{}}, Workers: 1}
-	if n, err := strconv.Atoi(flag.Lookup("test.parallel").Value.String()); err == nil {
-		rep.Workers = n
-	}
+	workers, _ := strconv.Atoi(flag.Lookup("test.parallel").Value.String())
+	rep := &report{tally: tally{Faults: map[emulator.FaultKind]int{}}, Workers: workers}
 	start := time.Now()
 	t.Run("seed", func(t *testing.T) {
 		for _, seed := range seeds {
@@ -47,8 +44,7 @@ func runCampaign(t *testing.T, seeds []int64, pluginDir string) *report {
 	return rep
 }
 
-// defaultSeeds is how many seeds TF_ACC=1 alone runs, so that the full test
-// suite tries the campaign without making it slow.
+// defaultSeeds: TF_ACC=1 alone tries the campaign without making it slow.
 const defaultSeeds = 2
 
 type settings struct {
@@ -56,12 +52,9 @@ type settings struct {
 	Report string // where to write the report as JSON; "" writes none
 }
 
-// settingsFrom reads the settings from the environment:
-//
-//   - CHAOS_SEED=s runs seed s alone;
-//   - CHAOS_SEEDS=n runs n seeds from CHAOS_FIRST_SEED (default 1);
-//   - with neither, TF_ACC=1 runs defaultSeeds seeds, and no setting none;
-//   - CHAOS_REPORT=path writes the report there as JSON.
+// settingsFrom: CHAOS_SEED=s runs seed s alone; CHAOS_SEEDS=n runs n seeds
+// from CHAOS_FIRST_SEED (default 1); with neither, TF_ACC=1 runs
+// defaultSeeds, and no setting none. CHAOS_REPORT=path writes the report.
 func settingsFrom(getenv func(string) string) (settings, error) {
 	s := settings{Report: getenv("CHAOS_REPORT")}
 	count, first := cmp.Or(getenv("CHAOS_SEEDS"), "0"), cmp.Or(getenv("CHAOS_FIRST_SEED"), "1")

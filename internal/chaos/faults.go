@@ -59,9 +59,8 @@ var faultFamilies = []faultFamily{
 		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultStall, Delay: between(r, 100*time.Millisecond, 1500*time.Millisecond), Count: 1 + r.IntN(3)})
 	}},
 	{"stalled connections", 2, func(r *rand.Rand, f *emulator.Faults) {
-		// Held before the operation or after it (committed, never
-		// answered): once, twice in a row (the call gives up after
-		// reconciling), or once each on two routes.
+		// Held before the operation or after it: once, twice in a row (the
+		// call gives up after reconciling), or once each on two routes.
 		stalled := func(route emulator.Route, count int) emulator.Fault {
 			delay := pick(r, 0, between(r, attemptTimeout+time.Second, attemptTimeout+3*time.Second)) // 0: until the client leaves
 			return emulator.Fault{Route: route, Kind: pick(r, emulator.FaultStall, emulator.FaultLate), Delay: delay, Count: count, After: after(r)}
@@ -114,9 +113,8 @@ var faultFamilies = []faultFamily{
 	{"colleague edits a same-name key during a lost create", 3, func(r *rand.Rand, f *emulator.Faults) {
 		// The colleague's key of the name (made if none) is edited before
 		// our create commits, which is lost before it commits (rival_reset)
-		// or after (rival and a lost answer), or edited after it commits and
-		// our answer is lost (rival_drop). Few steps create, few keys each:
-		// a fault lets at most one create through first.
+		// or after (rival), or edited after it commits and our answer is
+		// lost (rival_drop). Few creates a step: let at most one through.
 		count, after := 1+r.IntN(2), r.IntN(2)
 		switch r.IntN(3) {
 		case 0:
@@ -176,11 +174,6 @@ func faultSchedule(r *rand.Rand) emulator.Faults {
 		f.ClockOffset = between(r, -maxClockOffset, maxClockOffset).Truncate(time.Second)
 	}
 	return f
-}
-
-// lateCreate answers a create that commits after its timeout.
-func lateCreate(timeout time.Duration) emulator.Fault {
-	return emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultLate, Delay: timeout + time.Second, Count: 1}
 }
 
 // anyRoute is one route or all (""), weighted towards those every step

@@ -80,8 +80,7 @@ func (o observation) check() []violation {
 	return found
 }
 
-// stateEqualsServer: every key in state exists, and state records what
-// the server holds (key values where state keeps them, none where not).
+// stateEqualsServer: key values too where state keeps them, none where not.
 func (c checking) stateEqualsServer() (problems []string) {
 	for _, in := range c.State {
 		id := in.Attrs["id"]
@@ -144,8 +143,6 @@ func (c checking) serverHoldsConfiguration() (problems []string) {
 	return problems
 }
 
-// bystandersUntouched: the colleague's keys that the configuration does not
-// own are as the colleague made them.
 func (c checking) bystandersUntouched() (problems []string) {
 	for _, b := range c.Bystanders {
 		if k, ok := c.server[b.ID]; !ok {
@@ -157,11 +154,9 @@ func (c checking) bystandersUntouched() (problems []string) {
 	return problems
 }
 
-// keyValues: each key the step kept has the same ID unless it was deleted
-// out of band, and its key values changed where the configuration rotated
-// them and stayed where nothing regenerated them. A value the faulty apply
-// already rotated is not rotated again by the fault-free apply. Values are
-// compared, never printed.
+// keyValues: a kept key has the same ID unless deleted out of band, and its
+// values changed where rotated, once, and stayed where nothing regenerated
+// them. Values are compared, never printed.
 func (c checking) keyValues() (problems []string) {
 	for _, addr := range slices.Sorted(maps.Keys(c.Values)) {
 		e, before := c.Values[addr], c.Before[addr]

@@ -89,8 +89,8 @@ const (
 	actConsoleKey actKind = "console"    // makes a key that the configuration imports in the same step
 )
 
-// act is one out-of-band change. Addr names the resource whose key it
-// changes, or, for actConsoleKey, the resource that imports the new key.
+// act is one out-of-band change to the key of the resource Addr, or, for
+// actConsoleKey, of the resource that imports the new key.
 type act struct {
 	Kind  actKind
 	Addr  string
@@ -103,8 +103,7 @@ func (a act) String() string {
 
 const consoleDescription = "made in the console"
 
-// actOn does each act but actConsoleKey to the key id; false if the key is
-// not on the server.
+// actOn does each act but actConsoleKey; false if the key is not on the server.
 var actOn = map[actKind]func(emu *emulator.Emulator, id, value string) bool{
 	actDelete: func(emu *emulator.Emulator, id, _ string) bool { return emu.DeleteKey(id) },
 	actRename: func(emu *emulator.Emulator, id, name string) bool {
@@ -122,8 +121,7 @@ var actOn = map[actKind]func(emu *emulator.Emulator, id, value string) bool{
 	},
 }
 
-// apply does the act on emu. ids maps resources to their keys' IDs; a
-// console key's ID is added to it.
+// apply does the act; ids maps resources to their keys' IDs, a console key's added.
 func (a act) apply(emu *emulator.Emulator, ids map[string]string) error {
 	if a.Kind == actConsoleKey {
 		ids[a.Addr] = emu.PutKey(a.Value, consoleDescription).ID

@@ -15,9 +15,7 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// minRecordedSecrets is how many secrets the recorder must hold before a
-// step's output is checked: the two accounts' secret keys and at least one
-// signature.
+// minRecordedSecrets: both accounts' secret keys and a signature at least.
 const minRecordedSecrets = 3
 
 type seedRun struct {
@@ -207,10 +205,10 @@ func (r *seedRun) observe(s step, before, afterFaulty map[string]emulator.Key) [
 }
 
 // colleagueKeys returns the keys the colleague made that the configuration
-// never owned: the bystanders, and those the twin and rival faults made
-// while our create was in flight, which become bystanders too. A bystander
-// the rival faults edited (still the colleague's, with the rival's
-// description, which the configuration never uses) is taken as edited.
+// never owned: the bystanders, and those the twin and rival faults made,
+// which become bystanders too. A rival fault's edit of a bystander (still
+// the colleague's, with a description the configuration never uses) is
+// taken in.
 func (r *seedRun) colleagueKeys(server []emulator.Key) map[string]bool {
 	twins := map[string]bool{}
 	for _, k := range server {

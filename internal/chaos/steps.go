@@ -27,13 +27,11 @@ const (
 // step is a new configuration, out-of-band acts, and the faults its first
 // apply (or destroy) meets.
 type step struct {
-	Number  int
-	Config  configuration
-	Changes []string // the configuration's changes, for the log
-	Acts    []act
-	// ActsAfterPlan puts the acts between a saved plan and its apply, not
-	// before the apply (a console key is made before the plan all the same).
-	ActsAfterPlan bool
+	Number        int
+	Config        configuration
+	Changes       []string // the configuration's changes, for the log
+	Acts          []act
+	ActsAfterPlan bool // between a saved plan and its apply, not before (console keys are)
 	Faults        emulator.Faults
 	Values        map[string]valueExpectation // for every key the step keeps
 	Destroy       bool
@@ -55,12 +53,10 @@ type valueExpectation struct {
 }
 
 type plan struct {
-	Seed     int64
-	Prefix   string // every name the configuration owns starts with it
-	Emulator emulator.Config
-	// Bystanders are the colleague's keys' names. Each contains an owned
-	// name, to catch a lookup by name that matches substrings.
-	Bystanders []string
+	Seed       int64
+	Prefix     string // every name the configuration owns starts with it
+	Emulator   emulator.Config
+	Bystanders []string // the colleague's keys; each contains an owned name, to catch a lookup by substring
 	Steps      []step
 }
 
@@ -77,9 +73,7 @@ func generate(seed int64) plan {
 		r:      rand.New(rand.NewPCG(uint64(seed), generatorStream)),
 		prefix: "s" + strconv.FormatInt(seed%(36*36*36*36), 36) + "-", // short: names have at most 20 characters
 	}
-	// The emulator's answers where NCP's docs are silent or ambiguous, and
-	// lists without their documented total: the provider must cope with
-	// every reading.
+	// Where NCP's docs are silent or ambiguous, the provider must cope with every reading.
 	p := plan{Seed: seed, Prefix: g.prefix, Emulator: emulator.Config{
 		Seed:              seed,
 		MaxPageSize:       pick(g.r, 0, 1, 2, 5),
@@ -148,7 +142,8 @@ func (g *generator) addKey(s *step) string {
 	k.Disabled = g.r.IntN(4) == 0
 	if g.r.IntN(6) == 0 {
 		k.CreateTimeout = createTimeout.String()
-		s.Faults.Faults = append(s.Faults.Faults, lateCreate(createTimeout))
+		late := emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultLate, Delay: createTimeout + time.Second, Count: 1}
+		s.Faults.Faults = append(s.Faults.Faults, late)
 	}
 	g.config = append(g.config, k)
 	return "add " + k.Addr
@@ -226,9 +221,8 @@ func (g *generator) acts(prev configuration) []act {
 	return acts
 }
 
-// consoleKey has the colleague make a key, and the configuration import it:
-// half the time exactly as the console made it, so that the import's apply
-// changes nothing, else with arguments drawn at random.
+// consoleKey has the colleague make a key for the configuration to import,
+// half the time as the console made it, so that the import changes nothing.
 func (g *generator) consoleKey() act {
 	k := g.newKey()
 	k.Import, k.Description = true, consoleDescription
