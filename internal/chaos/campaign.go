@@ -128,7 +128,7 @@ func (r *report) String() string {
 	fmt.Fprintf(&b, "chaos campaign: %d seeds, %d steps in %s (%.1fs per seed, %d workers)\n", r.Seeds, r.Steps, r.Wall, r.SeedSeconds, r.Workers)
 	fmt.Fprintf(&b, "faulty applies: %d failed, %d succeeded; lost creates imported as their error advised: %d\n",
 		r.Applies.FaultyFailed, r.Applies.FaultySucceeded, r.LostCreatesImported)
-	fmt.Fprintf(&b, "faults injected: %s; 429s from the rate limit: %d\n", strings.Trim(fmt.Sprint(r.Faults), "map[]"), r.Throttled)
+	fmt.Fprintf(&b, "faults injected: %s; 429s from the rate limit: %d\n", strings.TrimSuffix(strings.TrimPrefix(fmt.Sprint(r.Faults), "map["), "]"), r.Throttled)
 	fmt.Fprintf(&b, "invariant violations: %d\n", len(r.Violations))
 	for _, v := range r.Violations {
 		line, _, _ := strings.Cut(v.Detail, "\n")

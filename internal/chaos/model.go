@@ -103,30 +103,28 @@ func (a act) String() string {
 
 const consoleDescription = "made in the console"
 
-// actOn does each act but actConsoleKey; false if the key is not on the server.
-var actOn = map[actKind]func(emu *emulator.Emulator, id, value string) bool{
-	actDelete: func(emu *emulator.Emulator, id, _ string) bool { return emu.DeleteKey(id) },
-	actRename: func(emu *emulator.Emulator, id, name string) bool {
-		return emu.UpdateKey(id, func(k *emulator.Key) { k.Name = name })
-	},
-	actDescribe: func(emu *emulator.Emulator, id, d string) bool {
-		return emu.UpdateKey(id, func(k *emulator.Key) { k.Description = d })
-	},
-	actToggle: func(emu *emulator.Emulator, id, _ string) bool {
-		return emu.UpdateKey(id, func(k *emulator.Key) { k.Enabled = !k.Enabled })
-	},
-	actRegenerate: func(emu *emulator.Emulator, id, keyType string) bool {
-		_, ok := emu.RegenerateKey(id, keyType)
-		return ok
-	},
+// edits are the acts that edit a key.
+var edits = map[actKind]func(k *emulator.Key, value string){
+	actRename:   func(k *emulator.Key, name string) { k.Name = name },
+	actDescribe: func(k *emulator.Key, description string) { k.Description = description },
+	actToggle:   func(k *emulator.Key, _ string) { k.Enabled = !k.Enabled },
 }
 
 // apply does the act; ids maps resources to their keys' IDs, a console key's added.
 func (a act) apply(emu *emulator.Emulator, ids map[string]string) error {
-	if a.Kind == actConsoleKey {
-		ids[a.Addr] = emu.PutKey(a.Value, consoleDescription).ID
-	} else if !actOn[a.Kind](emu, ids[a.Addr], a.Value) {
-		return fmt.Errorf("act %s: %s's key %q is not on the server", a, a.Addr, ids[a.Addr])
+	done, id := false, ids[a.Addr]
+	switch a.Kind {
+	case actConsoleKey:
+		ids[a.Addr], done = emu.PutKey(a.Value, consoleDescription).ID, true
+	case actDelete:
+		done = emu.DeleteKey(id)
+	case actRegenerate:
+		_, done = emu.RegenerateKey(id, a.Value)
+	default:
+		done = emu.UpdateKey(id, func(k *emulator.Key) { edits[a.Kind](k, a.Value) })
+	}
+	if !done {
+		return fmt.Errorf("act %s: %s's key %q is not on the server", a, a.Addr, id)
 	}
 	return nil
 }
