@@ -87,7 +87,8 @@ var faultFamilies = []faultFamily{
 	}},
 	{"wrong base path", 1, func(_ *rand.Rand, f *emulator.Faults) {
 		// NCP's own 404 envelope (code 300) for every path, which only the
-		// list of keys tells from keys that are gone; from the first request.
+		// list of keys tells from keys that are gone; from the first request,
+		// as an endpoint is wrong for a whole command or not at all.
 		f.Faults = append(f.Faults, emulator.Fault{Kind: emulator.FaultError, Status: http.StatusNotFound})
 	}},
 	{"garbled answers", 2, func(r *rand.Rand, f *emulator.Faults) {
@@ -101,7 +102,8 @@ var faultFamilies = []faultFamily{
 		}
 	}},
 	{"create commits, then fails", 3, func(r *rand.Rand, f *emulator.Faults) {
-		// NCP's 500 (code 900), a 500 page or an empty one after the change.
+		// NCP's 500 (code 900), a 500 page or an empty one after the change:
+		// the outcome is unknown, not "not created".
 		fault := emulator.Fault{Route: pick(r, emulator.RouteCreate, emulator.RouteCreate, emulator.RouteEdit, emulator.RouteDelete),
 			Kind: emulator.FaultFailed, Count: 1 + r.IntN(2), Rate: rate(r), After: r.IntN(2)}
 		if body := r.IntN(len(failedBodies) + 1); body < len(failedBodies) {

@@ -47,22 +47,19 @@ type observation struct {
 	Before, AfterFaulty map[string]emulator.Key
 	Values              map[string]valueExpectation
 	Removed             []string // IDs of the keys whose resources the step removed
-}
-
-type checking struct {
-	observation
-	server  map[string]emulator.Key // by ID
-	idAt    map[string]string       // state's IDs by address
-	inState map[string]bool         // state's IDs
+	// check's indexes: the server's keys by ID, state's IDs by address, and state's IDs.
+	server  map[string]emulator.Key
+	idAt    map[string]string
+	inState map[string]bool
 }
 
 func (o observation) check() []violation {
-	c := checking{observation: o, server: map[string]emulator.Key{}, idAt: map[string]string{}, inState: map[string]bool{}}
+	o.server, o.idAt, o.inState = map[string]emulator.Key{}, map[string]string{}, map[string]bool{}
 	for _, k := range o.Server {
-		c.server[k.ID] = k
+		o.server[k.ID] = k
 	}
 	for _, in := range o.State {
-		c.idAt[in.Addr], c.inState[in.Attrs["id"]] = in.Attrs["id"], true
+		o.idAt[in.Addr], o.inState[in.Attrs["id"]] = in.Attrs["id"], true
 	}
 	var found []violation
 	broken := func(invariant string, problems []string) {
@@ -70,21 +67,21 @@ func (o observation) check() []violation {
 			found = append(found, violation{Invariant: invariant, Detail: p})
 		}
 	}
-	broken(invStateEqualsServer, c.stateEqualsServer())
-	broken(invUniqueIDs, c.uniqueIDs())
-	broken(invNoOrphans, c.noOrphans())
-	broken(invConfiguration, c.serverHoldsConfiguration())
-	broken(invBystanders, c.bystandersUntouched())
-	broken(invKeyValues, c.keyValues())
-	broken(invRemovedGone, c.removedGone())
+	broken(invStateEqualsServer, o.stateEqualsServer())
+	broken(invUniqueIDs, o.uniqueIDs())
+	broken(invNoOrphans, o.noOrphans())
+	broken(invConfiguration, o.serverHoldsConfiguration())
+	broken(invBystanders, o.bystandersUntouched())
+	broken(invKeyValues, o.keyValues())
+	broken(invRemovedGone, o.removedGone())
 	return found
 }
 
 // stateEqualsServer: key values too where state keeps them, none where not.
-func (c checking) stateEqualsServer() (problems []string) {
-	for _, in := range c.State {
+func (o observation) stateEqualsServer() (problems []string) {
+	for _, in := range o.State {
 		id := in.Attrs["id"]
-		if k, ok := c.server[id]; !ok {
+		if k, ok := o.server[id]; !ok {
 			problems = append(problems, fmt.Sprintf("%s: key %s is in state but not on the server", in.Addr, id))
 		} else if differ := acctest.EmulatorKeyDifferences(in.Attrs, k); len(differ) > 0 {
 			problems = append(problems, fmt.Sprintf("%s: state differs from key %s in %s", in.Addr, id, strings.Join(differ, ", ")))
@@ -93,9 +90,9 @@ func (c checking) stateEqualsServer() (problems []string) {
 	return problems
 }
 
-func (c checking) uniqueIDs() (problems []string) {
+func (o observation) uniqueIDs() (problems []string) {
 	addrs := map[string][]string{}
-	for _, in := range c.State {
+	for _, in := range o.State {
 		addrs[in.Attrs["id"]] = append(addrs[in.Attrs["id"]], in.Addr)
 	}
 	for _, id := range slices.Sorted(maps.Keys(addrs)) {
@@ -108,9 +105,9 @@ func (c checking) uniqueIDs() (problems []string) {
 
 // noOrphans: every key on the server with a name the configuration owns is
 // in state, but the colleague's twins.
-func (c checking) noOrphans() (problems []string) {
-	for _, k := range c.Server {
-		if !c.inState[k.ID] && strings.HasPrefix(k.Name, c.Prefix) && !c.Twins[k.ID] {
+func (o observation) noOrphans() (problems []string) {
+	for _, k := range o.Server {
+		if !o.inState[k.ID] && strings.HasPrefix(k.Name, o.Prefix) && !o.Twins[k.ID] {
 			problems = append(problems, fmt.Sprintf("key %s (%q, modifier %s) is on the server but not in state", k.ID, k.Name, writer(k)))
 		}
 	}
@@ -119,16 +116,16 @@ func (c checking) noOrphans() (problems []string) {
 
 // serverHoldsConfiguration: state has exactly the configured resources, and
 // each one's key has the configured name, description and state.
-func (c checking) serverHoldsConfiguration() (problems []string) {
-	unconfigured := maps.Clone(c.idAt)
-	for _, spec := range c.Config {
-		id, ok := c.idAt[spec.Addr]
+func (o observation) serverHoldsConfiguration() (problems []string) {
+	unconfigured := maps.Clone(o.idAt)
+	for _, spec := range o.Config {
+		id, ok := o.idAt[spec.Addr]
 		if !ok {
 			problems = append(problems, spec.Addr+" is not in state")
 			continue
 		}
 		delete(unconfigured, spec.Addr)
-		k, ok := c.server[id]
+		k, ok := o.server[id]
 		if !ok {
 			continue // stateEqualsServer reports it
 		}
@@ -143,9 +140,9 @@ func (c checking) serverHoldsConfiguration() (problems []string) {
 	return problems
 }
 
-func (c checking) bystandersUntouched() (problems []string) {
-	for _, b := range c.Bystanders {
-		if k, ok := c.server[b.ID]; !ok {
+func (o observation) bystandersUntouched() (problems []string) {
+	for _, b := range o.Bystanders {
+		if k, ok := o.server[b.ID]; !ok {
 			problems = append(problems, fmt.Sprintf("key %s (%q) was deleted", b.ID, b.Name))
 		} else if k != b {
 			problems = append(problems, fmt.Sprintf("key %s (%q) was changed (modifier now %s)", b.ID, b.Name, writer(k)))
@@ -157,10 +154,10 @@ func (c checking) bystandersUntouched() (problems []string) {
 // keyValues: a kept key has the same ID unless deleted out of band, and its
 // values changed where rotated, once, and stayed where nothing regenerated
 // them. Values are compared, never printed.
-func (c checking) keyValues() (problems []string) {
-	for _, addr := range slices.Sorted(maps.Keys(c.Values)) {
-		e, before := c.Values[addr], c.Before[addr]
-		id, ok := c.idAt[addr]
+func (o observation) keyValues() (problems []string) {
+	for _, addr := range slices.Sorted(maps.Keys(o.Values)) {
+		e, before := o.Values[addr], o.Before[addr]
+		id, ok := o.idAt[addr]
 		if !ok || e.Gone {
 			continue // serverHoldsConfiguration reports a missing resource
 		}
@@ -168,11 +165,11 @@ func (c checking) keyValues() (problems []string) {
 			problems = append(problems, fmt.Sprintf("%s: key %s was replaced by %s although nothing deleted it", addr, before.ID, id))
 			continue
 		}
-		k, ok := c.server[id]
+		k, ok := o.server[id]
 		if !ok {
 			continue // stateEqualsServer reports it
 		}
-		mid, faultFree := c.AfterFaulty[addr]
+		mid, faultFree := o.AfterFaulty[addr]
 		if !faultFree {
 			mid = k
 		}
@@ -201,9 +198,9 @@ func (c checking) keyValues() (problems []string) {
 	return problems
 }
 
-func (c checking) removedGone() (problems []string) {
-	for _, id := range c.Removed {
-		if k, ok := c.server[id]; ok {
+func (o observation) removedGone() (problems []string) {
+	for _, id := range o.Removed {
+		if k, ok := o.server[id]; ok {
 			problems = append(problems, fmt.Sprintf("key %s (%q) is still on the server after its resource was removed", id, k.Name))
 		}
 	}
