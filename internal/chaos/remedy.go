@@ -2,35 +2,30 @@ package chaos
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// lostCreate matches the error of a create whose answer was lost and whose
-// outcome the provider could not establish (ncpclient.AmbiguousCreateError),
-// once Terraform's line wrapping is undone. The error tells the user to list
-// the keys of that name and import the one with the create's marker as its
-// description.
+// lostCreate matches ncpclient.AmbiguousCreateError once Terraform's line
+// wrapping is undone: it tells the user to import the key of that name with
+// the create's marker as its description.
 var lostCreate = regexp.MustCompile(`creating API key "([^"]+)": the API's answer was lost .*?the key may have been created, with the description "([^"]+)"`)
 
-// importLostCreates plays the user following that advice after a failed
-// apply: for each name the errors give, whose resource is not in state, the
-// key of that name with the marker the error gives, which state lacks, is
-// imported. It returns the keys to import by resource address. It imports
-// only when exactly one key fits, as a user could tell; anything else is
-// left for the invariants to report. An error that does not give this
-// advice gets no remedy, so a key it leaves behind is an orphan.
+// importLostCreates plays the user following that advice: for each name
+// whose resource is not in state, the one key with the marker that state
+// lacks is imported, by resource address. Anything else (no advice, no
+// single key) is left for the invariants to report, as an orphan.
 func importLostCreates(output string, config configuration, state []instance, server []emulator.Key) map[string]string {
-	inState := map[string]bool{}
-	managed := map[string]bool{}
+	inState, managed := map[string]bool{}, map[string]bool{}
 	for _, in := range state {
 		inState[in.Addr], managed[in.Attrs["id"]] = true, true
 	}
 	imports := map[string]string{}
 	for _, m := range lostCreate.FindAllStringSubmatch(strings.Join(strings.Fields(output), " "), -1) {
 		name, marker := m[1], m[2]
-		i := config.findName(name)
+		i := slices.IndexFunc(config, func(k keySpec) bool { return k.Name == name })
 		if i < 0 || inState[config[i].Addr] {
 			continue
 		}

@@ -2,71 +2,45 @@ package chaos
 
 import (
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// minRecordedSecrets is how many secrets the recorder must hold before a
-// step's output is checked: the two accounts' secret keys and at least one
-// signature.
+// minRecordedSecrets: both accounts' secret keys and a signature at least.
 const minRecordedSecrets = 3
 
-// seedResult is what one seed did and found.
-type seedResult struct {
-	Seed            int64
-	Steps           int
-	FaultyFailed    int // faulty applies (or destroys) that failed
-	FaultySucceeded int
-	Faults          map[emulator.FaultKind]int
-	Throttled       int // 429s from the rate limit
-	// LostCreatesImported counts the keys of lost creates imported as the
-	// provider's error advised (see importLostCreates).
-	LostCreatesImported int
-	Violations          []violation
-}
-
-// seedRun drives one seed's plan through the terraform CLI.
 type seedRun struct {
 	t        *testing.T
 	plan     plan
 	emu      *emulator.Emulator
 	recorder *acctest.SecretRecorder
 	tf       *acctest.CLI
-
-	ids map[string]string // resource address to key ID, after the last step
-	// managed holds every key ID state ever held, and the console keys
-	// made for import: the keys the configuration owns or owned.
-	managed map[string]bool
-	// imported holds the resources this step imports, with the description
-	// their keys had; quietImports those imported while changing nothing
-	// and not changed since, with that description (see afterQuietImport).
-	imported     map[string]string
-	quietImports map[string]string
-	bystanders   []emulator.Key
-	logRead      int64 // how much of the trace log earlier steps checked
-	result       seedResult
+	ids      map[string]string // resource address to key ID, after the last step
+	managed  map[string]bool   // every key ID state ever held, and the console keys made for import
+	// imported holds the resources this step imports, with their keys'
+	// descriptions; quietImports those imported while changing nothing and
+	// unchanged since (see afterQuietImport).
+	imported, quietImports map[string]string
+	bystanders             []emulator.Key
+	logRead                int // how much of the trace log earlier steps checked
+	result                 tally
 }
 
-// runSeed runs the plan of seed with the provider in pluginDir, and
-// returns what it found. It stops at the first step that breaks an
-// invariant: what follows would only repeat it.
-func runSeed(t *testing.T, seed int64, pluginDir string) seedResult {
+// runSeed stops at the first step that breaks an invariant: what follows
+// would only repeat it.
+func runSeed(t *testing.T, seed int64, pluginDir string) tally {
 	p := generate(seed)
 	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, p.Emulator)
-	r := &seedRun{
-		t: t, plan: p, emu: emu, recorder: recorder,
-		tf:      acctest.NewCLI(t, pluginDir, endpoint),
-		ids:     map[string]string{},
-		managed: map[string]bool{},
-		result:  seedResult{Seed: seed},
-	}
+	r := &seedRun{t: t, plan: p, emu: emu, recorder: recorder, tf: acctest.NewCLI(t, pluginDir, endpoint), ids: map[string]string{}, managed: map[string]bool{}}
 	r.tf.Setenv("NCP_REQUEST_TIMEOUT=" + attemptTimeout.String())
 	for _, name := range p.Bystanders {
 		r.bystanders = append(r.bystanders, emu.PutKey(name, "not managed by terraform"))
@@ -87,61 +61,42 @@ func runSeed(t *testing.T, seed int64, pluginDir string) seedResult {
 	return r.result
 }
 
-// runStep runs one step and returns the invariants it breaks.
-func (r *seedRun) runStep(s step) []violation {
+func (r *seedRun) runStep(s step) (found []violation) {
 	var out strings.Builder // everything terraform printed in this step
 	run := func(args ...string) int {
 		code, printed := r.tf.Run(args...)
 		out.WriteString(printed)
 		return code
 	}
-	before := r.keysBefore()
+	ids := maps.Clone(r.ids)
+	before := r.keys(ids)
 	r.imported = map[string]string{}
 	defer r.noteQuietImports(s)
-	for _, a := range s.Acts {
-		if a.Kind == actConsoleKey {
-			r.imported[a.Addr] = consoleDescription
-		}
-		if a.Kind == actConsoleKey || s.Window == actsBeforeApply {
-			r.act(a)
-		}
-		if a.Kind == actConsoleKey {
-			r.managed[r.ids[a.Addr]] = true
-		}
-	}
+	r.actOut(s, false)
 	r.tf.WriteConfig(s.Config.hcl(r.ids))
 
-	command := []string{"apply", "-auto-approve", "-input=false"}
-	if s.Destroy {
-		command[0] = "destroy"
-	}
+	command := []string{map[bool]string{false: "apply", true: "destroy"}[s.Destroy], "-auto-approve", "-input=false"}
 	r.emu.SetFaults(s.Faults)
-	var code int
-	if s.Window == actsAfterPlan {
+	code := 0
+	if s.ActsAfterPlan {
 		code = run("plan", "-input=false", "-out=step.tfplan")
-		for _, a := range s.Acts {
-			if a.Kind != actConsoleKey {
-				r.act(a)
-			}
-		}
+		r.actOut(s, true)
 		if code == 0 {
 			code = run("apply", "-input=false", "step.tfplan")
 		}
 	} else {
 		code = run(command...)
 	}
-	// The server's clock stays apart: it is the world, not a fault.
-	r.emu.SetFaults(emulator.Faults{ClockOffset: s.Faults.ClockOffset})
+	r.emu.SetFaults(emulator.Faults{ClockOffset: s.Faults.ClockOffset}) // the clock is the world, not a fault
 	if code == 0 {
-		r.result.FaultySucceeded++
+		r.result.Applies.FaultySucceeded++
 	} else {
-		r.result.FaultyFailed++
+		r.result.Applies.FaultyFailed++
 	}
 
-	var found []violation
 	var afterFaulty map[string]emulator.Key
-	if code != 0 || s.Window == actsAfterPlan {
-		afterFaulty = r.keysNow(before)
+	if code != 0 || s.ActsAfterPlan {
+		afterFaulty = r.keys(ids)
 		if code != 0 && !s.Destroy {
 			r.remedy(s, out.String())
 		}
@@ -150,7 +105,7 @@ func (r *seedRun) runStep(s step) []violation {
 		}
 	}
 	if len(found) == 0 {
-		found = append(found, r.observe(s, before, afterFaulty)...)
+		found = r.observe(s, before, afterFaulty)
 	}
 	if len(found) == 0 && !s.Destroy {
 		if code := run("plan", "-input=false", "-detailed-exitcode"); code != 0 {
@@ -163,51 +118,9 @@ func (r *seedRun) runStep(s step) []violation {
 	return found
 }
 
-// remedy follows the advice of the failed apply's errors about lost
-// creates (see importLostCreates), by adding import blocks to the
-// configuration the fault-free apply applies.
-func (r *seedRun) remedy(s step, output string) {
-	state, err := readState(r.tf.Dir)
-	if err != nil {
-		r.t.Fatalf("seed %d step %d: %v", r.plan.Seed, s.Number, err)
-	}
-	imports := importLostCreates(output, s.Config, state, r.emu.Keys())
-	if len(imports) == 0 {
-		return
-	}
-	r.t.Logf("seed %d step %d: importing %v as the errors advise", r.plan.Seed, s.Number, imports)
-	config := slices.Clone(s.Config)
-	for addr, id := range imports {
-		spec := &config[config.find(addr)]
-		spec.Import = true
-		r.ids[addr] = id
-		r.imported[addr] = spec.Description // the lost create's
-	}
-	r.tf.WriteConfig(config.hcl(r.ids))
-	r.result.LostCreatesImported += len(imports)
-}
-
-// noteQuietImports records which keys are still as imported after the
-// step: imported by it, or quietly before, and left unchanged by its
-// configuration. The provider updates none of them, so each still adopts
-// the first trigger set.
-func (r *seedRun) noteQuietImports(s step) {
-	quiet := map[string]string{}
-	for _, imports := range []map[string]string{r.quietImports, r.imported} {
-		for addr, description := range imports {
-			if spec, ok := s.Config.spec(addr); ok && spec.importChangesNothing(description) {
-				quiet[addr] = description
-			}
-		}
-	}
-	r.quietImports = quiet
-}
-
-// keysBefore returns the key of every resource, by address, before the
-// step's acts.
-func (r *seedRun) keysBefore() map[string]emulator.Key {
+func (r *seedRun) keys(ids map[string]string) map[string]emulator.Key {
 	keys := map[string]emulator.Key{}
-	for addr, id := range r.ids {
+	for addr, id := range ids {
 		if k, ok := r.emu.Key(id); ok {
 			keys[addr] = k
 		}
@@ -215,136 +128,149 @@ func (r *seedRun) keysBefore() map[string]emulator.Key {
 	return keys
 }
 
-// valueExpectations are the step's, for the keys still as imported
-// quietly relaxed as afterQuietImport says.
-func (r *seedRun) valueExpectations(s step) map[string]valueExpectation {
-	values := maps.Clone(s.Values)
-	for addr := range r.quietImports {
-		if e, ok := values[addr]; ok {
-			values[addr] = e.afterQuietImport()
+// actOut does the acts after the plan, or the others (console keys always
+// before). One the harness cannot do is its own bug.
+func (r *seedRun) actOut(s step, afterPlan bool) {
+	for _, a := range s.Acts {
+		if (s.ActsAfterPlan && a.Kind != actConsoleKey) != afterPlan {
+			continue
+		}
+		if err := a.apply(r.emu, r.ids); err != nil {
+			r.t.Fatalf("seed %d: %v", r.plan.Seed, err)
+		}
+		if a.Kind == actConsoleKey {
+			r.imported[a.Addr], r.managed[r.ids[a.Addr]] = consoleDescription, true
 		}
 	}
-	return values
 }
 
-// keysNow returns the keys of before as they are now, by address.
-func (r *seedRun) keysNow(before map[string]emulator.Key) map[string]emulator.Key {
-	keys := map[string]emulator.Key{}
-	for addr, k := range before {
-		if now, ok := r.emu.Key(k.ID); ok {
-			keys[addr] = now
-		}
+// remedy follows the failed apply's advice about lost creates (see
+// importLostCreates) with import blocks for the fault-free apply.
+func (r *seedRun) remedy(s step, output string) {
+	imports := importLostCreates(output, s.Config, r.readState(), r.emu.Keys())
+	if len(imports) == 0 {
+		return
 	}
-	return keys
-}
-
-// act does an out-of-band act. An act the harness cannot do is a bug of
-// the harness, not of the provider.
-func (r *seedRun) act(a act) {
-	if err := a.apply(r.emu, r.ids); err != nil {
-		r.t.Fatalf("seed %d: %v", r.plan.Seed, err)
+	r.t.Logf("seed %d step %d: importing %v as the errors advise", r.plan.Seed, s.Number, imports)
+	config := slices.Clone(s.Config)
+	for addr, id := range imports {
+		spec := &config[config.find(addr)]
+		spec.Import, r.ids[addr], r.imported[addr] = true, id, spec.Description // the lost create's
 	}
+	r.tf.WriteConfig(config.hcl(r.ids))
+	r.result.LostCreatesImported += len(imports)
 }
 
-// observe reads state and the server after a step, checks the invariants,
-// and remembers the keys' IDs for the next step.
+// noteQuietImports records the keys still as imported, by this step or
+// quietly before, and unchanged by its configuration: the provider updates
+// none of them, so each still adopts the first trigger set.
+func (r *seedRun) noteQuietImports(s step) {
+	quiet := map[string]string{}
+	maps.Copy(quiet, r.quietImports)
+	maps.Copy(quiet, r.imported)
+	maps.DeleteFunc(quiet, func(addr, description string) bool {
+		spec, ok := s.Config.spec(addr)
+		return !ok || !spec.importChangesNothing(description)
+	})
+	r.quietImports = quiet
+}
+
+// observe checks the invariants, and remembers the keys' IDs for the next step.
 func (r *seedRun) observe(s step, before, afterFaulty map[string]emulator.Key) []violation {
-	state, err := readState(r.tf.Dir)
-	if err != nil {
-		r.t.Fatalf("seed %d step %d: %v", r.plan.Seed, s.Number, err)
-	}
-	config := s.Config
+	o := observation{Prefix: r.plan.Prefix, Config: s.Config, State: r.readState(), Server: r.emu.Keys(), Before: before, AfterFaulty: afterFaulty, Values: maps.Clone(s.Values)}
 	if s.Destroy {
-		config = nil
-	}
-	server := r.emu.Keys()
-	r.colleagueEdits(server)
-	o := observation{
-		Prefix:      r.plan.Prefix,
-		Config:      config,
-		State:       state,
-		Server:      server,
-		Bystanders:  r.bystanders,
-		Before:      before,
-		AfterFaulty: afterFaulty,
-		Values:      r.valueExpectations(s),
+		o.Config = nil
 	}
 	for addr, k := range before {
-		if config.find(addr) < 0 {
+		if o.Config.find(addr) < 0 {
 			o.Removed = append(o.Removed, k.ID)
 		}
 	}
-	r.ids = map[string]string{}
-	for _, in := range state {
-		r.ids[in.Addr] = in.Attrs["id"]
-		r.managed[in.Attrs["id"]] = true
-	}
-	o.Twins = r.twins(o.Server)
-	found := o.check()
-	// From now on the twins are bystanders: the colleague's, never to be
-	// touched.
-	for _, k := range o.Server {
-		if o.Twins[k.ID] && !slices.ContainsFunc(r.bystanders, func(b emulator.Key) bool { return b.ID == k.ID }) {
-			r.bystanders = append(r.bystanders, k)
+	for addr := range r.quietImports {
+		if e, ok := o.Values[addr]; ok {
+			o.Values[addr] = e.afterQuietImport()
 		}
 	}
+	r.ids = map[string]string{}
+	for _, in := range o.State {
+		r.ids[in.Addr], r.managed[in.Attrs["id"]] = in.Attrs["id"], true
+	}
+	o.Twins = r.colleagueKeys(o.Server)
+	o.Bystanders = r.bystanders
+	found := o.check()
 	if len(found) > 0 {
 		r.t.Logf("seed %d step %d: %s", r.plan.Seed, s.Number, o)
 	}
 	return found
 }
 
-// colleagueEdits takes in the colleague's own edits of the bystanders,
-// made by the rival faults while one of our creates was in flight: such a
-// key is still the colleague's (its modifier) and carries the rival's
-// description, which the configuration never uses.
-func (r *seedRun) colleagueEdits(server []emulator.Key) {
-	colleague := emulator.Modifier(acctest.OtherAccessKey)
-	for i, b := range r.bystanders {
-		j := slices.IndexFunc(server, func(k emulator.Key) bool { return k.ID == b.ID })
-		if j >= 0 && server[j].Modifier == colleague && server[j].Description == emulator.RivalDescription {
-			r.bystanders[i] = server[j]
-		}
-	}
-}
-
-// twins returns the keys the colleague made that the configuration never
-// owned: the bystanders, and those FaultTwin made, named like ours while
-// our create was in flight.
-func (r *seedRun) twins(server []emulator.Key) map[string]bool {
+// colleagueKeys returns the keys the colleague made that the configuration
+// never owned: the bystanders, and those the twin and rival faults made,
+// which become bystanders too. A rival fault's edit of a bystander (still
+// the colleague's, with a description the configuration never uses) is
+// taken in.
+func (r *seedRun) colleagueKeys(server []emulator.Key) map[string]bool {
 	twins := map[string]bool{}
-	colleague := emulator.Modifier(acctest.OtherAccessKey)
 	for _, k := range server {
-		if k.Modifier == colleague && !r.managed[k.ID] {
+		if k.Modifier != emulator.Modifier(acctest.OtherAccessKey) {
+			continue
+		}
+		i := slices.IndexFunc(r.bystanders, func(b emulator.Key) bool { return b.ID == k.ID })
+		if i >= 0 && k.Description == emulator.RivalDescription {
+			r.bystanders[i] = k
+		}
+		if !r.managed[k.ID] {
 			twins[k.ID] = true
+			if i < 0 {
+				r.bystanders = append(r.bystanders, k)
+			}
 		}
 	}
 	return twins
 }
 
-// newLog returns what the trace log gained since the last call.
 func (r *seedRun) newLog() string {
-	f, err := os.Open(r.tf.LogPath)
+	data, err := os.ReadFile(r.tf.LogPath)
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	defer f.Close()
-	if _, err := f.Seek(r.logRead, io.SeekStart); err != nil {
-		r.t.Fatal(err)
-	}
-	data, err := io.ReadAll(f)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	r.logRead += int64(len(data))
+	r.logRead, data = len(data), data[r.logRead:]
 	return string(data)
 }
 
-// lastLines returns the last n lines of s.
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+type instance struct {
+	Addr  string            // the resource's name: k1, k2...
+	Attrs map[string]string // string and bool attributes; null and nested ones are absent
+}
+
+// readState reads state from `terraform show -json`, whose output holds the
+// key values: it is kept out of the output checked for secrets and errors.
+func (r *seedRun) readState() []instance {
+	code, out := r.tf.Run("show", "-json")
+	var state tfjson.State
+	if err := state.UnmarshalJSON([]byte(out)); code != 0 || err != nil {
+		r.t.Fatalf("seed %d: terraform show -json exited %d: %v", r.plan.Seed, code, err)
 	}
-	return strings.Join(lines, "\n")
+	if state.Values == nil {
+		return nil
+	}
+	var keys []instance
+	for _, rs := range state.Values.RootModule.Resources { // API keys alone, without count or for_each
+		in := instance{Addr: rs.Name, Attrs: map[string]string{}}
+		for name, value := range rs.AttributeValues {
+			switch v := value.(type) {
+			case string:
+				in.Attrs[name] = v
+			case bool:
+				in.Attrs[name] = strconv.FormatBool(v)
+			}
+		}
+		keys = append(keys, in)
+	}
+	return keys
 }

@@ -1,6 +1,7 @@
 package chaos
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -11,50 +12,31 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// The size of a seed: few keys and steps, so that 200 seeds fit in half an
-// hour on two cores.
+// Few keys and steps, so that 200 seeds fit in half an hour on two cores.
 const (
 	maxKeys       = 6
 	minSteps      = 3 // the final destroy included
 	maxSteps      = 6
 	maxActs       = 2
 	createTimeout = 3 * time.Second // the short create timeout some keys get
+	// generatorStream keeps the generator's random numbers apart from the
+	// emulator's, which the same seed drives.
+	generatorStream = 0x6368616f73
 )
 
-// generatorStream keeps the generator's random numbers apart from the
-// emulator's, which the same seed drives.
-const generatorStream = 0x6368616f73
-
-// window is when a step's out-of-band acts happen.
-type window int
-
-const (
-	// actsBeforeApply: the acts happen before the apply, whose refresh
-	// sees them.
-	actsBeforeApply window = iota
-	// actsAfterPlan: the step saves a plan, the acts happen, and the saved
-	// plan is applied on top of them. A console key to import is made
-	// before the plan all the same.
-	actsAfterPlan
-)
-
-// step is one round of the campaign: a new configuration, out-of-band acts,
-// and the faults its first apply meets.
+// step is a new configuration, out-of-band acts, and the faults its first
+// apply (or destroy) meets.
 type step struct {
-	Number  int
-	Config  configuration
-	Changes []string // the configuration's changes, for the log
-	Acts    []act
-	Window  window
-	Faults  emulator.Faults
-	// Values says, for every key that the step keeps, whether its key
-	// values must change, must stay or may do either.
-	Values map[string]valueExpectation
-	// Destroy makes the step run terraform destroy, not apply.
-	Destroy bool
+	Number        int
+	Config        configuration
+	Changes       []string // the configuration's changes, for the log
+	Acts          []act
+	ActsAfterPlan bool // between a saved plan and its apply, not before (console keys are)
+	Faults        emulator.Faults
+	Values        map[string]valueExpectation // for every key the step keeps
+	Destroy       bool
 }
 
-// valueChange is what a step must do to one key value.
 type valueChange int
 
 const (
@@ -63,60 +45,36 @@ const (
 	mayChange              // regenerated out of band
 )
 
-// valueExpectation is what a step must do to a key's two values. Gone means
-// the key was deleted out of band: the resource gets a new key.
+// valueExpectation is what a step must do to a key's two values. Gone: the
+// key was deleted out of band, and the resource gets a new one.
 type valueExpectation struct {
 	Primary, Secondary valueChange
 	Gone               bool
 }
 
-// plan is everything a seed does, drawn from the seed alone.
 type plan struct {
-	Seed     int64
-	Prefix   string // every name the configuration owns starts with it
-	Emulator emulator.Config
-	// Bystanders are the names of keys the colleague made before the
-	// campaign, which the configuration does not own and must never touch.
-	// Each contains an owned name, to catch a lookup by name that matches
-	// substrings.
-	Bystanders []string
+	Seed       int64
+	Prefix     string // every name the configuration owns starts with it
+	Emulator   emulator.Config
+	Bystanders []string // the colleague's keys; each contains an owned name, to catch a lookup by substring
 	Steps      []step
 }
 
-// generator draws a plan; config is the configuration so far.
 type generator struct {
 	r      *rand.Rand
 	prefix string
-	config configuration
-	added  int // resources ever added, which numbers them
-	fresh  int // values ever drawn, which keeps names and triggers unique
+	config configuration // so far
+	added  int           // resources ever added, which numbers them
+	fresh  int           // values ever drawn, which keeps names and triggers unique
 }
 
-// generate draws the plan of a seed.
 func generate(seed int64) plan {
 	g := &generator{
-		r: rand.New(rand.NewPCG(uint64(seed), generatorStream)),
-		// Short, so that names stay within the API's 20 characters.
-		prefix: "s" + strconv.FormatInt(seed%(36*36*36*36), 36) + "-",
+		r:      rand.New(rand.NewPCG(uint64(seed), generatorStream)),
+		prefix: "s" + strconv.FormatInt(seed%(36*36*36*36), 36) + "-", // short: names have at most 20 characters
 	}
-	p := plan{Seed: seed, Prefix: g.prefix, Emulator: g.emulatorConfig(seed)}
-	p.Bystanders = []string{"old-" + g.prefix + "k1"}
-	if g.r.IntN(2) == 0 {
-		p.Bystanders = append(p.Bystanders, "ex-"+g.prefix+"k2")
-	}
-	steps := minSteps + g.r.IntN(maxSteps-minSteps+1)
-	for n := 1; n < steps; n++ {
-		p.Steps = append(p.Steps, g.step(n))
-	}
-	p.Steps = append(p.Steps, step{Number: steps, Config: g.config, Faults: faultSchedule(g.r), Destroy: true})
-	return p
-}
-
-// emulatorConfig draws the emulator's answers where NCP's docs are silent
-// or ambiguous, and lists without their documented total: the provider
-// must cope with every reading.
-func (g *generator) emulatorConfig(seed int64) emulator.Config {
-	return emulator.Config{
+	// Where NCP's docs are silent or ambiguous, the provider must cope with every reading.
+	p := plan{Seed: seed, Prefix: g.prefix, Emulator: emulator.Config{
 		Seed:              seed,
 		MaxPageSize:       pick(g.r, 0, 1, 2, 5),
 		WrappedGet:        g.r.IntN(2) == 0,
@@ -125,89 +83,86 @@ func (g *generator) emulatorConfig(seed int64) emulator.Config {
 		ExactNameFilter:   g.r.IntN(2) == 0,
 		DeleteAnswer:      pick(g.r, emulator.DeleteNoContent, emulator.DeleteEmptyObject, emulator.DeleteEmptyBody),
 		OmitListTotal:     g.r.IntN(2) == 0,
+	}}
+	p.Bystanders = []string{"old-" + g.prefix + "k1", "ex-" + g.prefix + "k2"}[:1+g.r.IntN(2)]
+	steps := minSteps + g.r.IntN(maxSteps-minSteps+1)
+	for n := 1; n < steps; n++ {
+		p.Steps = append(p.Steps, g.step(n))
 	}
+	p.Steps = append(p.Steps, step{Number: steps, Config: g.config, Faults: faultSchedule(g.r), Destroy: true, Changes: []string{"destroy"}})
+	return p
 }
 
-// step draws step n: the first creates keys; the others change the
-// configuration, and may act out of band first.
 func (g *generator) step(n int) step {
 	for i := range g.config {
 		g.config[i].Import = false // imported by the step that declared it
 	}
 	prev := slices.Clone(g.config)
 	s := step{Number: n, Faults: faultSchedule(g.r)}
-	if n == 1 {
-		for range 1 + g.r.IntN(3) {
-			s.Changes = append(s.Changes, g.addKey(&s))
-		}
-	} else {
-		s.Acts = g.acts(prev)
-		for range 1 + g.r.IntN(2) {
-			s.Changes = append(s.Changes, g.change(&s, prev))
-		}
+	changes := 3 // the first step creates keys, the others change them and act out of band
+	if n > 1 {
+		s.Acts, changes = g.acts(prev), 2
 	}
-	if slices.ContainsFunc(s.Acts, func(a act) bool { return a.Kind != actConsoleKey }) && g.r.IntN(3) == 0 {
-		s.Window = actsAfterPlan
+	for range 1 + g.r.IntN(changes) {
+		s.Changes = append(s.Changes, g.change(&s, prev))
 	}
+	s.ActsAfterPlan = slices.ContainsFunc(s.Acts, func(a act) bool { return a.Kind != actConsoleKey }) && g.r.IntN(3) == 0
 	s.Config = slices.Clone(g.config)
 	s.Values = valueExpectations(prev, s.Config, s.Acts)
 	return s
 }
 
-// next returns a value never drawn before in this seed.
+// next is a value never drawn before in this seed.
 func (g *generator) next() string {
 	g.fresh++
 	return strconv.Itoa(g.fresh)
 }
 
-// newKey numbers a new resource and names its key.
 func (g *generator) newKey() keySpec {
 	g.added++
 	addr := "k" + strconv.Itoa(g.added)
 	return keySpec{Addr: addr, Name: g.prefix + addr}
 }
 
-// addKey adds a key with arguments drawn at random. Some get a short create
-// timeout, and the step a create answered after it.
-func (g *generator) addKey(s *step) string {
-	k := g.newKey()
-	if g.r.IntN(2) == 0 {
-		k.Description = "d" + g.next()
-	}
-	k.Disabled = g.r.IntN(4) == 0
+// drawArguments draws k's optional arguments; half the time, description.
+func (g *generator) drawArguments(k *keySpec, description string) {
+	k.Description = pick(g.r, description, "d"+g.next())
 	if g.r.IntN(3) == 0 {
 		k.Trigger = "t" + g.next()
 	}
-	k.KeyType = pick(g.r, "", keyTypePrimary, keyTypeSecondary, keyTypeBoth)
+	k.KeyType = pick(g.r, keyTypes...)
 	k.NoKeyValues = g.r.IntN(3) == 0
+}
+
+// addKey adds a key. Some get a short create timeout, and the step a create
+// answered after it.
+func (g *generator) addKey(s *step) string {
+	k := g.newKey()
+	g.drawArguments(&k, "")
+	k.Disabled = g.r.IntN(4) == 0
 	if g.r.IntN(6) == 0 {
 		k.CreateTimeout = createTimeout.String()
-		s.Faults.Faults = append(s.Faults.Faults, lateCreate(createTimeout))
+		late := emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultLate, Delay: createTimeout + time.Second, Count: 1}
+		s.Faults.Faults = append(s.Faults.Faults, late)
 	}
 	g.config = append(g.config, k)
 	return "add " + k.Addr
 }
 
-// change makes one change to the configuration: to a key that prev has,
-// or adds or removes one.
+// change changes or removes a key that prev has, or adds one.
 func (g *generator) change(s *step, prev configuration) string {
-	var kept []string
-	for _, k := range prev {
-		if g.config.find(k.Addr) >= 0 {
-			kept = append(kept, k.Addr)
-		}
-	}
-	canAdd, canRemove := len(g.config) < maxKeys, len(g.config) > 1 && len(kept) > 0
+	kept := slices.DeleteFunc(slices.Clone(prev), func(k keySpec) bool { return g.config.find(k.Addr) < 0 })
+	canAdd := len(g.config) < maxKeys
 	if len(kept) == 0 || (canAdd && g.r.IntN(5) == 0) {
 		if canAdd {
 			return g.addKey(s)
 		}
 		return "nothing"
 	}
-	addr := pick(g.r, kept...)
+	addr := pick(g.r, kept...).Addr
 	k := &g.config[g.config.find(addr)]
 	switch what := g.r.IntN(9); {
-	case what == 0 && canRemove:
+	case what == 0 && len(g.config) > 1:
 		g.config = slices.Delete(g.config, g.config.find(addr), g.config.find(addr)+1)
 		return "remove " + addr
 	case what <= 1:
@@ -222,11 +177,11 @@ func (g *generator) change(s *step, prev configuration) string {
 	case what <= 5:
 		k.Trigger = "t" + g.next()
 		if g.r.IntN(2) == 0 {
-			k.KeyType = pick(g.r, "", keyTypePrimary, keyTypeSecondary, keyTypeBoth)
+			k.KeyType = pick(g.r, keyTypes...)
 		}
 		return fmt.Sprintf("rotate %s %s", addr, k.keyType())
 	case what == 6:
-		k.KeyType = pick(g.r, "", keyTypePrimary, keyTypeSecondary, keyTypeBoth)
+		k.KeyType = pick(g.r, keyTypes...)
 		return fmt.Sprintf("rotate_key_type=%q %s", k.KeyType, addr)
 	case what == 7 && k.Trigger != "":
 		k.Trigger = ""
@@ -237,18 +192,18 @@ func (g *generator) change(s *step, prev configuration) string {
 	}
 }
 
-// acts draws up to maxActs out-of-band acts on the keys of prev; a console
-// key adds its resource and import block to the configuration.
+// acts draws acts on the keys of prev; a console key adds its resource and
+// import block to the configuration.
 func (g *generator) acts(prev configuration) []act {
 	var acts []act
 	deleted := map[string]bool{}
+	values := map[actKind]func() string{
+		actRename:     func() string { return "hand-" + g.next() }, // a name the configuration does not own
+		actDescribe:   func() string { return "edited by hand " + g.next() },
+		actRegenerate: func() string { return pick(g.r, keyTypePrimary, keyTypeSecondary) },
+	}
 	for range g.r.IntN(maxActs + 1) {
-		var targets []string
-		for _, k := range prev {
-			if !deleted[k.Addr] {
-				targets = append(targets, k.Addr)
-			}
-		}
+		targets := slices.DeleteFunc(slices.Clone(prev), func(k keySpec) bool { return deleted[k.Addr] })
 		kind := pick(g.r, actDelete, actRename, actDescribe, actToggle, actRegenerate, actRegenerate, actConsoleKey, actConsoleKey)
 		if kind == actConsoleKey || len(targets) == 0 {
 			if len(g.config) < maxKeys {
@@ -256,46 +211,32 @@ func (g *generator) acts(prev configuration) []act {
 			}
 			continue
 		}
-		a := act{Kind: kind, Addr: pick(g.r, targets...)}
-		switch kind {
-		case actDelete:
-			deleted[a.Addr] = true
-		case actRename:
-			a.Value = "hand-" + g.next() // a name the configuration does not own
-		case actDescribe:
-			a.Value = "edited by hand " + g.next()
-		case actRegenerate:
-			a.KeyType = pick(g.r, keyTypePrimary, keyTypeSecondary)
+		a := act{Kind: kind, Addr: pick(g.r, targets...).Addr}
+		if value, ok := values[kind]; ok {
+			a.Value = value()
 		}
+		deleted[a.Addr] = kind == actDelete
 		acts = append(acts, a)
 	}
 	return acts
 }
 
-// consoleKey has the colleague make a key, and the configuration import it:
-// half the time exactly as the console made it, so that the import's apply
-// changes nothing, else with arguments drawn at random.
+// consoleKey has the colleague make a key for the configuration to import,
+// half the time as the console made it, so that the import changes nothing.
 func (g *generator) consoleKey() act {
 	k := g.newKey()
-	k.Import = true
-	k.Description = consoleDescription
+	k.Import, k.Description = true, consoleDescription
 	if g.r.IntN(2) == 0 {
-		k.Description = pick(g.r, consoleDescription, "d"+g.next())
-		if g.r.IntN(2) == 0 {
-			k.Trigger = "t" + g.next()
-		}
-		k.KeyType = pick(g.r, "", keyTypePrimary, keyTypeSecondary, keyTypeBoth)
-		k.NoKeyValues = g.r.IntN(3) == 0
+		g.drawArguments(&k, consoleDescription)
 	}
 	g.config = append(g.config, k)
 	return act{Kind: actConsoleKey, Addr: k.Addr, Value: k.Name}
 }
 
-// valueExpectations works out what a step must do to the key values of
-// every key it keeps from prev. A key rotates when its trigger is set and
-// differs from the one before, unset to a value included; setting the
-// trigger of a key being created or imported, removing it, or changing the
-// key type alone rotates nothing.
+// valueExpectations: a key kept from prev rotates when its trigger is set
+// and differs from the one before, unset included; setting the trigger of a
+// key being created or imported, removing it, or changing the key type
+// alone rotates nothing.
 func valueExpectations(prev, next configuration, acts []act) map[string]valueExpectation {
 	values := map[string]valueExpectation{}
 	for _, k := range next {
@@ -305,26 +246,23 @@ func valueExpectations(prev, next configuration, acts []act) map[string]valueExp
 		}
 		var e valueExpectation
 		if k.Trigger != "" && k.Trigger != before.Trigger {
-			switch k.keyType() {
-			case keyTypePrimary:
+			if k.keyType() != keyTypeSecondary {
 				e.Primary = mustChange
-			case keyTypeSecondary:
+			}
+			if k.keyType() != keyTypePrimary {
 				e.Secondary = mustChange
-			default:
-				e.Primary, e.Secondary = mustChange, mustChange
 			}
 		}
 		values[k.Addr] = e
 	}
 	for _, a := range acts {
 		e, ok := values[a.Addr]
-		if !ok {
-			continue
-		}
 		switch {
+		case !ok:
+			continue
 		case a.Kind == actDelete:
 			e.Gone = true
-		case a.Kind == actRegenerate && a.KeyType == keyTypePrimary:
+		case a.Kind == actRegenerate && a.Value == keyTypePrimary:
 			e.Primary = max(e.Primary, mayChange)
 		case a.Kind == actRegenerate:
 			e.Secondary = max(e.Secondary, mayChange)
@@ -334,103 +272,27 @@ func valueExpectations(prev, next configuration, acts []act) map[string]valueExp
 	return values
 }
 
-// importChangesNothing reports whether importing a key described so into k
-// changes nothing: no trigger to record, and arguments that match the key
-// as imported (enabled, the same description, the default key type and
-// store_key_values).
-func (k keySpec) importChangesNothing(description string) bool {
-	return k.Trigger == "" && !k.Disabled && k.keyType() == keyTypePrimary && !k.NoKeyValues && k.Description == description
-}
-
-// afterQuietImport is what a step must do to the key values of a key that
-// an import block imported while changing nothing, and that no step has
-// changed since. The provider documents that a trigger set then is adopted,
-// not rotated: only an update ends the adoption, and Terraform calls the
-// provider in an apply that changes nothing only to refresh, which ends
-// nothing. An update it cannot see (the colleague's edit put back, a failed
-// apply's) may have ended it, so a rotation may happen or not; once the
-// configuration changes the key, the step after rotates for sure.
+// afterQuietImport relaxes e for a key an import block imported while
+// changing nothing, unchanged by any step since. The provider documents that
+// a trigger set then is adopted, not rotated: only an update ends the
+// adoption, and an apply that changes nothing only refreshes. An update the
+// campaign cannot see (the colleague's edit put back, a failed apply's) may
+// have ended it, so a rotation may happen or not.
 func (e valueExpectation) afterQuietImport() valueExpectation {
-	if e.Primary == mustChange {
-		e.Primary = mayChange
-	}
-	if e.Secondary == mustChange {
-		e.Secondary = mayChange
+	for _, v := range []*valueChange{&e.Primary, &e.Secondary} {
+		if *v == mustChange {
+			*v = mayChange
+		}
 	}
 	return e
 }
 
-// String describes the step, for the log of a failing seed.
-func (s step) String() string {
-	var b strings.Builder
-	what := "apply"
-	if s.Destroy {
-		what = "destroy"
-	}
-	fmt.Fprintf(&b, "step %d (%s): changes [%s]", s.Number, what, strings.Join(s.Changes, ", "))
-	if len(s.Acts) > 0 {
-		acts := make([]string, len(s.Acts))
-		for i, a := range s.Acts {
-			acts[i] = a.String()
-		}
-		when := "before the apply"
-		if s.Window == actsAfterPlan {
-			when = "between plan and apply"
-		}
-		fmt.Fprintf(&b, "; out of band %s: [%s]", when, strings.Join(acts, ", "))
-	}
-	fmt.Fprintf(&b, "; faults %s", describeFaults(s.Faults))
-	return b.String()
-}
-
-// describeFaults is a one-line summary of a fault schedule.
-func describeFaults(f emulator.Faults) string {
-	var parts []string
-	for _, fault := range f.Faults {
-		p := string(fault.Kind)
-		if fault.Route != "" {
-			p += " " + string(fault.Route)
-		}
-		if fault.Status != 0 {
-			p += " " + strconv.Itoa(fault.Status)
-		}
-		if fault.Delay != 0 {
-			p += " " + fault.Delay.String()
-		}
-		if wait, ok := fault.Header["Retry-After"]; ok {
-			p += " Retry-After " + wait
-		}
-		if fault.Count != 0 {
-			p += fmt.Sprintf(" x%d", fault.Count)
-		}
-		if fault.Rate != 0 {
-			p += fmt.Sprintf(" p=%.2f", fault.Rate)
-		}
-		if fault.After != 0 {
-			p += fmt.Sprintf(" after %d", fault.After)
-		}
-		parts = append(parts, p)
-	}
-	if f.RateLimit != 0 {
-		parts = append(parts, fmt.Sprintf("rate limit %.0f/s burst %d", f.RateLimit, f.RateBurst))
-	}
-	if f.Latency != 0 {
-		parts = append(parts, fmt.Sprintf("latency %s+%s", f.Latency, f.LatencyJitter))
-	}
-	if f.ClockOffset != 0 {
-		parts = append(parts, "clock "+f.ClockOffset.String())
-	}
-	return "[" + strings.Join(parts, ", ") + "]"
-}
-
-// String describes the plan, for the log of a failing seed.
+// String is the plan, a step a line, for the log of a failing seed.
 func (p plan) String() string {
-	c := p.Emulator
-	var b strings.Builder
-	fmt.Fprintf(&b, "seed %d: names %q, bystanders %q; emulator page size %d, wrapped get %t, not-found status %d, numeric codes %t, exact name filter %t, delete answer %s\n",
-		p.Seed, p.Prefix, p.Bystanders, c.MaxPageSize, c.WrappedGet, c.NotFoundStatus, c.NumericErrorCodes, c.ExactNameFilter, c.DeleteAnswer)
+	lines := []string{fmt.Sprintf("seed %d: names %q, bystanders %q; emulator %+v", p.Seed, p.Prefix, p.Bystanders, p.Emulator)}
 	for _, s := range p.Steps {
-		b.WriteString("  " + s.String() + "\n")
+		data, _ := json.Marshal(s)
+		lines = append(lines, string(data))
 	}
-	return b.String()
+	return strings.Join(lines, "\n  ")
 }

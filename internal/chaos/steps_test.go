@@ -106,7 +106,7 @@ func TestValueExpectations(t *testing.T) {
 		{Addr: "k5"},
 		{Addr: "k6", Trigger: "c", Import: true}, // new: no expectation
 	}
-	acts := []act{{Kind: actRegenerate, Addr: "k2", KeyType: keyTypeSecondary}, {Kind: actDelete, Addr: "k5"}}
+	acts := []act{{Kind: actRegenerate, Addr: "k2", Value: keyTypeSecondary}, {Kind: actDelete, Addr: "k5"}}
 	got := valueExpectations(prev, next, acts)
 	want := map[string]valueExpectation{
 		"k1": {Primary: mustChange, Secondary: mustChange},
