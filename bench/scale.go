@@ -76,12 +76,12 @@ func (h *harness) scale(ctx context.Context) error {
 	for _, include := range []bool{false, true} {
 		what := fmt.Sprintf("query, include_resource = %t", include)
 		if h.tfVersion.LessThan(queryVersion) {
-			h.report.scale.add(what, fmt.Sprintf("skipped: needs Terraform %s (this is %s)", queryVersion, h.tfVersion), queryTarget, "—")
+			h.report.scale.add(what, fmt.Sprintf("skipped: needs Terraform 1.14 (this is %s)", h.tfVersion), queryTarget, "—")
 			continue
 		}
 		list := step{name: fmt.Sprintf("query: list resource over %d keys, page size %d, include_resource = %t", h.ScaleKeys, pageSize, include),
 			query: fmt.Sprintf(queryConfig, h.ScaleKeys, include), cmd: query}
-		queries, err := h.listRuns(ctx, h.ScaleKeys, h.Runs, list, "\nlist.ncp_apigw_api_key.all ", h.ScaleKeys)
+		queries, err := h.listRuns(ctx, h.ScaleKeys, h.Runs, list, "list.ncp_apigw_api_key.all ", h.ScaleKeys)
 		if err != nil {
 			return err
 		}
