@@ -152,7 +152,7 @@ type options struct {
 	GoBenchTime    string `json:"go_bench_time,omitempty"`
 
 	ncpProvider, timeProvider, terraform, devOverrides string
-	only                                 *regexp.Regexp // -run
+	only                                               *regexp.Regexp // -run
 }
 
 const (
