@@ -42,8 +42,8 @@ PASS
 	}
 }
 
-// A fake GNU time records its arguments, then what GNU time writes: a
-// note among the numbers, in the file after -o; usageOf reads the numbers.
+// A fake GNU time records its arguments beside the file after -o, where it
+// writes numbers as GNU time does; usageOf reads them.
 // The terraform wrapper exits with terraform's status.
 func TestWrappersAndUsage(t *testing.T) {
 	tmp := t.TempDir()
@@ -51,8 +51,8 @@ func TestWrappersAndUsage(t *testing.T) {
 	if err := os.WriteFile(fakeTime, []byte(`#!/bin/sh
 all="$*"
 while [ "$1" != -o ]; do shift; done
-echo "$all" >>"$2"
-printf '3000\nCommand exited with non-zero status 1\n2000\n' >>"$2"
+echo "$all" >"$2.args"
+printf '3000\n2000\n' >>"$2"
 exit 3
 `), 0o700); err != nil {
 		t.Fatal(err)
@@ -69,15 +69,15 @@ exit 3
 	}
 	usage := filepath.Join(tmp, "usage")
 	for _, c := range []struct{ script, want string }{
-		{filepath.Join(tmp, "terraform-provider-x"), "-f %M -a -o " + usage + " /opt/x provider -a b c\n"},
-		{wrapper, "-f %U %S %M -o " + usage + " /opt/terraform -a b c\n"},
+		{filepath.Join(tmp, "terraform-provider-x"), "-q -f %M -a -o " + usage + " /opt/x provider -a b c\n"},
+		{wrapper, "-q -f %U %S %M -o " + usage + " /opt/terraform -a b c\n"},
 	} {
 		cmd := exec.Command(c.script, "-a b", "c")
 		cmd.Env = []string{"BENCH_PROVIDER_RSS=" + usage, "BENCH_TERRAFORM_USAGE=" + usage}
 		if err := cmd.Run(); cmd.ProcessState.ExitCode() != 3 {
 			t.Errorf("%s: %v, want exit status 3", c.script, err)
 		}
-		if got, _ := os.ReadFile(usage); !strings.HasPrefix(string(got), c.want) {
+		if got, _ := os.ReadFile(usage + ".args"); string(got) != c.want {
 			t.Errorf("GNU time got %q, want %q", got, c.want)
 		}
 		if numbers, err := usageOf(usage); err != nil || !reflect.DeepEqual(numbers, []float64{3000, 2000}) {

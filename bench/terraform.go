@@ -191,17 +191,18 @@ func runTerraform(ctx context.Context, tf *tfexec.Terraform, dir string, emu *em
 
 // writeWrappers writes, under the names Terraform looks for, a script per
 // provider (by source address) that runs it under GNU time, which appends
-// its peak RSS in KiB to $BENCH_PROVIDER_RSS, with the CLI configuration
-// that installs them (scripts/dev-overrides.sh writes it) and a
-// filesystem mirror of them for `terraform init -plugin-dir`; and a script
-// that runs terraform under GNU time, which writes its user and system CPU
-// seconds and peak RSS in KiB to $BENCH_TERRAFORM_USAGE. It returns the
-// latter and the configuration. GNU time ignores SIGINT, with which tfexec
-// stops Terraform: that script passes it on to its process group, as a
-// terminal would (providers ignore it).
+// its peak RSS in KiB to $BENCH_PROVIDER_RSS (-q: and no note of an exit
+// status), with the CLI configuration that installs them (which
+// scripts/dev-overrides.sh writes) and a filesystem mirror of them for
+// `terraform init -plugin-dir`; and a script that runs terraform under GNU
+// time, which writes its user and system CPU seconds and peak RSS in KiB
+// to $BENCH_TERRAFORM_USAGE. It returns the latter and the configuration.
+// GNU time ignores SIGINT, with which tfexec stops Terraform: that script
+// passes it on to its process group, as a terminal would (providers
+// ignore it).
 func writeWrappers(dir, gnuTime, devOverrides, terraform string, providers map[string]string) (wrapper, config string, err error) {
 	run := func(output, format, binary string) string {
-		return fmt.Sprintf("'%s' -f '%s' %s '%s' \"$@\"", gnuTime, format, output, binary)
+		return fmt.Sprintf("'%s' -q -f '%s' %s '%s' \"$@\"", gnuTime, format, output, binary)
 	}
 	overrides := []string{devOverrides}
 	for _, source := range slices.Sorted(maps.Keys(providers)) {
@@ -219,8 +220,8 @@ func writeWrappers(dir, gnuTime, devOverrides, terraform string, providers map[s
 }
 
 // usageOf reads, and removes for the next command, the numbers GNU time
-// wrote on its last line in path (nil when no process ran): a line per
-// provider process for the providers' peaks, each the only number on it.
+// wrote in path (nil when no process ran): a line per provider process for
+// the providers' peaks.
 func usageOf(path string) ([]float64, error) {
 	b, err := os.ReadFile(path)
 	defer os.Remove(path)
@@ -228,16 +229,9 @@ func usageOf(path string) ([]float64, error) {
 		return nil, nil
 	}
 	var numbers []float64
-	for line := range strings.Lines(string(b)) {
-		var parsed []float64
-		for _, field := range strings.Fields(line) {
-			if v, perr := strconv.ParseFloat(field, 64); perr == nil {
-				parsed = append(parsed, v)
-			}
-		}
-		if len(parsed) == len(strings.Fields(line)) {
-			numbers = append(numbers, parsed...)
-		}
+	for _, field := range strings.Fields(string(b)) {
+		v, perr := strconv.ParseFloat(field, 64)
+		numbers, err = append(numbers, v), errors.Join(err, perr)
 	}
 	return numbers, err
 }

@@ -45,13 +45,14 @@ func BuildProvider(t *testing.T, repoRoot string) string {
 		}
 		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-ncp"), ".")
 		build.Dir = repoRoot
-		if out, err := build.CombinedOutput(); err != nil {
-			providerBuild.err = fmt.Errorf("building the provider: %w\n%s", err, out)
-			return
-		}
-		config, err := exec.Command("bash", filepath.Join(repoRoot, "scripts", "dev-overrides.sh"), "ncp-community/ncp="+dir).Output()
+		out, err := build.CombinedOutput()
 		if err == nil {
-			err = os.WriteFile(filepath.Join(dir, devOverrides), config, 0o644)
+			out, err = exec.Command("bash", filepath.Join(repoRoot, "scripts", "dev-overrides.sh"), "ncp-community/ncp="+dir).Output()
+		}
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, devOverrides), out, 0o644)
+		} else {
+			err = fmt.Errorf("building the provider: %w\n%s", err, out)
 		}
 		providerBuild.err = err
 	})
@@ -150,12 +151,8 @@ func NewCLI(t *testing.T, pluginDir, endpoint string) *CLI {
 	t.Helper()
 	work := t.TempDir()
 	c := &CLI{t: t, Dir: filepath.Join(work, "config"), LogPath: filepath.Join(work, "terraform.log"), env: map[string]string{}}
-	// tfexec sets TF_LOG and TF_CLI_ARGS itself and refuses them here.
-	for _, v := range os.Environ() {
-		name, value, _ := strings.Cut(v, "=")
-		c.env[name] = value
-	}
-	c.env = tfexec.CleanEnv(c.env)
+	c.Setenv(os.Environ()...)
+	c.env = tfexec.CleanEnv(c.env) // tfexec sets TF_LOG and such itself, and refuses them here
 	c.Setenv("TF_CLI_CONFIG_FILE="+filepath.Join(pluginDir, devOverrides), "CHECKPOINT_DISABLE=1",
 		"NCLOUD_ACCESS_KEY="+AccessKey, "NCLOUD_SECRET_KEY="+SecretKey, "NCP_APIGW_ENDPOINT="+endpoint)
 	err := os.Mkdir(c.Dir, 0o755)
@@ -172,10 +169,12 @@ func NewCLI(t *testing.T, pluginDir, endpoint string) *CLI {
 }
 
 // Setenv sets environment variables ("NAME=value") for every later command.
-func (c *CLI) Setenv(vars ...string) {
+func (c *CLI) Setenv(vars ...string) { setVars(c.env, vars) }
+
+func setVars(env map[string]string, vars []string) {
 	for _, v := range vars {
 		name, value, _ := strings.Cut(v, "=")
-		c.env[name] = value
+		env[name] = value
 	}
 }
 
@@ -193,10 +192,7 @@ func (c *CLI) SetLog(level string) {
 func (c *CLI) Do(env []string, command func(ctx context.Context, tf *tfexec.Terraform) error) (int, string) {
 	c.t.Helper()
 	vars := maps.Clone(c.env)
-	for _, v := range env {
-		name, value, _ := strings.Cut(v, "=")
-		vars[name] = value
-	}
+	setVars(vars, env)
 	var stdout, stderr strings.Builder
 	c.stdout = &stdout
 	c.tf.SetStdout(&stdout)
