@@ -70,7 +70,10 @@ func (h *harness) lifecycleRuns(ctx context.Context, e *emulatorServer, kinds []
 			runs[kind] = append(runs[kind], l)
 			walls := make([]string, len(l))
 			for i, s := range l {
-				walls[i] = fmt.Sprintf("%s %.2fs (%d answered 429)", s.Step, s.WallS, s.Stats.Throttled)
+				walls[i] = fmt.Sprintf("%s %.2fs", s.Step, s.WallS)
+				if s.Stats.Throttled > 0 {
+					walls[i] += fmt.Sprintf(" (%d answered 429)", s.Stats.Throttled)
+				}
 			}
 			h.logf("  run %d/%d %s: %s", run, h.Runs, kind, strings.Join(walls, ", "))
 		}
