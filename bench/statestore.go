@@ -29,8 +29,9 @@ func startStateStore() *stateStore {
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet:
-			if state, ok := s.states.Load(r.URL.Path); ok {
-				_, _ = w.Write(state.([]byte))
+			state, _ := s.states.Load(r.URL.Path)
+			if b, ok := state.([]byte); ok {
+				_, _ = w.Write(b)
 			} else {
 				http.NotFound(w, r)
 			}
