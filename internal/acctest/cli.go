@@ -225,9 +225,10 @@ func (c *CLI) Run(args ...string) (int, string) {
 }
 
 // RunWith runs apply, destroy or plan with the flags tests give them
-// (-auto-approve, -input=false, -detailed-exitcode, -out=FILE, a saved
-// plan) through tfexec's calls, with extra environment variables, and
-// returns the command's exit code and output. Other commands call Do.
+// (-auto-approve, -input=false, -detailed-exitcode, -refresh-only,
+// -out=FILE, a saved plan) through tfexec's calls, with extra environment
+// variables, and returns the command's exit code and output. Other
+// commands and flags call Do.
 func (c *CLI) RunWith(env []string, args ...string) (int, string) {
 	c.t.Helper()
 	flags := flag.NewFlagSet(strings.Join(args, " "), flag.ContinueOnError)
@@ -235,17 +236,18 @@ func (c *CLI) RunWith(env []string, args ...string) (int, string) {
 	flags.Bool("input", false, "tfexec asks nothing")
 	detailed := flags.Bool("detailed-exitcode", false, "")
 	out := flags.String("out", "", "")
+	refreshOnly := flags.Bool("refresh-only", false, "")
 	if len(args) == 0 || flags.Parse(args[1:]) != nil || flags.NArg() > 1 || (args[0] != "apply" && flags.NArg() > 0) {
 		c.t.Fatalf("RunWith runs apply, destroy and plan, not terraform %q: call Do", args)
 	}
 	return c.Do(env, func(ctx context.Context, tf *tfexec.Terraform) error {
 		switch args[0] {
 		case "apply":
-			return tf.Apply(ctx, tfexec.DirOrPlan(flags.Arg(0)))
+			return tf.Apply(ctx, tfexec.DirOrPlan(flags.Arg(0)), tfexec.RefreshOnly(*refreshOnly))
 		case "destroy":
 			return tf.Destroy(ctx)
 		case "plan":
-			if changes, err := tf.Plan(ctx, tfexec.Out(*out)); err != nil || !changes || !*detailed {
+			if changes, err := tf.Plan(ctx, tfexec.Out(*out), tfexec.RefreshOnly(*refreshOnly)); err != nil || !changes || !*detailed {
 				return err
 			}
 			return errPlanChanges
