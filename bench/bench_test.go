@@ -42,38 +42,50 @@ PASS
 	}
 }
 
-// A fake GNU time records its arguments and a peak per provider process,
-// among one of its notes, in the file that providerPeakKiB reads.
-func TestProviderWrapperAndPeak(t *testing.T) {
+// A fake GNU time records its arguments beside the file after -o, where it
+// writes numbers as GNU time does; usageOf reads them.
+// The terraform wrapper exits with terraform's status.
+func TestWrappersAndUsage(t *testing.T) {
 	tmp := t.TempDir()
-	fakeTime := filepath.Join(tmp, "time")
-	if err := os.WriteFile(fakeTime, []byte("#!/bin/sh\necho \"$@\" > \"$5\"\nprintf '3000\\nCommand exited with non-zero status 1\\n2000\\n' >> \"$5\"\n"), 0o700); err != nil {
+	fakeTime := filepath.Join(tmp, "fake-time")
+	if err := os.WriteFile(fakeTime, []byte(`#!/bin/sh
+all="$*"
+while [ "$1" != -o ]; do shift; done
+echo "$all" >"$2.args"
+printf '3000\n2000\n' >>"$2"
+exit 3
+`), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	rc, err := writeProviderWrappers(tmp, fakeTime, map[string]string{"example/x": "/opt/x provider"})
+	wrapper, rc, err := writeWrappers(tmp, fakeTime, "../scripts/dev-overrides.sh", "/opt/terraform", map[string]string{"example/x": "/opt/x provider"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if config, _ := os.ReadFile(rc); !strings.Contains(string(config), fmt.Sprintf("%q = %q", "example/x", tmp)) ||
-		!strings.Contains(string(config), fmt.Sprintf("path = %q", filepath.Join(tmp, "mirror"))) {
-		t.Errorf("the CLI config neither overrides example/x with %s nor mirrors it:\n%s", tmp, config)
+	if config, _ := os.ReadFile(rc); !strings.Contains(string(config), fmt.Sprintf("%q = %q", "example/x", tmp)) {
+		t.Errorf("the CLI config does not override example/x with %s:\n%s", tmp, config)
 	}
 	if target, err := os.Readlink(filepath.Join(tmp, "mirror", "registry.terraform.io", "example", "x", "1.0.0", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-x")); err != nil || target != filepath.Join(tmp, "terraform-provider-x") {
 		t.Errorf("the mirror's entry points at %q (%v), not the wrapper", target, err)
 	}
-	rss := filepath.Join(tmp, "rss")
-	cmd := exec.Command(filepath.Join(tmp, "terraform-provider-x"), "-a b", "c")
-	cmd.Env = []string{"BENCH_PROVIDER_RSS=" + rss}
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("wrapper: %v: %s", err, out)
-	}
-	if got, _ := os.ReadFile(rss); !strings.HasPrefix(string(got), "-f %M -a -o "+rss+" /opt/x provider -a b c\n") {
-		t.Errorf("GNU time got %q", got)
-	}
-	for _, want := range []int{3000, 0} { // then no file: no provider ran
-		if kib, err := providerPeakKiB(rss); err != nil || kib != want {
-			t.Errorf("providerPeakKiB = %d, %v; want %d", kib, err, want)
+	usage := filepath.Join(tmp, "usage")
+	for _, c := range []struct{ script, want string }{
+		{filepath.Join(tmp, "terraform-provider-x"), "-q -f %M -a -o " + usage + " /opt/x provider -a b c\n"},
+		{wrapper, "-q -f %U %S %M -o " + usage + " /opt/terraform -a b c\n"},
+	} {
+		cmd := exec.Command(c.script, "-a b", "c")
+		cmd.Env = []string{"BENCH_PROVIDER_RSS=" + usage, "BENCH_TERRAFORM_USAGE=" + usage}
+		if err := cmd.Run(); cmd.ProcessState.ExitCode() != 3 {
+			t.Errorf("%s: %v, want exit status 3", c.script, err)
 		}
+		if got, _ := os.ReadFile(usage + ".args"); string(got) != c.want {
+			t.Errorf("GNU time got %q, want %q", got, c.want)
+		}
+		if numbers, err := usageOf(usage); err != nil || !reflect.DeepEqual(numbers, []float64{3000, 2000}) {
+			t.Errorf("usageOf = %v, %v; want 3000 and 2000", numbers, err)
+		}
+	}
+	if numbers, err := usageOf(usage); err != nil || numbers != nil { // no file: no process ran
+		t.Errorf("usageOf = %v, %v; want nothing", numbers, err)
 	}
 }
 

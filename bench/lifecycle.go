@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
@@ -21,6 +23,13 @@ const (
 	overheadTargetRatio = 1.2
 )
 
+// The refresh target: at N=2,000, a no-change plan under the quota takes at
+// most 1.2 times time_static's no-change plan, which has no quota.
+const (
+	refreshTargetN     = 2000
+	refreshTargetRatio = 1.2
+)
+
 // lifecycleConfig is n resources, each with an argument that differs.
 func lifecycleConfig(kind string, n int, storeKeyValues bool) string {
 	arguments := map[string]string{
@@ -31,36 +40,58 @@ func lifecycleConfig(kind string, n int, storeKeyValues bool) string {
 	return fmt.Sprintf("resource %q \"bench\" {\n  count = %d\n  %s\n}\n", kind, n, arguments[kind])
 }
 
-// lifecycles measures apply, no-change plan and destroy of n resources of
-// each kind, in turn, so that a machine that slows down penalises none, with
-// their state in states (nil: Terraform's default, the local file).
-func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label string, states *stateStore) error {
-	e := h.startEmulator(emulator.Faults{})
-	defer e.Close()
-	name := func(command string) string { return fmt.Sprintf("%s, %d keys (%s)", command, n, label) }
-	steps := []step{
-		{name: name("apply"), cmd: apply, minimum: routeCounts{emulator.RouteCreate: n, emulator.RouteEdit: n}},
+// lifecycleSteps apply n resources of kind, plan with no change and destroy
+// them, each named by name, with the fewest requests of the keys.
+func (h *harness) lifecycleSteps(kind string, n int, name func(command string) string) []step {
+	return []step{
+		{name: name("apply"), config: lifecycleConfig(kind, n, h.StoreKeyValues), cmd: apply, minimum: routeCounts{emulator.RouteCreate: n, emulator.RouteEdit: n}},
 		{name: name("no-change plan"), cmd: noChange, minimum: refreshMinimum(n, nil)},
 		{name: name("destroy"), cmd: destroy, minimum: destroyMinimum(n)},
 	}
+}
+
+// lifecycleRuns runs the steps of each kind, each run in a new workspace,
+// the kinds in turn, so that a machine that slows down penalises none, with
+// their state in states (nil: Terraform's default, the local file), and
+// returns the samples of each kind's runs. The keys talk to e; the floors
+// send no requests.
+func (h *harness) lifecycleRuns(ctx context.Context, e *emulatorServer, kinds []string, states *stateStore, steps func(kind string) []step) (map[string][][]sample, error) {
 	runs := map[string][][]sample{}
 	for run := 1; run <= h.Runs; run++ {
 		for _, kind := range kinds {
 			emu := e
 			if kind != kindNCP {
-				emu = nil // the floors send no requests
+				emu = nil
 			}
-			steps[0].config = lifecycleConfig(kind, n, h.StoreKeyValues) // for the new workspace
-			l, err := h.runSteps(ctx, kind, emu, states, run, steps)
+			l, err := h.runSteps(ctx, kind, emu, states, run, steps(kind))
 			if err != nil {
-				return fmt.Errorf("%s, run %d: %w", kind, run, err)
+				return runs, fmt.Errorf("%s, run %d: %w", kind, run, err)
 			}
 			runs[kind] = append(runs[kind], l)
-			h.logf("  N=%d run %d/%d %-17s apply %.2fs, plan %.2fs, destroy %.2fs", n, run, h.Runs, kind, l[0].WallS, l[1].WallS, l[2].WallS)
+			walls := make([]string, len(l))
+			for i, s := range l {
+				walls[i] = fmt.Sprintf("%s %.2fs", s.Step, s.WallS)
+				if s.Stats.Throttled > 0 {
+					walls[i] += fmt.Sprintf(" (%d answered 429)", s.Stats.Throttled)
+				}
+			}
+			h.logf("  run %d/%d %s: %s", run, h.Runs, kind, strings.Join(walls, ", "))
 		}
 	}
-	addLifecycleRows(h.report, n, states.where(), runs)
-	return nil
+	return runs, nil
+}
+
+// lifecycles measures apply, no-change plan and destroy of n resources of
+// each kind.
+func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label string, states *stateStore) error {
+	e := h.startEmulator(emulator.Faults{})
+	defer e.Close()
+	name := func(command string) string { return fmt.Sprintf("%s, %d keys (%s)", command, n, label) }
+	runs, err := h.lifecycleRuns(ctx, e, kinds, states, func(kind string) []step { return h.lifecycleSteps(kind, n, name) })
+	if err == nil {
+		addLifecycleRows(h.report, n, states.where(), runs)
+	}
+	return err
 }
 
 // addLifecycleRows adds each command next to the floors' if terraform_data
@@ -91,4 +122,37 @@ func addLifecycleRows(r *report, n int, backend string, runs map[string][][]samp
 	r.scaling.add(strconv.Itoa(n), backend, fmt.Sprintf("%.2f s / %.2f s", wall, wallTS), times(ratio(wall, wallTS)),
 		fmt.Sprintf("%.2f s / %.2f s", cpu, cpuTS), times(ratio(cpu, cpuTS)), fmt.Sprintf("%.0f / %.0f", peak, peakTS),
 		fmt.Sprintf("%.0f / %.0f", provider, providerTS), fmt.Sprintf("%.0f / %.0f", state, stateTS))
+}
+
+// refreshPlans measures no-change plans of n keys, all the account holds:
+// without a quota, then under the emulator's quota (rateLimit requests/s,
+// burst rateBurst, a full bucket at the start), each next to time_static's
+// no-change plan of n resources in the same run.
+func (h *harness) refreshPlans(ctx context.Context, n int) error {
+	e := h.startEmulator(emulator.Faults{})
+	defer e.Close()
+	healthy, quota := emulator.Faults{}, emulator.Faults{RateLimit: rateLimit, RateBurst: rateBurst}
+	name := func(command string) string { return fmt.Sprintf("%s, %d keys (refresh)", command, n) }
+	runs, err := h.lifecycleRuns(ctx, e, []string{kindNCP, kindTimeStatic}, nil, func(kind string) []step {
+		steps := h.lifecycleSteps(kind, n, name)
+		steps[0].faults, steps[2].faults = &healthy, &healthy
+		return slices.Insert(steps, 2, step{name: name("no-change plan, quota"), cmd: noChange, minimum: refreshMinimum(n, nil), faults: &quota})
+	})
+	if err != nil {
+		return err
+	}
+	floorWall := medianOf(runs[kindTimeStatic], func(l []sample) float64 { return l[1].WallS })
+	minimum := refreshMinimum(n, nil).total()
+	for i, what := range []string{"no-change plan, N=%d", "no-change plan, N=%d, under the quota"} {
+		i++ // the samples' index: after the apply
+		wall := medianOf(runs[kindNCP], func(l []sample) float64 { return l[i].WallS })
+		requests := medianOf(runs[kindNCP], func(l []sample) float64 { return float64(routeCounts(l[i].Stats.Requests).total()) })
+		goal, met := "—", "—"
+		if n == refreshTargetN && i == 2 {
+			goal, met = fmt.Sprintf("≤ %.1f× time_static", refreshTargetRatio), yesNo(ratio(wall, floorWall) <= refreshTargetRatio)
+		}
+		h.report.refresh.add(fmt.Sprintf(what, n), secs(wall), secs(floorWall), times(ratio(wall, floorWall)),
+			fmt.Sprintf("%.0f / %d", requests, minimum), goal, met)
+	}
+	return nil
 }

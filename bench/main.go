@@ -17,6 +17,9 @@ import (
 	"regexp"
 	"syscall"
 	"time"
+
+	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-exec/tfexec"
 )
 
 func main() {
@@ -34,19 +37,23 @@ func run() int {
 		return 2
 	}
 	h := &harness{options: opts, accessKey: "bench-" + rand.Text(), secretKey: rand.Text()}
-	if h.tfVersion, err = terraformVersion(ctx, opts.terraform); err == nil {
+	tf, err := tfexec.NewTerraform(".", opts.terraform)
+	if err == nil {
+		h.tfVersion, _, err = tf.Version(ctx, true)
+	}
+	if err == nil {
 		h.tmp, err = os.MkdirTemp("", "ncp-bench-")
 	}
 	if err == nil {
 		defer func() { _ = os.RemoveAll(h.tmp) }()
-		h.cliConfig, err = writeProviderWrappers(h.tmp, gnuTime, map[string]string{
+		h.wrapper, h.cliConfig, err = writeWrappers(h.tmp, gnuTime, opts.devOverrides, opts.terraform, map[string]string{
 			"ncp-community/ncp": opts.ncpProvider, "hashicorp/time": opts.timeProvider})
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		return 1
 	}
-	h.report = newReport(opts, h.tfVersion)
+	h.report = newReport(opts, h.tfVersion.String())
 	start := time.Now()
 	for _, n := range h.OverheadN {
 		h.measure(ctx, fmt.Sprintf("overhead, N=%d", n), func(ctx context.Context) error {
@@ -97,8 +104,9 @@ func run() int {
 
 type harness struct {
 	options
-	tmp, cliConfig       string // the workspaces, provider wrappers and Terraform's CLI config
-	tfVersion            string // such as "1.11.4"
+	tmp, cliConfig       string // the workspaces, wrappers and Terraform's CLI config
+	wrapper              string // terraform under GNU time
+	tfVersion            *version.Version
 	accessKey, secretKey string // random per run, passed in the environment only, never printed
 	report               *report
 }
@@ -143,8 +151,8 @@ type options struct {
 	ScaleKeys      int    `json:"scale_keys"`
 	GoBenchTime    string `json:"go_bench_time,omitempty"`
 
-	ncpProvider, timeProvider, terraform string
-	only                                 *regexp.Regexp // -run
+	ncpProvider, timeProvider, terraform, devOverrides string
+	only                                               *regexp.Regexp // -run
 }
 
 const (
@@ -180,7 +188,8 @@ func parseOptions(args []string) (options, error) {
 	if fs.NArg() > 0 || *timeProvider == "" || !ok || *runs < 0 {
 		return o, fmt.Errorf("usage: bench -time-provider PATH [-mode full|smoke|scale] [flags], not %q", args)
 	}
-	o.Mode, o.StoreKeyValues, o.Runs, o.ncpProvider = *mode, *keep, cmp.Or(*runs, o.Runs), filepath.Join("bin", "terraform-provider-ncp")
+	o.Mode, o.StoreKeyValues, o.Runs = *mode, *keep, cmp.Or(*runs, o.Runs)
+	o.ncpProvider, o.devOverrides = filepath.Join("bin", "terraform-provider-ncp"), filepath.Join("scripts", "dev-overrides.sh")
 	var err error
 	if o.only, err = regexp.Compile(*only); err != nil {
 		return o, fmt.Errorf("-run: %w", err)
@@ -188,7 +197,7 @@ func parseOptions(args []string) (options, error) {
 	if o.terraform, err = exec.LookPath(*terraform); err != nil {
 		return o, err
 	}
-	for _, p := range []*string{&o.ncpProvider, &o.terraform, timeProvider} {
+	for _, p := range []*string{&o.ncpProvider, &o.devOverrides, &o.terraform, timeProvider} {
 		if *p, err = filepath.Abs(*p); err != nil { // the workspaces and wrappers run elsewhere
 			return o, err
 		}

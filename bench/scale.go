@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/go-version"
+
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
@@ -14,8 +16,10 @@ const (
 	scaleMaxWallS  = 1.5
 	scaleMaxRSSMB  = 80
 	queryMaxVsPlan = 1.2
-	queryMinor     = 14 // Terraform 1.14 brought `terraform query`
 )
+
+// queryVersion brought `terraform query`.
+var queryVersion = version.Must(version.NewVersion("1.14.0"))
 
 // listConfig reads every key through the data source and outputs how many.
 const listConfig = `
@@ -68,18 +72,16 @@ func (h *harness) scale(ctx context.Context) error {
 		return err
 	}
 	planWall := h.addListRows("plan", plans, "≤ "+secs(scaleMaxWallS), scaleMaxWallS, scaleMaxRSSMB)
-	var major, minor int
-	_, _ = fmt.Sscanf(h.tfVersion, "%d.%d", &major, &minor)
 	queryTarget := fmt.Sprintf("≤ %s (%.1f × plan)", secs(queryMaxVsPlan*planWall), queryMaxVsPlan)
 	for _, include := range []bool{false, true} {
 		what := fmt.Sprintf("query, include_resource = %t", include)
-		if major == 1 && minor < queryMinor {
-			h.report.scale.add(what, fmt.Sprintf("skipped: needs Terraform 1.%d (this is %s)", queryMinor, h.tfVersion), queryTarget, "—")
+		if h.tfVersion.LessThan(queryVersion) {
+			h.report.scale.add(what, fmt.Sprintf("skipped: needs Terraform 1.14 (this is %s)", h.tfVersion), queryTarget, "—")
 			continue
 		}
 		list := step{name: fmt.Sprintf("query: list resource over %d keys, page size %d, include_resource = %t", h.ScaleKeys, pageSize, include),
 			query: fmt.Sprintf(queryConfig, h.ScaleKeys, include), cmd: query}
-		queries, err := h.listRuns(ctx, h.ScaleKeys, h.Runs, list, "\nlist.ncp_apigw_api_key.all ", h.ScaleKeys)
+		queries, err := h.listRuns(ctx, h.ScaleKeys, h.Runs, list, "list.ncp_apigw_api_key.all ", h.ScaleKeys)
 		if err != nil {
 			return err
 		}

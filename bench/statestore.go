@@ -21,51 +21,39 @@ import (
 // and at the end of the command.
 type stateStore struct {
 	*httptest.Server
-	mu     sync.Mutex
-	states map[string][]byte
+	states sync.Map // URL path → []byte
 }
 
 func startStateStore() *stateStore {
-	s := &stateStore{states: map[string][]byte{}}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s := &stateStore{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet:
+			state, _ := s.states.Load(r.URL.Path)
+			if b, ok := state.([]byte); ok {
+				_, _ = w.Write(b)
+			} else {
+				http.NotFound(w, r)
+			}
+		case http.MethodPost:
+			state, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			s.states.Store(r.URL.Path, state)
+		case http.MethodDelete:
+			s.states.Delete(r.URL.Path)
+		default:
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		}
+	}))
 	return s
-}
-
-func (s *stateStore) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch r.Method {
-	case http.MethodGet:
-		state, ok := s.states[r.URL.Path]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		_, _ = w.Write(state)
-	case http.MethodPost:
-		state, err := io.ReadAll(r.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		s.states[r.URL.Path] = state
-	case http.MethodDelete:
-		delete(s.states, r.URL.Path)
-	default:
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-	}
 }
 
 // backendConfig is the backend block of the workspace named name.
 func (s *stateStore) backendConfig(name string) string {
 	return fmt.Sprintf("terraform {\n  backend \"http\" {\n    address = %q\n  }\n}\n", s.URL+"/"+name)
-}
-
-// size is the length of the workspace's last stored state.
-func (s *stateStore) size(name string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.states["/"+name])
 }
 
 // The methods below take a nil store for Terraform's default, the local
@@ -82,7 +70,9 @@ func (s *stateStore) where() string {
 // stateBytes is the size of the state of the workspace in dir.
 func (s *stateStore) stateBytes(dir string) int {
 	if s != nil {
-		return s.size(filepath.Base(dir))
+		state, _ := s.states.Load("/" + filepath.Base(dir))
+		b, _ := state.([]byte)
+		return len(b)
 	}
 	info, err := os.Stat(filepath.Join(dir, "terraform.tfstate"))
 	if err != nil {

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/http/httptest"
 	"os"
@@ -17,14 +15,17 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
 // sample measures one Terraform command. CPU time and PeakMiB cover it and
-// the providers it waited for (wait4); ProviderPeakMiB a provider alone.
+// the providers it waited for (GNU time, wait4); ProviderPeakMiB a provider
+// alone.
 type sample struct {
 	Workspace       string         `json:"workspace"`
 	Step            string         `json:"step"`
@@ -38,14 +39,39 @@ type sample struct {
 	output          string
 }
 
-// The commands a step runs; runTerraform adds the flags they share.
-var (
-	apply    = []string{"apply", "-auto-approve"}
-	plan     = []string{"plan"}
-	noChange = []string{"plan", "-detailed-exitcode"} // exit code 2: the plan has changes
-	destroy  = []string{"destroy", "-auto-approve"}
-	query    = []string{"query"} // Terraform 1.14 and later
-)
+// command is what a step runs, through tfexec, which adds -input=false and
+// -parallelism=10, Terraform's default; what it writes to out is part of
+// the sample's output.
+type command func(ctx context.Context, tf *tfexec.Terraform, out io.Writer) error
+
+func apply(ctx context.Context, tf *tfexec.Terraform, _ io.Writer) error   { return tf.Apply(ctx) }
+func destroy(ctx context.Context, tf *tfexec.Terraform, _ io.Writer) error { return tf.Destroy(ctx) }
+
+func plan(ctx context.Context, tf *tfexec.Terraform, _ io.Writer) error {
+	_, err := tf.Plan(ctx)
+	return err
+}
+
+func noChange(ctx context.Context, tf *tfexec.Terraform, _ io.Writer) error {
+	changes, err := tf.Plan(ctx)
+	if err == nil && changes {
+		err = errors.New("the no-change plan is not empty")
+	}
+	return err
+}
+
+// query runs `terraform query -json` (Terraform 1.14 and later) and writes
+// a line per resource found: its address and name.
+func query(ctx context.Context, tf *tfexec.Terraform, out io.Writer) error {
+	messages, err := tf.QueryJSON(ctx)
+	for m := range messages {
+		if found, ok := m.Msg.(tfjson.ListResourceFoundMessage); ok {
+			fmt.Fprintf(out, "%s %s\n", found.ListResourceFound.Address, found.ListResourceFound.DisplayName)
+		}
+		err = errors.Join(err, m.Err)
+	}
+	return err
+}
 
 // emulatorServer is the emulator on a loopback port, outside Terraform's CPU time and memory.
 type emulatorServer struct {
@@ -68,7 +94,7 @@ const ncpRequired = "terraform {\n  required_providers {\n    ncp = { source = \
 // the emulator's faults from this command on (nil: as they are).
 type step struct {
 	name, config, query string
-	cmd                 []string
+	cmd                 command
 	minimum             routeCounts
 	faults              *emulator.Faults
 }
@@ -78,12 +104,19 @@ type step struct {
 // records their samples and checks their requests.
 func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer, states *stateStore, run int, steps []step) ([]sample, error) {
 	dir, err := os.MkdirTemp(h.tmp, name+"-")
+	if err != nil {
+		return nil, err
+	}
+	tf, err := tfexec.NewTerraform(dir, h.wrapper)
 	// No other environment, so that TF_LOG, TF_CLI_ARGS... cannot skew a measure.
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"TF_CLI_CONFIG_FILE=" + h.cliConfig, "BENCH_PROVIDER_RSS=" + filepath.Join(dir, "provider-rss")}
+	env := map[string]string{"PATH": os.Getenv("PATH"), "HOME": os.Getenv("HOME"), "CHECKPOINT_DISABLE": "1", "TF_CLI_CONFIG_FILE": h.cliConfig,
+		"BENCH_PROVIDER_RSS": filepath.Join(dir, "provider-rss"), "BENCH_TERRAFORM_USAGE": filepath.Join(dir, "terraform-usage")}
 	if emu != nil && err == nil {
-		env = append(env, "NCP_APIGW_ENDPOINT="+emu.URL+emulator.BasePath, "NCLOUD_ACCESS_KEY="+h.accessKey, "NCLOUD_SECRET_KEY="+h.secretKey)
+		env["NCP_APIGW_ENDPOINT"], env["NCLOUD_ACCESS_KEY"], env["NCLOUD_SECRET_KEY"] = emu.URL+emulator.BasePath, h.accessKey, h.secretKey
 		err = os.WriteFile(filepath.Join(dir, "providers.tf"), []byte(ncpRequired), 0o600)
+	}
+	if err == nil {
+		err = errors.Join(tf.SetEnv(env), tf.SetWaitDelay(30*time.Second)) // for Terraform to stop after an interrupt
 	}
 	if states != nil && err == nil {
 		err = os.WriteFile(filepath.Join(dir, "backend.tf"), []byte(states.backendConfig(filepath.Base(dir))), 0o600)
@@ -95,9 +128,12 @@ func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer
 		}
 		if err == nil && s.query != "" {
 			err = os.WriteFile(filepath.Join(dir, "keys.tfquery.hcl"), []byte(s.query), 0o600)
+			_, _, verr := tf.Version(ctx, false) // which tfexec checks for query: not in the measure
+			err = errors.Join(err, verr)
 		}
 		if err == nil && states != nil && i == 0 {
-			err = h.initBackend(ctx, dir, env)
+			// init installs providers even when dev_overrides make them unused.
+			err = tf.Init(ctx, tfexec.PluginDir(filepath.Join(h.tmp, "mirror")))
 		}
 		if err != nil {
 			return samples, err
@@ -105,7 +141,7 @@ func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer
 		if emu != nil && s.faults != nil {
 			emu.SetFaults(*s.faults)
 		}
-		res, err := h.runTerraform(ctx, dir, env, emu, s.cmd)
+		res, err := runTerraform(ctx, tf, dir, emu, s.cmd)
 		res.Workspace, res.Step, res.Run, res.StateBytes = name, s.name, run, states.stateBytes(dir)
 		h.report.Samples = append(h.report.Samples, res)
 		if err != nil {
@@ -119,101 +155,85 @@ func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer
 	return samples, nil
 }
 
-// runTerraform runs one command in dir, which must exit 0, and measures it.
-func (h *harness) runTerraform(ctx context.Context, dir string, env []string, emu *emulatorServer, args []string) (sample, error) {
+// runTerraform runs one command in dir, which must succeed, and measures it.
+func runTerraform(ctx context.Context, tf *tfexec.Terraform, dir string, emu *emulatorServer, cmd command) (sample, error) {
 	if emu != nil {
 		emu.ResetStats()
 	}
-	args = append(slices.Clone(args), "-no-color")
-	if args[0] != query[0] { // which takes neither
-		args = append(args, "-input=false", "-parallelism="+strconv.Itoa(parallelism))
-	}
-	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, h.terraform, args...)
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, &out, &out
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 30 * time.Second // for Terraform to stop after an interrupt
+	var stdout, stderr strings.Builder
+	tf.SetStdout(&stdout)
+	tf.SetStderr(&stderr)
 	start := time.Now()
-	err := cmd.Run()
-	s, ps := sample{WallS: time.Since(start).Seconds(), output: out.String()}, cmd.ProcessState
-	if ctx.Err() != nil || ps == nil {
-		return s, cmp.Or(ctx.Err(), fmt.Errorf("terraform %s: %w", args[0], err))
+	err := cmd(ctx, tf, &stdout)
+	s := sample{WallS: time.Since(start).Seconds(), output: stdout.String() + stderr.String()}
+	if ctx.Err() != nil {
+		return s, ctx.Err()
 	}
-	ru, _ := ps.SysUsage().(*syscall.Rusage) // always one on Linux, where Maxrss is in KiB
-	s.CPUS, s.PeakMiB = (ps.UserTime() + ps.SystemTime()).Seconds(), float64(ru.Maxrss)/1024
-	if ps.ExitCode() == 2 && slices.Equal(args[:2], noChange) {
-		return s, fmt.Errorf("the no-change plan is not empty:\n%s", tail(s.output))
-	} else if ps.ExitCode() != 0 {
-		return s, fmt.Errorf("terraform %s exited %d:\n%s", args[0], ps.ExitCode(), tail(s.output))
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return s, fmt.Errorf("terraform exited %d:\n%s", exit.ExitCode(), tail(s.output))
+	} else if err != nil {
+		return s, fmt.Errorf("%w:\n%s", err, tail(s.output))
 	}
-	kib, err := providerPeakKiB(filepath.Join(dir, "provider-rss"))
-	s.ProviderPeakMiB = float64(kib) / 1024
+	usage, err := usageOf(filepath.Join(dir, "terraform-usage"))
+	if len(usage) == 3 {
+		s.CPUS, s.PeakMiB = usage[0]+usage[1], usage[2]/1024
+	}
+	provider, perr := usageOf(filepath.Join(dir, "provider-rss"))
+	for _, kib := range provider {
+		s.ProviderPeakMiB = max(s.ProviderPeakMiB, kib/1024)
+	}
 	if emu != nil {
 		s.Stats = emu.Stats()
 	}
-	return s, err
+	return s, errors.Join(err, perr)
 }
 
-// initBackend runs terraform init, unmeasured, in a workspace with a
-// backend block.
-func (h *harness) initBackend(ctx context.Context, dir string, env []string) error {
-	cmd := exec.CommandContext(ctx, h.terraform, "init", "-input=false", "-no-color")
-	cmd.Dir, cmd.Env = dir, env
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("terraform init: %w:\n%s", err, tail(string(out)))
+// writeWrappers writes, under the names Terraform looks for, a script per
+// provider (by source address) that runs it under GNU time, which appends
+// its peak RSS in KiB to $BENCH_PROVIDER_RSS (-q: and no note of an exit
+// status), with the CLI configuration that installs them (which
+// scripts/dev-overrides.sh writes) and a filesystem mirror of them for
+// `terraform init -plugin-dir`; and a script that runs terraform under GNU
+// time, which writes its user and system CPU seconds and peak RSS in KiB
+// to $BENCH_TERRAFORM_USAGE. It returns the latter and the configuration.
+// GNU time ignores SIGINT, with which tfexec stops Terraform: that script
+// passes it on to its process group, as a terminal would (providers
+// ignore it).
+func writeWrappers(dir, gnuTime, devOverrides, terraform string, providers map[string]string) (wrapper, config string, err error) {
+	run := func(output, format, binary string) string {
+		return fmt.Sprintf("'%s' -q -f '%s' %s '%s' \"$@\"", gnuTime, format, output, binary)
 	}
-	return nil
-}
-
-// writeProviderWrappers writes, under the names Terraform looks for, a
-// script per provider (by source address) that runs it under GNU time, which
-// appends its peak RSS in KiB to $BENCH_PROVIDER_RSS, and the CLI config
-// that installs them. The config's filesystem mirror, of the same scripts,
-// is only for `terraform init` of the workspaces with a backend block: init
-// installs providers even when dev_overrides make them unused.
-func writeProviderWrappers(dir, gnuTime string, providers map[string]string) (string, error) {
-	var err error
-	var overrides strings.Builder
-	mirror := filepath.Join(dir, "mirror")
+	overrides := []string{devOverrides}
 	for _, source := range slices.Sorted(maps.Keys(providers)) {
 		name := "terraform-provider-" + path.Base(source)
-		script := fmt.Sprintf("#!/bin/sh\nexec '%s' -f %%M -a -o \"$BENCH_PROVIDER_RSS\" '%s' \"$@\"\n", gnuTime, providers[source])
-		platform := filepath.Join(mirror, "registry.terraform.io", source, "1.0.0", runtime.GOOS+"_"+runtime.GOARCH)
-		err = errors.Join(err, os.WriteFile(filepath.Join(dir, name), []byte(script), 0o700),
+		platform := filepath.Join(dir, "mirror", "registry.terraform.io", source, "1.0.0", runtime.GOOS+"_"+runtime.GOARCH)
+		err = errors.Join(err, os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\nexec "+run(`-a -o "$BENCH_PROVIDER_RSS"`, "%M", providers[source])+"\n"), 0o700),
 			os.MkdirAll(platform, 0o755), os.Symlink(filepath.Join(dir, name), filepath.Join(platform, name)))
-		fmt.Fprintf(&overrides, "    %q = %q\n", source, dir)
+		overrides = append(overrides, source+"="+dir)
 	}
-	rc := filepath.Join(dir, "terraform.rc")
-	config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n%s  }\n  filesystem_mirror {\n    path = %q\n  }\n}\n", overrides.String(), mirror)
-	return rc, errors.Join(err, os.WriteFile(rc, []byte(config), 0o600))
+	wrapper, config = filepath.Join(dir, "terraform"), filepath.Join(dir, "terraform.rc")
+	script := "#!/bin/sh\ntrap 'trap \"\" INT; kill -INT 0' INT\n" + run(`-o "$BENCH_TERRAFORM_USAGE"`, "%U %S %M", terraform) +
+		" &\nwait $!; status=$?\nwhile kill -0 $! 2>/dev/null; do wait $!; status=$?; done\nexit $status\n"
+	rc, rcErr := exec.Command("bash", overrides...).Output()
+	return wrapper, config, errors.Join(err, rcErr, os.WriteFile(wrapper, []byte(script), 0o700), os.WriteFile(config, rc, 0o600))
 }
 
-// providerPeakKiB reads, and removes for the next command, the wrappers'
-// lines, one per provider process (none: no provider ran).
-func providerPeakKiB(path string) (int, error) {
+// usageOf reads, and removes for the next command, the numbers GNU time
+// wrote in path (nil when no process ran): a line per provider process for
+// the providers' peaks.
+func usageOf(path string) ([]float64, error) {
 	b, err := os.ReadFile(path)
 	defer os.Remove(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return 0, nil
+		return nil, nil
 	}
-	peak := 0
-	for line := range strings.Lines(string(b)) {
-		if kib, err := strconv.Atoi(strings.TrimSpace(line)); err == nil {
-			peak = max(peak, kib)
-		}
+	var numbers []float64
+	for _, field := range strings.Fields(string(b)) {
+		v, perr := strconv.ParseFloat(field, 64)
+		numbers, err = append(numbers, v), errors.Join(err, perr)
 	}
-	return peak, err
-}
-
-func terraformVersion(ctx context.Context, terraform string) (string, error) {
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	out, err := exec.CommandContext(ctx, terraform, "version", "-json").Output()
-	if err == nil {
-		err = json.Unmarshal(out, &v)
-	}
-	return v.Version, err
+	return numbers, err
 }
 
 // tail is enough of a command's output to see why it failed.

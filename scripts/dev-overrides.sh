@@ -2,8 +2,10 @@
 # Prints a Terraform CLI configuration whose dev_overrides make Terraform run
 # providers from local directories instead of installing them: by default
 # ncp-community/ncp from this repository's bin/ (where `make build` puts it),
-# or each SOURCE=DIR given. The README, demo.sh and validate-examples.sh all
-# use it; point TF_CLI_CONFIG_FILE at what it prints. `terraform init` is not
+# or each SOURCE=DIR given. It is the one writer of dev_overrides: the
+# README, demo.sh, validate-examples.sh, the tests through the CLI
+# (acctest.BuildProvider) and the bench all use it; point
+# TF_CLI_CONFIG_FILE at what it prints. `terraform init` is not
 # needed (nor wanted) for overridden providers; `direct {}` lets init fetch
 # any others.
 #

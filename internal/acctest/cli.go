@@ -1,44 +1,60 @@
 package acctest
 
 import (
-	"bytes"
+	"cmp"
+	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-exec/tfexec"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
-// providerBuild is the provider binary, built once per test binary.
+// providerBuild is the provider binary, built once per test binary, and
+// the CLI configuration that points terraform at it.
 var providerBuild struct {
 	once sync.Once
-	dir  string // holds terraform-provider-ncp
+	dir  string // holds terraform-provider-ncp and devOverrides
 	err  error
 }
 
+// devOverrides is the CLI configuration BuildProvider writes next to the
+// provider, with scripts/dev-overrides.sh: the one writer of dev_overrides.
+const devOverrides = "dev-overrides.tfrc"
+
 // BuildProvider builds the provider from this tree once, into a directory
-// that RemoveProviderBuild deletes, and returns that directory. repoRoot is
-// the repository's root, relative to the calling test's package.
+// that RemoveProviderBuild deletes, with the CLI configuration NewCLI
+// uses, and returns that directory. repoRoot is the repository's root,
+// relative to the calling test's package.
 func BuildProvider(t *testing.T, repoRoot string) string {
 	t.Helper()
 	providerBuild.once.Do(func() {
 		dir, err := os.MkdirTemp("", "ncp-provider-build-") //nolint:usetesting // outlives each test; RemoveProviderBuild deletes it
+		providerBuild.dir, providerBuild.err = dir, err
 		if err != nil {
-			providerBuild.err = err
 			return
 		}
-		providerBuild.dir = dir
 		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-ncp"), ".")
 		build.Dir = repoRoot
-		if out, err := build.CombinedOutput(); err != nil {
-			providerBuild.err = fmt.Errorf("building the provider: %w\n%s", err, out)
+		out, err := build.CombinedOutput()
+		if err == nil {
+			out, err = exec.Command("bash", filepath.Join(repoRoot, "scripts", "dev-overrides.sh"), "ncp-community/ncp="+dir).Output()
 		}
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, devOverrides), out, 0o644)
+		} else {
+			err = fmt.Errorf("building the provider: %w\n%s", err, out)
+		}
+		providerBuild.err = err
 	})
 	if providerBuild.err != nil {
 		t.Fatal(providerBuild.err)
@@ -53,143 +69,215 @@ func RemoveProviderBuild() {
 	}
 }
 
-// TerraformBinary is the terraform the CLI runner runs: the one
-// TF_ACC_TERRAFORM_PATH names, as for the acceptance tests, else terraform
-// on PATH.
-func TerraformBinary() string {
-	if path := os.Getenv("TF_ACC_TERRAFORM_PATH"); path != "" {
-		return path
-	}
-	return "terraform"
+// terraformBinary is the CLI the tests run: the one TF_ACC_TERRAFORM_PATH
+// names, as for the acceptance tests, else terraform on PATH.
+func terraformBinary() string {
+	return cmp.Or(os.Getenv("TF_ACC_TERRAFORM_PATH"), "terraform")
 }
 
-// OpenTofu reports whether the CLI runner runs OpenTofu, which has neither
-// `terraform query` nor actions whatever its version: its versions follow
-// Terraform's.
+// OpenTofu reports whether the tests run OpenTofu (a CLI named tofu*),
+// whose versions follow Terraform's but which has neither `terraform
+// query` nor actions.
 func OpenTofu() bool {
-	return strings.HasPrefix(filepath.Base(TerraformBinary()), "tofu")
+	return strings.HasPrefix(filepath.Base(terraformBinary()), "tofu")
 }
 
-// TerraformAtLeast reports whether the terraform the CLI runner runs is
-// minVersion or later. OpenTofu reports the Terraform version it matches.
-func TerraformAtLeast(t *testing.T, minVersion string) bool {
+// The CLIs that have what a test needs, as a resource.TestCase's
+// TerraformVersionChecks or CLISkips's checks; the others skip the test.
+var (
+	// Ephemeral resources: Terraform 1.10 and later.
+	EphemeralCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+	// Resource identities: Terraform 1.12 and later; older CLIs neither
+	// send nor store them.
+	IdentityCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
+	// `terraform query` and actions: Terraform 1.14 and later, not OpenTofu.
+	QueryAndActionCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0), SkipOpenTofu{}}
+)
+
+// SkipOpenTofu skips a test on OpenTofu, which has neither `terraform
+// query` nor actions whatever its version.
+type SkipOpenTofu struct{}
+
+func (SkipOpenTofu) CheckTerraformVersion(_ context.Context, _ tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	if OpenTofu() {
+		resp.Skip = "OpenTofu has neither terraform query nor actions"
+	}
+}
+
+// CLISkips runs checks against the version of the CLI the tests run, as
+// resource.Test runs a TestCase's TerraformVersionChecks, for tests that
+// drive the CLI themselves: it returns why a check skips ("" when none
+// does), and fails t when a check fails.
+func CLISkips(t *testing.T, checks ...tfversion.TerraformVersionCheck) string {
 	t.Helper()
-	bin := TerraformBinary()
-	out, err := exec.Command(bin, "version", "-json").Output()
-	if err != nil {
-		t.Fatalf("%s version: %v", bin, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	// OpenTofu may print warnings before the JSON, on stdout too.
-	if err := json.NewDecoder(bytes.NewReader(out[max(0, bytes.IndexByte(out, '{')):])).Decode(&v); err != nil {
-		t.Fatalf("%s version -json: %v", bin, err)
-	}
-	have, err := version.NewVersion(v.Version)
+	tf, err := tfexec.NewTerraform(t.TempDir(), terraformBinary())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return !have.LessThan(version.Must(version.NewVersion(minVersion)))
-}
-
-// SkipBelow skips the test when the terraform the CLI runner runs is older
-// than minVersion.
-func SkipBelow(t *testing.T, minVersion string) {
-	t.Helper()
-	if !TerraformAtLeast(t, minVersion) {
-		t.Skipf("%s is older than %s, which this test needs", TerraformBinary(), minVersion)
+	v, _, err := tf.Version(context.Background(), true)
+	if err != nil {
+		t.Fatalf("the version of %s: %v", terraformBinary(), err)
 	}
-}
-
-// SkipWithoutQueryAndActions skips the test unless the CLI has `terraform
-// query` and actions: Terraform 1.14 and later.
-func SkipWithoutQueryAndActions(t *testing.T) {
-	t.Helper()
-	if OpenTofu() {
-		t.Skip("OpenTofu has neither terraform query nor actions")
+	for _, check := range checks {
+		var resp tfversion.CheckTerraformVersionResponse
+		check.CheckTerraformVersion(context.Background(), tfversion.CheckTerraformVersionRequest{TerraformVersion: v}, &resp)
+		if resp.Error != nil {
+			t.Fatal(resp.Error)
+		}
+		if resp.Skip != "" {
+			return resp.Skip
+		}
 	}
-	SkipBelow(t, "1.14.0")
+	return ""
 }
 
-// CLI runs terraform in one working directory with a provider built from
-// this tree, with TF_LOG=trace, and keeps everything the commands print.
+// CLI runs terraform through terraform-exec in one working directory, with
+// the provider BuildProvider built, TF_LOG=trace, and keeps everything the
+// commands print.
 type CLI struct {
 	t       *testing.T
-	bin     string // see TerraformBinary
+	tf      *tfexec.Terraform
 	Dir     string // the configuration's directory
 	LogPath string // the trace log
-	env     []string
-	output  bytes.Buffer // every command's stdout and stderr
+	env     map[string]string
+	printed strings.Builder // every command's stdout and stderr
+	stdout  *strings.Builder
 }
 
-// NewCLI points terraform at the provider in pluginDir through a
-// dev_overrides CLI configuration, and at endpoint with the test account's
-// credentials in the environment.
+// NewCLI points terraform at the provider in pluginDir, as BuildProvider
+// built it, and at endpoint with the test account's credentials in the
+// environment.
 func NewCLI(t *testing.T, pluginDir, endpoint string) *CLI {
 	t.Helper()
-	bin := TerraformBinary()
-	if _, err := exec.LookPath(bin); err != nil {
-		t.Fatalf("cannot run %s: %v", bin, err)
-	}
 	work := t.TempDir()
-	rc := filepath.Join(work, "terraformrc")
-	WriteFile(t, rc, `provider_installation {
-  dev_overrides {
-    "ncp-community/ncp" = "`+pluginDir+`"
-  }
-  direct {}
-}
-`)
-	dir := filepath.Join(work, "config")
-	if err := os.Mkdir(dir, 0o755); err != nil {
+	c := &CLI{t: t, Dir: filepath.Join(work, "config"), LogPath: filepath.Join(work, "terraform.log"), env: map[string]string{}}
+	c.Setenv(os.Environ()...)
+	c.env = tfexec.CleanEnv(c.env) // tfexec sets TF_LOG and such itself, and refuses them here
+	c.Setenv("TF_CLI_CONFIG_FILE="+filepath.Join(pluginDir, devOverrides), "CHECKPOINT_DISABLE=1",
+		"NCLOUD_ACCESS_KEY="+AccessKey, "NCLOUD_SECRET_KEY="+SecretKey, "NCP_APIGW_ENDPOINT="+endpoint)
+	err := os.Mkdir(c.Dir, 0o755)
+	if err == nil {
+		c.tf, err = tfexec.NewTerraform(c.Dir, terraformBinary())
+	}
+	if err == nil {
+		err = c.tf.SetLogPath(c.LogPath) // at TRACE
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
-	logPath := filepath.Join(work, "terraform.log")
-	return &CLI{
-		t:       t,
-		bin:     bin,
-		Dir:     dir,
-		LogPath: logPath,
-		env: append(os.Environ(),
-			"TF_CLI_CONFIG_FILE="+rc,
-			"TF_LOG=trace",
-			"TF_LOG_PATH="+logPath,
-			"TF_IN_AUTOMATION=1",
-			"CHECKPOINT_DISABLE=1",
-			"NCLOUD_ACCESS_KEY="+AccessKey,
-			"NCLOUD_SECRET_KEY="+SecretKey,
-			"NCP_APIGW_ENDPOINT="+endpoint,
-		),
-	}
+	return c
 }
 
 // Setenv sets environment variables ("NAME=value") for every later command.
-func (c *CLI) Setenv(vars ...string) {
-	c.env = append(c.env, vars...)
+func (c *CLI) Setenv(vars ...string) { setVars(c.env, vars) }
+
+func setVars(env map[string]string, vars []string) {
+	for _, v := range vars {
+		name, value, _ := strings.Cut(v, "=")
+		env[name] = value
+	}
 }
 
-// Run runs terraform with args and returns its exit code and output.
+// SetLog sets TF_LOG, trace by default, for every later command.
+func (c *CLI) SetLog(level string) {
+	c.t.Helper()
+	if err := c.tf.SetLog(level); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// Do runs one command, a call of tf's, with extra environment variables
+// env ("NAME=value", over the CLI's own), and returns its exit code and
+// what it printed: stdout, then stderr.
+func (c *CLI) Do(env []string, command func(ctx context.Context, tf *tfexec.Terraform) error) (int, string) {
+	c.t.Helper()
+	vars := maps.Clone(c.env)
+	setVars(vars, env)
+	var stdout, stderr strings.Builder
+	c.stdout = &stdout
+	c.tf.SetStdout(&stdout)
+	c.tf.SetStderr(&stderr)
+	err := c.tf.SetEnv(vars)
+	if err == nil {
+		err = command(context.Background(), c.tf)
+	}
+	out := stdout.String() + stderr.String()
+	c.printed.WriteString(out)
+	var exit *exec.ExitError
+	switch {
+	case errors.Is(err, errPlanChanges):
+		return 2, out
+	case errors.As(err, &exit):
+		return exit.ExitCode(), out
+	case err != nil:
+		c.t.Fatalf("terraform: %v\n%s", err, out)
+	}
+	return 0, out
+}
+
+// errPlanChanges stands for plan's exit code 2 under -detailed-exitcode.
+var errPlanChanges = errors.New("the plan has changes")
+
+// Run is RunWith without extra environment variables.
 func (c *CLI) Run(args ...string) (int, string) {
 	c.t.Helper()
 	return c.RunWith(nil, args...)
 }
 
-// RunWith is Run with extra environment variables, which override the
-// CLI's own (os/exec uses the last value of a duplicated variable).
+// RunWith runs apply, destroy or plan with the flags tests give them
+// (-auto-approve, -input=false, -detailed-exitcode, -refresh-only,
+// -out=FILE, a saved plan) through tfexec's calls, with extra environment
+// variables, and returns the command's exit code and output. Other
+// commands and flags call Do.
 func (c *CLI) RunWith(env []string, args ...string) (int, string) {
 	c.t.Helper()
-	cmd := exec.Command(c.bin, append(args, "-no-color")...)
-	cmd.Dir, cmd.Env = c.Dir, append(slices.Clone(c.env), env...)
-	out, err := cmd.CombinedOutput()
-	c.output.Write(out)
-	code := 0
-	if exitErr, ok := err.(*exec.ExitError); ok {
-		code = exitErr.ExitCode()
-	} else if err != nil {
-		c.t.Fatalf("terraform %s: %v", strings.Join(args, " "), err)
+	flags := flag.NewFlagSet(strings.Join(args, " "), flag.ContinueOnError)
+	flags.Bool("auto-approve", true, "tfexec approves")
+	flags.Bool("input", false, "tfexec asks nothing")
+	detailed := flags.Bool("detailed-exitcode", false, "")
+	out := flags.String("out", "", "")
+	refreshOnly := flags.Bool("refresh-only", false, "")
+	if len(args) == 0 || flags.Parse(args[1:]) != nil || flags.NArg() > 1 || (args[0] != "apply" && flags.NArg() > 0) {
+		c.t.Fatalf("RunWith runs apply, destroy and plan, not terraform %q: call Do", args)
 	}
-	return code, string(out)
+	return c.Do(env, func(ctx context.Context, tf *tfexec.Terraform) error {
+		switch args[0] {
+		case "apply":
+			return tf.Apply(ctx, tfexec.DirOrPlan(flags.Arg(0)), tfexec.RefreshOnly(*refreshOnly))
+		case "destroy":
+			return tf.Destroy(ctx)
+		case "plan":
+			if changes, err := tf.Plan(ctx, tfexec.Out(*out), tfexec.RefreshOnly(*refreshOnly)); err != nil || !changes || !*detailed {
+				return err
+			}
+			return errPlanChanges
+		}
+		return fmt.Errorf("RunWith runs apply, destroy and plan, not %s: call Do", args[0])
+	})
+}
+
+// Invoke is `apply -invoke=action`, which tfexec has no option for yet
+// (hashicorp/terraform-exec#605): Terraform reads flags wherever they
+// stand, so the flag takes the place of the saved plan, tfexec's one
+// argument that is passed as it is.
+func Invoke(action string) tfexec.ApplyOption {
+	return tfexec.DirOrPlan("-invoke=" + action)
+}
+
+// Query runs `terraform query -json` with opts and returns its exit code
+// and messages, one JSON line each, which Printed keeps too.
+func (c *CLI) Query(opts ...tfexec.QueryOption) (int, string) {
+	c.t.Helper()
+	return c.Do(nil, func(ctx context.Context, tf *tfexec.Terraform) error {
+		messages, err := tf.QueryJSON(ctx, opts...)
+		for m := range messages {
+			if err = m.Err; m.Msg != nil {
+				line, _ := json.Marshal(m.Msg)
+				c.stdout.Write(append(line, '\n'))
+			}
+		}
+		return err
+	})
 }
 
 // WriteConfig replaces the configuration.
@@ -202,7 +290,7 @@ func (c *CLI) WriteConfig(config string) {
 func (c *CLI) Apply(config string) string {
 	c.t.Helper()
 	c.WriteConfig(config)
-	code, out := c.Run("apply", "-auto-approve", "-input=false")
+	code, out := c.Run("apply")
 	if code != 0 {
 		c.t.Fatalf("terraform apply failed (exit %d):\n%s", code, out)
 	}
@@ -210,22 +298,30 @@ func (c *CLI) Apply(config string) string {
 	return out
 }
 
-// ApplyFails applies the configuration, asserts that the apply fails, and
-// returns its output.
+// ApplyFails applies the configuration with extra environment variables,
+// asserts that the apply fails, and returns its output.
 func (c *CLI) ApplyFails(config string, env ...string) string {
 	c.t.Helper()
 	c.WriteConfig(config)
-	code, out := c.RunWith(env, "apply", "-auto-approve", "-input=false")
+	code, out := c.RunWith(env, "apply")
 	if code == 0 {
 		c.t.Fatalf("terraform apply succeeded, want it to fail:\n%s", out)
 	}
 	return out
 }
 
+// Destroy destroys everything, which must succeed.
+func (c *CLI) Destroy() {
+	c.t.Helper()
+	if code, out := c.Run("destroy"); code != 0 {
+		c.t.Fatalf("terraform destroy failed (exit %d):\n%s", code, out)
+	}
+}
+
 // ExpectPlanExit runs plan -detailed-exitcode: 0 is empty, 2 has changes.
 func (c *CLI) ExpectPlanExit(want int) string {
 	c.t.Helper()
-	code, out := c.Run("plan", "-input=false", "-detailed-exitcode")
+	code, out := c.Run("plan", "-detailed-exitcode")
 	if code != want {
 		c.t.Fatalf("terraform plan exited %d, want %d:\n%s", code, want, out)
 	}
@@ -239,7 +335,7 @@ func (c *CLI) Printed() string {
 	if err != nil && !os.IsNotExist(err) {
 		c.t.Fatal(err)
 	}
-	return c.output.String() + string(log)
+	return c.printed.String() + string(log)
 }
 
 // WriteFile writes content to path, failing the test if it cannot.

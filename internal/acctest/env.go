@@ -3,6 +3,7 @@ package acctest
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -56,12 +57,7 @@ func NewEnv(t *testing.T, cfg emulator.Config) *Env {
 		return &Env{Client: client, providerBlock: `provider "ncp" {}`}
 	}
 
-	cfg.AccessKey, cfg.SecretKey = AccessKey, SecretKey
-	cfg.OtherAccessKey, cfg.OtherSecretKey = OtherAccessKey, OtherSecretKey
-	emu := emulator.New(cfg)
-	server := httptest.NewServer(emu)
-	t.Cleanup(server.Close)
-	endpoint := server.URL + emulator.BasePath
+	emu, endpoint := startEmulator(t, cfg, func(emu http.Handler) http.Handler { return emu })
 	client, err := ncpclient.New(ncpclient.Config{AccessKey: AccessKey, SecretKey: SecretKey, Endpoint: endpoint})
 	if err != nil {
 		t.Fatal(err)
@@ -72,6 +68,17 @@ func NewEnv(t *testing.T, cfg emulator.Config) *Env {
 		Client:        client,
 		providerBlock: providerBlockAt(endpoint),
 	}
+}
+
+// startEmulator serves, through serve, an emulator configured by cfg with
+// the test accounts' credentials, and returns it and the API's base URL.
+func startEmulator(t *testing.T, cfg emulator.Config, serve func(emu http.Handler) http.Handler) (*emulator.Emulator, string) {
+	cfg.AccessKey, cfg.SecretKey = AccessKey, SecretKey
+	cfg.OtherAccessKey, cfg.OtherSecretKey = OtherAccessKey, OtherSecretKey
+	emu := emulator.New(cfg)
+	server := httptest.NewServer(serve(emu))
+	t.Cleanup(server.Close)
+	return emu, server.URL + emulator.BasePath
 }
 
 // providerBlockAt is the provider block for the test account at endpoint.

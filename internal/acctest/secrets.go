@@ -1,9 +1,11 @@
 package acctest
 
 import (
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -22,12 +24,6 @@ type SecretRecorder struct {
 
 var keyValueInBody = regexp.MustCompile(`"(?:primaryKey|secondaryKey)"\s*:\s*"([^"]+)"`)
 
-// NewSecretRecorder records the secrets that cross next, and the test
-// accounts' secret keys.
-func NewSecretRecorder(next http.Handler) *SecretRecorder {
-	return &SecretRecorder{next: next, seen: map[string]bool{SecretKey: true, OtherSecretKey: true}}
-}
-
 func (s *SecretRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := httptest.NewRecorder()
 	s.next.ServeHTTP(rec, r)
@@ -39,9 +35,7 @@ func (s *SecretRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.seen[string(m[1])] = true
 	}
 	s.mu.Unlock()
-	for k, v := range rec.Header() {
-		w.Header()[k] = v
-	}
+	maps.Copy(w.Header(), rec.Header())
 	w.WriteHeader(rec.Code)
 	_, _ = w.Write(rec.Body.Bytes())
 }
@@ -54,29 +48,17 @@ func (s *SecretRecorder) Add(secret string) {
 	s.seen[secret] = true
 }
 
-// Secrets lists what was recorded.
-func (s *SecretRecorder) Secrets() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for v := range s.seen {
-		out = append(out, v)
-	}
-	return out
-}
-
 // StartRecordedEmulator serves an emulator configured by cfg (with the test
-// accounts' credentials) through a SecretRecorder, and returns it, the
-// recorder and the API's base URL.
+// accounts' credentials) through a SecretRecorder, which knows their secret
+// keys, and returns it, the recorder and the API's base URL.
 func StartRecordedEmulator(t *testing.T, cfg emulator.Config) (*emulator.Emulator, *SecretRecorder, string) {
 	t.Helper()
-	cfg.AccessKey, cfg.SecretKey = AccessKey, SecretKey
-	cfg.OtherAccessKey, cfg.OtherSecretKey = OtherAccessKey, OtherSecretKey
-	emu := emulator.New(cfg)
-	rec := NewSecretRecorder(emu)
-	srv := httptest.NewServer(rec)
-	t.Cleanup(srv.Close)
-	return emu, rec, srv.URL + emulator.BasePath
+	rec := &SecretRecorder{seen: map[string]bool{SecretKey: true, OtherSecretKey: true}}
+	emu, endpoint := startEmulator(t, cfg, func(emu http.Handler) http.Handler {
+		rec.next = emu
+		return rec
+	})
+	return emu, rec, endpoint
 }
 
 // LeakedSecrets returns how many recorded secrets (at least minSecrets must
@@ -87,7 +69,9 @@ func LeakedSecrets(t *testing.T, text string, recorder *SecretRecorder, minSecre
 	if !strings.Contains(text, "/api/v1/api-keys") {
 		t.Fatal("the text holds no request of the provider's: was the trace log captured?")
 	}
-	secrets := recorder.Secrets()
+	recorder.mu.Lock()
+	secrets := slices.Collect(maps.Keys(recorder.seen))
+	recorder.mu.Unlock()
 	if len(secrets) < minSecrets {
 		t.Fatalf("only %d secrets were recorded; the recorder is not seeing the traffic", len(secrets))
 	}

@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
@@ -26,14 +29,18 @@ action "ncp_apigw_api_key_regenerate" "secondary" {
 // the key's secondary value changes, and state records it at the next
 // refresh.
 func TestRegenerateActionThroughTheCLI(t *testing.T) {
-	acctest.SkipWithoutQueryAndActions(t)
+	if skip := acctest.CLISkips(t, acctest.QueryAndActionCLIs...); skip != "" {
+		t.Skip(skip)
+	}
 	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, emulator.Config{})
 	tf := acctest.NewCLI(t, acctest.BuildProvider(t, repoRoot), endpoint)
 	tf.Apply(actionConfig)
 	before := acctest.KeyByName(t, emu, "svc")
 
 	emu.ResetStats()
-	code, out := tf.Run("apply", "-auto-approve", "-input=false", "-invoke=action.ncp_apigw_api_key_regenerate.secondary")
+	code, out := tf.Do(nil, func(ctx context.Context, tf *tfexec.Terraform) error {
+		return tf.Apply(ctx, acctest.Invoke("action.ncp_apigw_api_key_regenerate.secondary"))
+	})
 	if code != 0 {
 		t.Fatalf("terraform apply -invoke failed (exit %d):\n%s", code, out)
 	}
@@ -56,7 +63,7 @@ func TestRegenerateActionThroughTheCLI(t *testing.T) {
 		t.Error("the action changed state; actions cannot")
 	}
 	tf.ExpectPlanExit(0)
-	if code, out := tf.Run("apply", "-refresh-only", "-auto-approve", "-input=false"); code != 0 {
+	if code, out := tf.Do(nil, func(ctx context.Context, tf *tfexec.Terraform) error { return tf.Apply(ctx, tfexec.RefreshOnly(true)) }); code != 0 {
 		t.Fatalf("terraform apply -refresh-only failed:\n%s", out)
 	}
 	state = stateFile(t, tf.Dir)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
+
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
@@ -31,7 +33,9 @@ provider "ncp" {}
 // `terraform query -generate-config-out`, the generated import blocks and
 // resources apply with no change to any key, and the next plan is empty.
 func TestBulkImportThroughTerraformQuery(t *testing.T) {
-	acctest.SkipWithoutQueryAndActions(t)
+	if skip := acctest.CLISkips(t, acctest.QueryAndActionCLIs...); skip != "" {
+		t.Skip(skip)
+	}
 	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, emulator.Config{MaxPageSize: 20})
 	tf := acctest.NewCLI(t, acctest.BuildProvider(t, repoRoot), endpoint)
 
@@ -57,7 +61,7 @@ func TestBulkImportThroughTerraformQuery(t *testing.T) {
 		acctest.WriteFile(t, filepath.Join(tf.Dir, name), string(b))
 	}
 	emu.ResetStats()
-	if code, out := tf.Run("query", "-generate-config-out=generated.tf"); code != 0 {
+	if code, out := tf.Query(tfexec.GenerateConfigOut("generated.tf")); code != 0 {
 		t.Fatalf("terraform query failed (exit %d):\n%s", code, out)
 	}
 	if got := emu.Stats().Requests; got[emulator.RouteList] != 3 || acctest.Total(got) != 3 {
@@ -78,7 +82,7 @@ func TestBulkImportThroughTerraformQuery(t *testing.T) {
 	}
 
 	emu.ResetStats()
-	code, out := tf.Run("apply", "-auto-approve", "-input=false")
+	code, out := tf.Run("apply")
 	if code != 0 {
 		t.Fatalf("terraform apply failed (exit %d):\n%s", code, out)
 	}

@@ -37,7 +37,7 @@ const planLimit = time.Minute
 func planFails(t *testing.T, tf *acctest.CLI, env ...string) string {
 	t.Helper()
 	start := time.Now()
-	code, out := tf.RunWith(env, "plan", "-input=false")
+	code, out := tf.RunWith(env, "plan")
 	took := time.Since(start)
 	t.Logf("the plan failed after %v", took.Round(100*time.Millisecond))
 	if took > planLimit {
@@ -114,7 +114,8 @@ func TestDeadEndpointFailsNamingIt(t *testing.T) {
 	endpoint := silentEndpoint(t)
 	tf := acctest.NewCLI(t, acctest.BuildProvider(t, repoRoot), endpoint)
 	tf.WriteConfig(lookupConfig("123"))
-	out := planFails(t, tf, "NCP_REQUEST_TIMEOUT=3s", "TF_LOG=warn")
+	tf.SetLog("warn")
+	out := planFails(t, tf, "NCP_REQUEST_TIMEOUT=3s")
 	wantInOutput(t, out, "no answer from "+endpoint+" within 3s, twice: check the endpoint, a firewall or a proxy",
 		"Check the provider's endpoint or site")
 	wantNotInOutput(t, out, "Raise", "raise", "timeouts block", "Apply again")

@@ -2,9 +2,12 @@ package e2e
 
 import (
 	"archive/zip"
+	"context"
 	"io"
 	"path/filepath"
 	"testing"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
@@ -34,7 +37,9 @@ ephemeral "ncp_apigw_api_key" "by_hand" {
 // they are on disk: the state file and a saved plan hold no key value,
 // though the ephemeral resources were opened in the plan and the apply.
 func TestEphemeralKeyValuesStayOutOfFiles(t *testing.T) {
-	acctest.SkipBelow(t, "1.10.0")
+	if skip := acctest.CLISkips(t, acctest.EphemeralCLIs...); skip != "" {
+		t.Skip(skip)
+	}
 	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, emulator.Config{})
 	tf := acctest.NewCLI(t, acctest.BuildProvider(t, repoRoot), endpoint)
 	emu.PutKey("by-hand", "made in the console")
@@ -48,7 +53,7 @@ func TestEphemeralKeyValuesStayOutOfFiles(t *testing.T) {
 	// A saved plan of a change, with both ephemeral resources opened.
 	tf.WriteConfig(ephemeralConfig("v2"))
 	emu.ResetStats()
-	if code, out := tf.Run("plan", "-input=false", "-out=tfplan"); code != 0 {
+	if code, out := tf.Run("plan", "-out=tfplan"); code != 0 {
 		t.Fatalf("terraform plan failed (exit %d):\n%s", code, out)
 	}
 	// The refresh reads the managed key from the account's listing, without
@@ -57,7 +62,10 @@ func TestEphemeralKeyValuesStayOutOfFiles(t *testing.T) {
 	if reads := emu.Stats().Requests[emulator.RouteGet]; reads < 1 {
 		t.Fatalf("%d reads in the plan: no ephemeral resource was opened", reads)
 	}
-	code, planJSON := tf.Run("show", "-json", "tfplan")
+	code, planJSON := tf.Do(nil, func(ctx context.Context, tf *tfexec.Terraform) error {
+		_, err := tf.ShowPlanFile(ctx, "tfplan")
+		return err
+	})
 	if code != 0 {
 		t.Fatalf("terraform show -json tfplan failed:\n%s", planJSON)
 	}
@@ -70,7 +78,7 @@ func TestEphemeralKeyValuesStayOutOfFiles(t *testing.T) {
 		}
 	}
 
-	if code, out := tf.Run("apply", "-input=false", "tfplan"); code != 0 {
+	if code, out := tf.Run("apply", "tfplan"); code != 0 {
 		t.Fatalf("applying the saved plan failed:\n%s", out)
 	}
 	if found, err := acctest.KeyValuesIn(emu.Keys(), stateFile(t, tf.Dir)); err != nil || found > 0 {

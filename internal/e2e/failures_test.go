@@ -131,9 +131,7 @@ resource "ncp_apigw_api_key" "ghost" {
 	// Back to a configuration without the failing import: Terraform 1.5
 	// processes import blocks during destroy too.
 	tf.WriteConfig(failuresConfig("t1", twin))
-	if code, out := tf.Run("destroy", "-auto-approve", "-input=false"); code != 0 {
-		t.Fatalf("terraform destroy failed:\n%s", out)
-	}
+	tf.Destroy()
 	wantKeys(0)
 	acctest.LeakedSecrets(t, tf.Printed(), recorder, 20)
 }
@@ -162,10 +160,10 @@ func TestClockSkewThroughTerraformCLI(t *testing.T) {
 				description string
 				args        []string
 			}{
-				{"v1", []string{"apply", "-auto-approve", "-input=false"}},
-				{"v2", []string{"apply", "-auto-approve", "-input=false"}},
-				{"v2", []string{"plan", "-input=false", "-detailed-exitcode"}},
-				{"v2", []string{"destroy", "-auto-approve", "-input=false"}},
+				{"v1", []string{"apply"}},
+				{"v2", []string{"apply"}},
+				{"v2", []string{"plan", "-detailed-exitcode"}},
+				{"v2", []string{"destroy"}},
 			}
 			var report []string
 			refused, processes := 0, 0

@@ -1,9 +1,12 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
@@ -72,8 +75,13 @@ func TestLifecycleThroughTerraformCLI(t *testing.T) {
 	if k := acctest.KeyByName(t, emu, "fleet-5"); k.Enabled {
 		t.Error("fleet-5 was created enabled, want disabled")
 	}
-	if code, listed := tf.Run("output", "-raw", "listed"); code != 0 || listed != "12" {
-		t.Fatalf("the list data source found %q keys (exit %d), want 12\n%s", listed, code, out)
+	var outputs map[string]tfexec.OutputMeta
+	tf.Do(nil, func(ctx context.Context, tf *tfexec.Terraform) (err error) {
+		outputs, err = tf.Output(ctx)
+		return err
+	})
+	if listed := string(outputs["listed"].Value); listed != "12" {
+		t.Fatalf("the list data source found %s keys, want 12\n%s", listed, out)
 	}
 
 	// Edit: one edit request per key, nothing else.
@@ -122,9 +130,7 @@ func TestLifecycleThroughTerraformCLI(t *testing.T) {
 		t.Error("the renamed key was replaced instead of renamed back")
 	}
 
-	if code, out := tf.Run("destroy", "-auto-approve", "-input=false"); code != 0 {
-		t.Fatalf("terraform destroy failed:\n%s", out)
-	}
+	tf.Destroy()
 	wantKeys(0)
 
 	// Nothing secret in anything printed or logged.

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
@@ -23,17 +25,19 @@ import (
 func TestProviderSchemaMatchesTerraform(t *testing.T) {
 	// Terraform 1.5 gives a data source the schema version of the managed
 	// resource of the same name (1 for ncp_apigw_api_key); 1.11 does not.
-	acctest.SkipBelow(t, "1.11.0")
+	if skip := acctest.CLISkips(t, tfversion.SkipBelow(tfversion.Version1_11_0)); skip != "" {
+		t.Skip(skip)
+	}
 	_, _, endpoint := acctest.StartRecordedEmulator(t, emulator.Config{})
 	tf := acctest.NewCLI(t, acctest.BuildProvider(t, repoRoot), endpoint)
 	tf.WriteConfig(providerConfig)
-	code, out := tf.Run("providers", "schema", "-json")
+	var fromTerraform *tfjson.ProviderSchemas
+	code, out := tf.Do(nil, func(ctx context.Context, tf *tfexec.Terraform) (err error) {
+		fromTerraform, err = tf.ProvidersSchema(ctx)
+		return err
+	})
 	if code != 0 {
 		t.Fatalf("terraform providers schema -json failed (exit %d):\n%s", code, out)
-	}
-	var fromTerraform tfjson.ProviderSchemas
-	if err := json.Unmarshal([]byte(out), &fromTerraform); err != nil {
-		t.Fatalf("decoding the schemas Terraform wrote: %v\n%s", err, out)
 	}
 	var want *tfjson.ProviderSchema
 	for address, ps := range fromTerraform.Schemas {

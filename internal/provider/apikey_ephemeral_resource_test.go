@@ -41,7 +41,7 @@ func TestAccAPIKeyEphemeral_valuesStayOut(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		TerraformVersionChecks:   ephemeralCLIs,
+		TerraformVersionChecks:   acctest.EphemeralCLIs,
 		CheckDestroy:             env.CheckDestroyedExcept(1),
 		Steps: []resource.TestStep{{
 			PreConfig: func() { readsBefore = env.Emulator.Stats().Requests[emulator.RouteGet] },
@@ -92,7 +92,7 @@ func TestAccAPIKeyEphemeral_values(t *testing.T) {
 	withEcho["echo"] = echoprovider.NewProviderServer()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: withEcho,
-		TerraformVersionChecks:   ephemeralCLIs,
+		TerraformVersionChecks:   acctest.EphemeralCLIs,
 		Steps: []resource.TestStep{{
 			Config: env.Config(fmt.Sprintf(`
 ephemeral "ncp_apigw_api_key" "by_id" {
@@ -134,7 +134,7 @@ func TestAccAPIKeyEphemeral_errors(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		TerraformVersionChecks:   ephemeralCLIs,
+		TerraformVersionChecks:   acctest.EphemeralCLIs,
 		Steps: []resource.TestStep{
 			step(`name = "twin"`, regexp.MustCompile(acctest.Wrapped(fmt.Sprintf(`2 API keys are named "twin" (ids: %s, %s)`, first.ID, second.ID)))),
 			step(`name = "nobody"`, regexp.MustCompile(acctest.Wrapped(`No API key is named "nobody"`))),

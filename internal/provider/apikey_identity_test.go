@@ -43,7 +43,7 @@ func TestAccAPIKeyIdentity(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		TerraformVersionChecks:   identityCLIs,
+		TerraformVersionChecks:   acctest.IdentityCLIs,
 		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -86,7 +86,7 @@ func TestAccAPIKeyIdentity_importCommand(t *testing.T) {
 `))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		TerraformVersionChecks:   identityCLIs,
+		TerraformVersionChecks:   acctest.IdentityCLIs,
 		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -116,7 +116,7 @@ func TestAccAPIKeyIdentity_importBlock(t *testing.T) {
 	key := env.Emulator.PutKey("by-hand", "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		TerraformVersionChecks:   identityCLIs,
+		TerraformVersionChecks:   acctest.IdentityCLIs,
 		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{{
 			Config: env.Config(acctest.KeyConfig(`name = "by-hand"`) + fmt.Sprintf(`

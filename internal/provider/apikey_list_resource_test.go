@@ -258,7 +258,7 @@ func TestAccAPIKeyListResource_query(t *testing.T) {
 	byHandIdentity := map[string]knownvalue.Check{"id": knownvalue.StringExact(handMade.ID)}
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		TerraformVersionChecks:   queryAndActionCLIs,
+		TerraformVersionChecks:   acctest.QueryAndActionCLIs,
 		CheckDestroy:             env.CheckDestroyedExcept(1),
 		Steps: []tfresource.TestStep{
 			{

@@ -171,7 +171,7 @@ resource "terraform_data" "rotation" {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		TerraformVersionChecks:   queryAndActionCLIs,
+		TerraformVersionChecks:   acctest.QueryAndActionCLIs,
 		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 )
@@ -20,27 +19,6 @@ func factories(env *acctest.Env) map[string]func() (tfprotov6.ProviderServer, er
 		"ncp": func() (tfprotov6.ProviderServer, error) {
 			return NewProtocol6(New("test", WithClientConfig(env.AdjustClientConfig))())(), nil
 		},
-	}
-}
-
-// The CLIs that have what a test needs; the others skip it. OpenTofu
-// reports the Terraform version it matches (1.12.6 reports 1.12.6).
-var (
-	// Ephemeral resources: Terraform 1.10 and later.
-	ephemeralCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
-	// Resource identities: Terraform 1.12 and later; older CLIs neither
-	// send nor store them.
-	identityCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
-	// `terraform query` and actions: Terraform 1.14 and later. OpenTofu has
-	// neither, so a tofu binary is skipped by name whatever its version.
-	queryAndActionCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0), skipOpenTofu{}}
-)
-
-type skipOpenTofu struct{}
-
-func (skipOpenTofu) CheckTerraformVersion(_ context.Context, _ tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
-	if acctest.OpenTofu() {
-		resp.Skip = "OpenTofu has neither terraform query nor actions"
 	}
 }
 
