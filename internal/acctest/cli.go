@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"maps"
 	"os"
@@ -186,10 +185,38 @@ func (c *CLI) SetLog(level string) {
 	}
 }
 
-// Do runs one command, a call of tf's, with extra environment variables
-// env ("NAME=value", over the CLI's own), and returns its exit code and
-// what it printed: stdout, then stderr.
-func (c *CLI) Do(env []string, command func(ctx context.Context, tf *tfexec.Terraform) error) (int, string) {
+// Command is one terraform command, a call of tfexec's, for Do.
+type Command func(ctx context.Context, tf *tfexec.Terraform) error
+
+// Apply is terraform apply with opts.
+func Apply(opts ...tfexec.ApplyOption) Command {
+	return func(ctx context.Context, tf *tfexec.Terraform) error { return tf.Apply(ctx, opts...) }
+}
+
+// Destroy is terraform destroy with opts.
+func Destroy(opts ...tfexec.DestroyOption) Command {
+	return func(ctx context.Context, tf *tfexec.Terraform) error { return tf.Destroy(ctx, opts...) }
+}
+
+// Plan is terraform plan with opts. With detailedExitCode, a plan that has
+// changes ends in exit code 2, as with -detailed-exitcode.
+func Plan(detailedExitCode bool, opts ...tfexec.PlanOption) Command {
+	return func(ctx context.Context, tf *tfexec.Terraform) error {
+		changes, err := tf.Plan(ctx, opts...)
+		if err == nil && changes && detailedExitCode {
+			return errPlanChanges
+		}
+		return err
+	}
+}
+
+// errPlanChanges stands for plan's exit code 2 under -detailed-exitcode.
+var errPlanChanges = errors.New("the plan has changes")
+
+// Do runs command with extra environment variables env ("NAME=value", over
+// the CLI's own), and returns its exit code and what it printed: stdout,
+// then stderr.
+func (c *CLI) Do(env []string, command Command) (int, string) {
 	c.t.Helper()
 	vars := maps.Clone(c.env)
 	setVars(vars, env)
@@ -213,47 +240,6 @@ func (c *CLI) Do(env []string, command func(ctx context.Context, tf *tfexec.Terr
 		c.t.Fatalf("terraform: %v\n%s", err, out)
 	}
 	return 0, out
-}
-
-// errPlanChanges stands for plan's exit code 2 under -detailed-exitcode.
-var errPlanChanges = errors.New("the plan has changes")
-
-// Run is RunWith without extra environment variables.
-func (c *CLI) Run(args ...string) (int, string) {
-	c.t.Helper()
-	return c.RunWith(nil, args...)
-}
-
-// RunWith runs apply, destroy or plan with the flags tests give them
-// (-auto-approve, -input=false, -detailed-exitcode, -refresh-only,
-// -out=FILE, a saved plan) through tfexec's calls, with extra environment
-// variables, and returns the command's exit code and output. Other
-// commands and flags call Do.
-func (c *CLI) RunWith(env []string, args ...string) (int, string) {
-	c.t.Helper()
-	flags := flag.NewFlagSet(strings.Join(args, " "), flag.ContinueOnError)
-	flags.Bool("auto-approve", true, "tfexec approves")
-	flags.Bool("input", false, "tfexec asks nothing")
-	detailed := flags.Bool("detailed-exitcode", false, "")
-	out := flags.String("out", "", "")
-	refreshOnly := flags.Bool("refresh-only", false, "")
-	if len(args) == 0 || flags.Parse(args[1:]) != nil || flags.NArg() > 1 || (args[0] != "apply" && flags.NArg() > 0) {
-		c.t.Fatalf("RunWith runs apply, destroy and plan, not terraform %q: call Do", args)
-	}
-	return c.Do(env, func(ctx context.Context, tf *tfexec.Terraform) error {
-		switch args[0] {
-		case "apply":
-			return tf.Apply(ctx, tfexec.DirOrPlan(flags.Arg(0)), tfexec.RefreshOnly(*refreshOnly))
-		case "destroy":
-			return tf.Destroy(ctx)
-		case "plan":
-			if changes, err := tf.Plan(ctx, tfexec.Out(*out), tfexec.RefreshOnly(*refreshOnly)); err != nil || !changes || !*detailed {
-				return err
-			}
-			return errPlanChanges
-		}
-		return fmt.Errorf("RunWith runs apply, destroy and plan, not %s: call Do", args[0])
-	})
 }
 
 // Invoke is `apply -invoke=action`, which tfexec has no option for yet
@@ -290,7 +276,7 @@ func (c *CLI) WriteConfig(config string) {
 func (c *CLI) Apply(config string) string {
 	c.t.Helper()
 	c.WriteConfig(config)
-	code, out := c.Run("apply")
+	code, out := c.Do(nil, Apply())
 	if code != 0 {
 		c.t.Fatalf("terraform apply failed (exit %d):\n%s", code, out)
 	}
@@ -303,7 +289,7 @@ func (c *CLI) Apply(config string) string {
 func (c *CLI) ApplyFails(config string, env ...string) string {
 	c.t.Helper()
 	c.WriteConfig(config)
-	code, out := c.RunWith(env, "apply")
+	code, out := c.Do(env, Apply())
 	if code == 0 {
 		c.t.Fatalf("terraform apply succeeded, want it to fail:\n%s", out)
 	}
@@ -313,7 +299,7 @@ func (c *CLI) ApplyFails(config string, env ...string) string {
 // Destroy destroys everything, which must succeed.
 func (c *CLI) Destroy() {
 	c.t.Helper()
-	if code, out := c.Run("destroy"); code != 0 {
+	if code, out := c.Do(nil, Destroy()); code != 0 {
 		c.t.Fatalf("terraform destroy failed (exit %d):\n%s", code, out)
 	}
 }
@@ -321,7 +307,7 @@ func (c *CLI) Destroy() {
 // ExpectPlanExit runs plan -detailed-exitcode: 0 is empty, 2 has changes.
 func (c *CLI) ExpectPlanExit(want int) string {
 	c.t.Helper()
-	code, out := c.Run("plan", "-detailed-exitcode")
+	code, out := c.Do(nil, Plan(true))
 	if code != want {
 		c.t.Fatalf("terraform plan exited %d, want %d:\n%s", code, want, out)
 	}

@@ -1,6 +1,7 @@
 package chaos
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
@@ -63,8 +65,8 @@ func runSeed(t *testing.T, seed int64, pluginDir string) tally {
 
 func (r *seedRun) runStep(s step) (found []violation) {
 	var out strings.Builder // everything terraform printed in this step
-	run := func(args ...string) int {
-		code, printed := r.tf.Run(args...)
+	run := func(command acctest.Command) int {
+		code, printed := r.tf.Do(nil, command)
 		out.WriteString(printed)
 		return code
 	}
@@ -75,17 +77,20 @@ func (r *seedRun) runStep(s step) (found []violation) {
 	r.actOut(s, false)
 	r.tf.WriteConfig(s.Config.hcl(r.ids))
 
-	command := []string{map[bool]string{false: "apply", true: "destroy"}[s.Destroy], "-auto-approve", "-input=false"}
+	command, verb := acctest.Apply(), "apply"
+	if s.Destroy {
+		command, verb = acctest.Destroy(), "destroy"
+	}
 	r.emu.SetFaults(s.Faults)
 	code := 0
 	if s.ActsAfterPlan {
-		code = run("plan", "-input=false", "-out=step.tfplan")
+		code = run(acctest.Plan(false, tfexec.Out("step.tfplan")))
 		r.actOut(s, true)
 		if code == 0 {
-			code = run("apply", "-input=false", "step.tfplan")
+			code = run(acctest.Apply(tfexec.DirOrPlan("step.tfplan")))
 		}
 	} else {
-		code = run(command...)
+		code = run(command)
 	}
 	r.emu.SetFaults(emulator.Faults{ClockOffset: s.Faults.ClockOffset}) // the clock is the world, not a fault
 	if code == 0 {
@@ -100,15 +105,15 @@ func (r *seedRun) runStep(s step) (found []violation) {
 		if code != 0 && !s.Destroy {
 			r.remedy(s, out.String())
 		}
-		if code := run(command...); code != 0 {
-			found = append(found, violation{Invariant: invFaultFreeApply, Detail: fmt.Sprintf("terraform %s exited %d:\n%s", command[0], code, lastLines(out.String(), 30))})
+		if code := run(command); code != 0 {
+			found = append(found, violation{Invariant: invFaultFreeApply, Detail: fmt.Sprintf("terraform %s exited %d:\n%s", verb, code, lastLines(out.String(), 30))})
 		}
 	}
 	if len(found) == 0 {
 		found = r.observe(s, before, afterFaulty)
 	}
 	if len(found) == 0 && !s.Destroy {
-		if code := run("plan", "-input=false", "-detailed-exitcode"); code != 0 {
+		if code := run(acctest.Plan(true)); code != 0 {
 			found = append(found, violation{Invariant: invEmptyPlan, Detail: fmt.Sprintf("terraform plan exited %d:\n%s", code, lastLines(out.String(), 40))})
 		}
 	}
@@ -251,10 +256,12 @@ type instance struct {
 // readState reads state from `terraform show -json`, whose output holds the
 // key values: it is kept out of the output checked for secrets and errors.
 func (r *seedRun) readState() []instance {
-	code, out := r.tf.Run("show", "-json")
-	var state tfjson.State
-	if err := state.UnmarshalJSON([]byte(out)); code != 0 || err != nil {
-		r.t.Fatalf("seed %d: terraform show -json exited %d: %v", r.plan.Seed, code, err)
+	var state *tfjson.State
+	if code, _ := r.tf.Do(nil, func(ctx context.Context, tf *tfexec.Terraform) (err error) {
+		state, err = tf.Show(ctx)
+		return err
+	}); code != 0 {
+		r.t.Fatalf("seed %d: terraform show -json exited %d", r.plan.Seed, code)
 	}
 	if state.Values == nil {
 		return nil

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -38,9 +37,7 @@ func TestRegenerateActionThroughTheCLI(t *testing.T) {
 	before := acctest.KeyByName(t, emu, "svc")
 
 	emu.ResetStats()
-	code, out := tf.Do(nil, func(ctx context.Context, tf *tfexec.Terraform) error {
-		return tf.Apply(ctx, acctest.Invoke("action.ncp_apigw_api_key_regenerate.secondary"))
-	})
+	code, out := tf.Do(nil, acctest.Apply(acctest.Invoke("action.ncp_apigw_api_key_regenerate.secondary")))
 	if code != 0 {
 		t.Fatalf("terraform apply -invoke failed (exit %d):\n%s", code, out)
 	}
@@ -63,7 +60,7 @@ func TestRegenerateActionThroughTheCLI(t *testing.T) {
 		t.Error("the action changed state; actions cannot")
 	}
 	tf.ExpectPlanExit(0)
-	if code, out := tf.Do(nil, func(ctx context.Context, tf *tfexec.Terraform) error { return tf.Apply(ctx, tfexec.RefreshOnly(true)) }); code != 0 {
+	if code, out := tf.Do(nil, acctest.Apply(tfexec.RefreshOnly(true))); code != 0 {
 		t.Fatalf("terraform apply -refresh-only failed:\n%s", out)
 	}
 	state = stateFile(t, tf.Dir)

@@ -82,7 +82,7 @@ func TestBulkImportThroughTerraformQuery(t *testing.T) {
 	}
 
 	emu.ResetStats()
-	code, out := tf.Run("apply")
+	code, out := tf.Do(nil, acctest.Apply())
 	if code != 0 {
 		t.Fatalf("terraform apply failed (exit %d):\n%s", code, out)
 	}

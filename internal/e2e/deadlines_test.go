@@ -37,7 +37,7 @@ const planLimit = time.Minute
 func planFails(t *testing.T, tf *acctest.CLI, env ...string) string {
 	t.Helper()
 	start := time.Now()
-	code, out := tf.RunWith(env, "plan")
+	code, out := tf.Do(env, acctest.Plan(false))
 	took := time.Since(start)
 	t.Logf("the plan failed after %v", took.Round(100*time.Millisecond))
 	if took > planLimit {

@@ -53,7 +53,7 @@ func TestEphemeralKeyValuesStayOutOfFiles(t *testing.T) {
 	// A saved plan of a change, with both ephemeral resources opened.
 	tf.WriteConfig(ephemeralConfig("v2"))
 	emu.ResetStats()
-	if code, out := tf.Run("plan", "-out=tfplan"); code != 0 {
+	if code, out := tf.Do(nil, acctest.Plan(false, tfexec.Out("tfplan"))); code != 0 {
 		t.Fatalf("terraform plan failed (exit %d):\n%s", code, out)
 	}
 	// The refresh reads the managed key from the account's listing, without
@@ -78,7 +78,7 @@ func TestEphemeralKeyValuesStayOutOfFiles(t *testing.T) {
 		}
 	}
 
-	if code, out := tf.Run("apply", "tfplan"); code != 0 {
+	if code, out := tf.Do(nil, acctest.Apply(tfexec.DirOrPlan("tfplan"))); code != 0 {
 		t.Fatalf("applying the saved plan failed:\n%s", out)
 	}
 	if found, err := acctest.KeyValuesIn(emu.Keys(), stateFile(t, tf.Dir)); err != nil || found > 0 {

@@ -157,13 +157,13 @@ func TestClockSkewThroughTerraformCLI(t *testing.T) {
 				return strings.Count(string(log), "configured NCP API Gateway client")
 			}
 			commands := []struct {
-				description string
-				args        []string
+				description, verb string
+				command           acctest.Command
 			}{
-				{"v1", []string{"apply"}},
-				{"v2", []string{"apply"}},
-				{"v2", []string{"plan", "-detailed-exitcode"}},
-				{"v2", []string{"destroy"}},
+				{"v1", "apply", acctest.Apply()},
+				{"v2", "apply", acctest.Apply()},
+				{"v2", "plan", acctest.Plan(true)},
+				{"v2", "destroy", acctest.Destroy()},
 			}
 			var report []string
 			refused, processes := 0, 0
@@ -177,12 +177,12 @@ resource "ncp_apigw_api_key" "described" {
 `, c.description))
 				emu.ResetStats()
 				before := configured()
-				if code, out := tf.Run(c.args...); code != 0 {
-					t.Fatalf("terraform %s exited %d:\n%s", c.args[0], code, out)
+				if code, out := tf.Do(nil, c.command); code != 0 {
+					t.Fatalf("terraform %s exited %d:\n%s", c.verb, code, out)
 				}
 				n401, clients := emu.Stats().Responses[http.StatusUnauthorized], configured()-before
 				refused, processes = refused+n401, processes+clients
-				report = append(report, fmt.Sprintf("%s: %d 401s in %d provider processes", c.args[0], n401, clients))
+				report = append(report, fmt.Sprintf("%s: %d 401s in %d provider processes", c.verb, n401, clients))
 			}
 			if len(emu.Keys()) != 0 {
 				t.Errorf("the emulator holds %d keys after destroy", len(emu.Keys()))
