@@ -92,10 +92,14 @@ func (f StateCheckFunc) CheckState(_ context.Context, req statecheck.CheckStateR
 	resp.Error = f(req.State)
 }
 
-// InPriorState runs a state check on a plan's prior state: after a
-// RefreshState step (which has no state checks), on the refreshed state.
+// InPriorState runs a state check on the state a plan's refresh left. A
+// RefreshState step has no state checks: on the plan after it, next to
+// ExpectNoDrift, this checks the state the step's refresh left.
 func InPriorState(check statecheck.StateCheck) plancheck.PlanCheck {
 	return planCheckFunc(func(plan *tfjson.Plan) error {
+		if plan.PriorState == nil || plan.PriorState.Values == nil {
+			return errors.New("the plan has no prior state")
+		}
 		var resp statecheck.CheckStateResponse
 		check.CheckState(context.Background(), statecheck.CheckStateRequest{State: plan.PriorState}, &resp)
 		return resp.Error
@@ -178,107 +182,61 @@ func (c stateMatchesEmulator) CheckState(_ context.Context, req statecheck.Check
 	}
 }
 
-// OrphansAndDuplicates counts the emulator's keys that state does not know,
-// and the keys beyond the first of each name (the configurations that use
-// it give every key a distinct name).
-func (e *Env) OrphansAndDuplicates(state *tfjson.State) (orphans, duplicates int) {
-	inState := map[string]bool{}
-	for _, attrs := range StateKeys(state) {
-		inState[attrs["id"]] = true
-	}
-	names := map[string]int{}
-	for _, k := range e.Emulator.Keys() {
-		if !inState[k.ID] {
-			orphans++
-		}
-		if names[k.Name]++; names[k.Name] > 1 {
-			duplicates++
-		}
-	}
-	return orphans, duplicates
+// CountCheck asserts counters of the emulator (since they were last
+// reset): requests by route, faults injected by kind, keys held. It is a
+// plan check, run when the plan is made (counting the requests of its
+// refresh when the step's PreConfig reset them), and a state check, run
+// after the apply.
+type CountCheck[K ~string] struct {
+	noun  string // what is counted
+	count func() map[K]int
+	want  map[K]int
+	exact bool // every counter not in want must be zero
 }
 
-// keyCount is the check of ExpectKeyCount.
-type keyCount struct {
-	emu  *emulator.Emulator
-	want int
+// ExpectRequests counts requests by route: those not in want must have had
+// none.
+func (e *Env) ExpectRequests(want map[emulator.Route]int) CountCheck[emulator.Route] {
+	return CountCheck[emulator.Route]{noun: "requests", count: func() map[emulator.Route]int { return e.Emulator.Stats().Requests }, want: want, exact: true}
 }
 
-// ExpectKeyCount asserts how many keys the emulator holds.
-func (e *Env) ExpectKeyCount(want int) statecheck.StateCheck {
-	return keyCount{emu: e.Emulator, want: want}
+// ExpectRouteRequests counts requests of the routes in want only.
+func (e *Env) ExpectRouteRequests(want map[emulator.Route]int) CountCheck[emulator.Route] {
+	return CountCheck[emulator.Route]{noun: "requests", count: func() map[emulator.Route]int { return e.Emulator.Stats().Requests }, want: want}
 }
 
-func (c keyCount) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	if got := len(c.emu.Keys()); got != c.want {
-		resp.Error = fmt.Errorf("the emulator holds %d keys, want %d", got, c.want)
-	}
+// ExpectKeyCount counts the keys the emulator holds.
+func (e *Env) ExpectKeyCount(want int) CountCheck[string] {
+	return CountCheck[string]{noun: "keys", count: func() map[string]int { return map[string]int{"held": len(e.Emulator.Keys())} }, want: map[string]int{"held": want}}
 }
 
-// RequestCheck asserts how many requests of each route the emulator got
-// since its counters were last reset: as a plan check when the plan is
-// made (the requests of its refresh, when the step's PreConfig reset
-// them), as a state check after the apply.
-type RequestCheck struct {
-	emu   *emulator.Emulator
-	want  map[emulator.Route]int
-	exact bool // every route not in want must have had none
+// ExpectFaults counts the faults of the kinds in want that the emulator
+// injected.
+func (e *Env) ExpectFaults(want map[emulator.FaultKind]int) CountCheck[emulator.FaultKind] {
+	return CountCheck[emulator.FaultKind]{noun: "faults", count: func() map[emulator.FaultKind]int { return e.Emulator.Stats().Faults }, want: want}
 }
 
-// ExpectRequests is a RequestCheck of every route: those not in want must
-// have had none.
-func (e *Env) ExpectRequests(want map[emulator.Route]int) RequestCheck {
-	return RequestCheck{emu: e.Emulator, want: want, exact: true}
-}
-
-// ExpectRouteRequests is a RequestCheck of the routes in want only.
-func (e *Env) ExpectRouteRequests(want map[emulator.Route]int) RequestCheck {
-	return RequestCheck{emu: e.Emulator, want: want}
-}
-
-func (c RequestCheck) err() error {
-	got := c.emu.Stats().Requests
-	for route, n := range got {
-		if _, wanted := c.want[route]; c.exact && !wanted && n != 0 {
-			return fmt.Errorf("%d %s requests, want none (all: %v)", n, route, got)
+func (c CountCheck[K]) err() error {
+	got := c.count()
+	for k, n := range got {
+		if _, wanted := c.want[k]; c.exact && !wanted && n != 0 {
+			return fmt.Errorf("%d %s %s, want none (all: %v)", n, k, c.noun, got)
 		}
 	}
-	for route, n := range c.want {
-		if got[route] != n {
-			return fmt.Errorf("%d %s requests, want %d (all: %v)", got[route], route, n, got)
+	for k, n := range c.want {
+		if got[k] != n {
+			return fmt.Errorf("%d %s %s, want %d (all: %v)", got[k], k, c.noun, n, got)
 		}
 	}
 	return nil
 }
 
-func (c RequestCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+func (c CountCheck[K]) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = c.err()
 }
 
-func (c RequestCheck) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+func (c CountCheck[K]) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	resp.Error = c.err()
-}
-
-// faultCount is the check of ExpectFaults.
-type faultCount struct {
-	emu  *emulator.Emulator
-	want map[emulator.FaultKind]int
-}
-
-// ExpectFaults asserts how many faults of each kind in want the emulator
-// injected since its counters were last reset.
-func (e *Env) ExpectFaults(want map[emulator.FaultKind]int) statecheck.StateCheck {
-	return faultCount{emu: e.Emulator, want: want}
-}
-
-func (c faultCount) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	got := c.emu.Stats().Faults
-	for kind, n := range c.want {
-		if got[kind] != n {
-			resp.Error = fmt.Errorf("the emulator injected %d %s faults, want %d (all: %v)", got[kind], kind, n, got)
-			return
-		}
-	}
 }
 
 // CheckDestroyed asserts that no key in state exists any more and, against

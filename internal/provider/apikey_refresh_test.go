@@ -98,7 +98,7 @@ func TestAccAPIKey_refreshSeesOutOfBandChanges(t *testing.T) {
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
-						env.ExpectRefreshedAsEmulator(),
+						acctest.InPriorState(env.ExpectStateMatchesEmulator()),
 						plancheck.ExpectResourceAction(kept(0), plancheck.ResourceActionUpdate),
 						plancheck.ExpectResourceAction(kept(1), plancheck.ResourceActionUpdate),
 						plancheck.ExpectResourceAction(kept(2), plancheck.ResourceActionNoop),

@@ -47,7 +47,7 @@ func subscriptionValue(attr string, check knownvalue.Check) statecheck.StateChec
 
 // subscriptionRequests are the requests of subscriptions the emulator got
 // since its counters were last reset.
-func subscriptionRequests(env *acctest.Env, subscribe, unsubscribe, keyProducts int) acctest.RequestCheck {
+func subscriptionRequests(env *acctest.Env, subscribe, unsubscribe, keyProducts int) acctest.CountCheck[emulator.Route] {
 	return env.ExpectRouteRequests(map[emulator.Route]int{
 		emulator.RouteSubscribe:   subscribe,
 		emulator.RouteUnsubscribe: unsubscribe,
