@@ -26,17 +26,16 @@ var (
 	_ resource.ResourceWithIdentity    = (*apiKeySubscriptionResource)(nil)
 )
 
+// subscriptionID is the import ID of a subscription, in the order of NCP's
+// path /api-keys/{api-key-id}/subscribe.
+var subscriptionID = compositeID{typeName: "ncp_apigw_api_key_subscription", object: "a subscription", first: "api_key_id", second: "product_id"}
+
 func newAPIKeySubscriptionResource() resource.Resource {
-	// The import ID of a subscription is in the order of NCP's path
-	// /api-keys/{api-key-id}/subscribe.
-	return &apiKeySubscriptionResource{compositeID: compositeID{
-		typeName: "ncp_apigw_api_key_subscription", object: "a subscription", first: "api_key_id", second: "product_id",
-	}}
+	return &apiKeySubscriptionResource{}
 }
 
 // apiKeySubscriptionResource subscribes an API key to a product.
 type apiKeySubscriptionResource struct {
-	compositeID
 	data *providerData
 }
 
@@ -76,7 +75,7 @@ func (r *apiKeySubscriptionResource) Schema(ctx context.Context, _ resource.Sche
 			"A product that requires approval (`PROTECTED`) leaves the subscription in status `REQUEST` until its publisher decides; " +
 			"`wait_for_approval` waits for that. Destroying the resource unsubscribes the key.",
 		Attributes: map[string]schema.Attribute{
-			"id":         r.id(),
+			"id":         subscriptionID.id(),
 			"api_key_id": idPart("ID of the API key to subscribe, for example `ncp_apigw_api_key.this.id`. Changing it replaces the subscription."),
 			"product_id": idPart("ID of the product to subscribe the key to, shown in the console under API Gateway > Products. Changing it replaces the subscription."),
 			"wait_for_approval": schema.BoolAttribute{
@@ -105,6 +104,10 @@ func (r *apiKeySubscriptionResource) Schema(ctx context.Context, _ resource.Sche
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
 		},
 	}
+}
+
+func (r *apiKeySubscriptionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	subscriptionIdentitySchema(resp)
 }
 
 func (r *apiKeySubscriptionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -249,7 +252,7 @@ func (r *apiKeySubscriptionResource) Read(ctx context.Context, req resource.Read
 	p, err := client.KeyProduct(ctx, keyID, productID)
 	switch {
 	case ncpclient.IsNotFound(err) || (err == nil && p == nil):
-		if importRead && r.addSwappedImportError(ctx, &resp.Diagnostics, "no subscription "+state.label(), keyID, productID,
+		if importRead && subscriptionID.addSwappedImportError(ctx, &resp.Diagnostics, "no subscription "+state.label(), keyID, productID,
 			func(ctx context.Context, keyID, productID string) (bool, error) {
 				p, err := client.KeyProduct(ctx, keyID, productID)
 				return p != nil, err
@@ -294,4 +297,11 @@ func (r *apiKeySubscriptionResource) Delete(ctx context.Context, req resource.De
 	if err := client.Unsubscribe(ctx, state.APIKeyID.ValueString(), state.ProductID.ValueString()); err != nil {
 		addAPIError(&resp.Diagnostics, "Error unsubscribing: the subscription "+state.label(), err)
 	}
+}
+
+// ImportState takes "api_key_id/product_id", from `terraform import` or an
+// import block's id, or an import block's identity (Terraform 1.12 and
+// later).
+func (r *apiKeySubscriptionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	subscriptionID.importState(ctx, req, resp)
 }

@@ -27,18 +27,17 @@ var (
 	_ resource.ResourceWithIdentity    = (*productAPIKeyApprovalResource)(nil)
 )
 
+// approvalID is the import ID of a decision, in the order of NCP's path
+// /products/{product-id}/api-keys/{api-key-id}.
+var approvalID = compositeID{typeName: "ncp_apigw_product_api_key_approval", object: "a decision", first: "product_id", second: "api_key_id"}
+
 func newProductAPIKeyApprovalResource() resource.Resource {
-	// The import ID of a decision is in the order of NCP's path
-	// /products/{product-id}/api-keys/{api-key-id}.
-	return &productAPIKeyApprovalResource{compositeID: compositeID{
-		typeName: "ncp_apigw_product_api_key_approval", object: "a decision", first: "product_id", second: "api_key_id",
-	}}
+	return &productAPIKeyApprovalResource{}
 }
 
 // productAPIKeyApprovalResource is a product publisher's decision on a
 // key's subscription: accepted or rejected.
 type productAPIKeyApprovalResource struct {
-	compositeID
 	data *providerData
 }
 
@@ -63,7 +62,7 @@ func (r *productAPIKeyApprovalResource) Schema(ctx context.Context, _ resource.S
 			"a key of a product that NCP reports as `PUBLIC`, which takes no decision (nothing to revoke). " +
 			"To stop managing the decision without revoking it, use `terraform state rm`, or a `removed` block with `destroy = false`.",
 		Attributes: map[string]schema.Attribute{
-			"id":         r.id(),
+			"id":         approvalID.id(),
 			"product_id": idPart("ID of the product, which the provider's account must publish. Changing it replaces the resource."),
 			"api_key_id": idPart("ID of the subscribed API key. Changing it replaces the resource."),
 			"status": schema.StringAttribute{
@@ -77,6 +76,10 @@ func (r *productAPIKeyApprovalResource) Schema(ctx context.Context, _ resource.S
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}
+}
+
+func (r *productAPIKeyApprovalResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	subscriptionIdentitySchema(resp)
 }
 
 func (r *productAPIKeyApprovalResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -174,7 +177,7 @@ func (r *productAPIKeyApprovalResource) Read(ctx context.Context, req resource.R
 	switch {
 	case ncpclient.IsNotFound(err) || (err == nil && !found):
 		importRead := state.Status.IsNull() // an import's state holds only the IDs
-		if importRead && r.addSwappedImportError(ctx, &resp.Diagnostics, "no subscription "+state.label()+" among the product's keys", productID, keyID,
+		if importRead && approvalID.addSwappedImportError(ctx, &resp.Diagnostics, "no subscription "+state.label()+" among the product's keys", productID, keyID,
 			func(ctx context.Context, productID, keyID string) (bool, error) {
 				_, found, err := client.SubscriberStatus(ctx, productID, keyID)
 				return found, err
@@ -221,4 +224,10 @@ func (r *productAPIKeyApprovalResource) Delete(ctx context.Context, req resource
 		return
 	}
 	tflog.Info(ctx, "revoked the approval of a subscription", map[string]any{"product_id": productID, "api_key_id": keyID})
+}
+
+// ImportState takes "product_id/api_key_id", from `terraform import` or an
+// import block's id, or an import block's identity.
+func (r *productAPIKeyApprovalResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	approvalID.importState(ctx, req, resp)
 }

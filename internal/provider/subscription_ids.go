@@ -60,8 +60,7 @@ func (s subscriptionIDs) label() string {
 func (s subscriptionIDs) identity() subscriptionIDs { return s }
 
 // compositeID describes the import ID of a resource of subscriptions: its
-// type, what it holds, and the names of its two IDs, in order. Embedded in
-// the resource, it serves the resource's identity schema and its import.
+// type, what it holds, and the names of its two IDs, in order.
 type compositeID struct {
 	typeName      string // e.g. ncp_apigw_api_key_subscription
 	object        string // e.g. a subscription
@@ -97,7 +96,8 @@ func idPart(description string) schema.StringAttribute {
 	}
 }
 
-func (c compositeID) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+// subscriptionIdentitySchema is the identity schema of both resources.
+func subscriptionIdentitySchema(resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = identityschema.Schema{
 		Attributes: map[string]identityschema.Attribute{
 			"api_key_id": identityschema.StringAttribute{Description: "ID of the API key.", RequiredForImport: true},
@@ -106,10 +106,10 @@ func (c compositeID) IdentitySchema(_ context.Context, _ resource.IdentitySchema
 	}
 }
 
-// ImportState takes the two IDs joined by a slash, in c's order, from
+// importState takes the two IDs joined by a slash, in c's order, from
 // `terraform import` or an import block's id, or an import block's identity
 // (Terraform 1.12 and later).
-func (c compositeID) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func (c compositeID) importState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := req.ID
 	if id == "" && req.Identity != nil {
 		var identity subscriptionIDs
