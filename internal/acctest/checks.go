@@ -2,13 +2,16 @@ package acctest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
@@ -18,13 +21,25 @@ import (
 // KeyResourceType is the type of the resource whose state these checks read.
 const KeyResourceType = "ncp_apigw_api_key"
 
-// StateKeys returns the attributes of every ncp_apigw_api_key in state, by id.
-func StateKeys(s *terraform.State) map[string]map[string]string {
+// StateKeys returns the attributes of every ncp_apigw_api_key in state (as
+// `terraform show -json` renders it), by address, rendered as strings; null
+// ones are absent.
+func StateKeys(state *tfjson.State) map[string]map[string]string {
 	keys := map[string]map[string]string{}
-	for _, rs := range s.RootModule().Resources {
-		if rs.Type == KeyResourceType {
-			keys[rs.Primary.ID] = rs.Primary.Attributes
+	if state == nil || state.Values == nil || state.Values.RootModule == nil {
+		return keys
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Mode != tfjson.ManagedResourceMode || r.Type != KeyResourceType {
+			continue
 		}
+		attrs := map[string]string{}
+		for name, v := range r.AttributeValues {
+			if v != nil {
+				attrs[name] = fmt.Sprint(v)
+			}
+		}
+		keys[r.Address] = attrs
 	}
 	return keys
 }
@@ -58,56 +73,103 @@ func keyDifferences(attrs map[string]string, want ncpclient.APIKey) []string {
 	return differ
 }
 
-// CheckKeyMatchesAPI compares the state of the key at addr with what the
-// API holds.
-func (e *Env) CheckKeyMatchesAPI(addr string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s is not in state", addr)
-		}
-		key, err := e.Client.GetAPIKey(context.Background(), rs.Primary.ID)
-		if err != nil {
-			return err
-		}
-		if differ := keyDifferences(rs.Primary.Attributes, *key); len(differ) > 0 {
-			return fmt.Errorf("%s: state differs from the API in %s", addr, strings.Join(differ, ", "))
-		}
-		return nil
-	}
-}
-
-// emulatedKey is the emulator's record as the client would decode it.
-func emulatedKey(k emulator.Key) ncpclient.APIKey {
-	return ncpclient.APIKey{
-		ID: k.ID, TenantID: k.TenantID, Name: k.Name, Description: k.Description,
-		PrimaryKey: k.PrimaryKey, SecondaryKey: k.SecondaryKey, Modifier: k.Modifier,
-		Enabled: k.Enabled, ModTime: k.ModTime.UTC().Format(time.RFC3339), DomainCode: k.DomainCode,
-	}
-}
-
 // EmulatorKeyDifferences lists the attributes in which a key's state
 // (attributes as in state, flattened) differs from the emulator's record of
 // it, naming them without their values.
 func EmulatorKeyDifferences(attrs map[string]string, k emulator.Key) []string {
-	return keyDifferences(attrs, emulatedKey(k))
+	return keyDifferences(attrs, ncpclient.APIKey{
+		ID: k.ID, TenantID: k.TenantID, Name: k.Name, Description: k.Description,
+		PrimaryKey: k.PrimaryKey, SecondaryKey: k.SecondaryKey, Modifier: k.Modifier,
+		Enabled: k.Enabled, ModTime: k.ModTime.UTC().Format(time.RFC3339), DomainCode: k.DomainCode,
+	})
 }
 
-// StateMatchesEmulator reports how state differs from the emulator: keys
-// the emulator holds that state lacks (orphans), keys in state the
-// emulator lacks, and keys whose attributes differ. It returns nil when
-// every key matches.
-func (e *Env) StateMatchesEmulator(s *terraform.State) error {
-	inState := StateKeys(s)
+// StateCheckFunc adapts a function to statecheck.StateCheck, for a check
+// of one test's own.
+type StateCheckFunc func(state *tfjson.State) error
+
+func (f StateCheckFunc) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f(req.State)
+}
+
+// InPriorState runs a state check on the state a plan's refresh left. A
+// RefreshState step has no state checks: on the plan after it, next to
+// ExpectNoDrift, this checks the state the step's refresh left.
+func InPriorState(check statecheck.StateCheck) plancheck.PlanCheck {
+	return planCheckFunc(func(plan *tfjson.Plan) error {
+		if plan.PriorState == nil || plan.PriorState.Values == nil {
+			return errors.New("the plan has no prior state")
+		}
+		var resp statecheck.CheckStateResponse
+		check.CheckState(context.Background(), statecheck.CheckStateRequest{State: plan.PriorState}, &resp)
+		return resp.Error
+	})
+}
+
+// CheckAPI runs state checks that read the API, not state, where only a
+// TestCheckFunc will do: in a TestCase's CheckDestroy.
+func CheckAPI(checks ...statecheck.StateCheck) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		var errs []error
+		for _, check := range checks {
+			var resp statecheck.CheckStateResponse
+			check.CheckState(context.Background(), statecheck.CheckStateRequest{State: &tfjson.State{}}, &resp)
+			errs = append(errs, resp.Error)
+		}
+		return errors.Join(errs...)
+	}
+}
+
+// keyMatchesAPI is the check of ExpectKeyMatchesAPI.
+type keyMatchesAPI struct {
+	client *ncpclient.Client
+	addr   string
+}
+
+// ExpectKeyMatchesAPI asserts that the state of the key at addr is what the
+// API holds.
+func (e *Env) ExpectKeyMatchesAPI(addr string) statecheck.StateCheck {
+	return keyMatchesAPI{client: e.Client, addr: addr}
+}
+
+func (c keyMatchesAPI) CheckState(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	attrs, ok := StateKeys(req.State)[c.addr]
+	if !ok {
+		resp.Error = fmt.Errorf("%s is not in state", c.addr)
+		return
+	}
+	key, err := c.client.GetAPIKey(ctx, attrs["id"])
+	if err != nil {
+		resp.Error = err
+	} else if differ := keyDifferences(attrs, *key); len(differ) > 0 {
+		resp.Error = fmt.Errorf("%s: state differs from the API in %s", c.addr, strings.Join(differ, ", "))
+	}
+}
+
+// stateMatchesEmulator is the check of ExpectStateMatchesEmulator.
+type stateMatchesEmulator struct{ emu *emulator.Emulator }
+
+// ExpectStateMatchesEmulator asserts that state holds exactly the
+// emulator's keys, each as the emulator holds it: no key is orphaned, none
+// is in state alone, none differs.
+func (e *Env) ExpectStateMatchesEmulator() statecheck.StateCheck {
+	return stateMatchesEmulator{emu: e.Emulator}
+}
+
+func (c stateMatchesEmulator) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	inState := map[string]map[string]string{}
+	for _, attrs := range StateKeys(req.State) {
+		inState[attrs["id"]] = attrs
+	}
 	var problems []string
-	for _, k := range e.Emulator.Keys() {
+	for _, k := range c.emu.Keys() {
 		attrs, ok := inState[k.ID]
 		if !ok {
 			problems = append(problems, fmt.Sprintf("key %s (%q) is in the emulator but not in state", k.ID, k.Name))
 			continue
 		}
 		delete(inState, k.ID)
-		if differ := keyDifferences(attrs, emulatedKey(k)); len(differ) > 0 {
+		if differ := EmulatorKeyDifferences(attrs, k); len(differ) > 0 {
 			problems = append(problems, fmt.Sprintf("key %s: state differs from the emulator in %s", k.ID, strings.Join(differ, ", ")))
 		}
 	}
@@ -116,55 +178,65 @@ func (e *Env) StateMatchesEmulator(s *terraform.State) error {
 	}
 	if len(problems) > 0 {
 		slices.Sort(problems)
-		return fmt.Errorf("state differs from the emulator:\n%s", strings.Join(problems, "\n"))
+		resp.Error = fmt.Errorf("state differs from the emulator:\n%s", strings.Join(problems, "\n"))
+	}
+}
+
+// CountCheck asserts counters of the emulator (since they were last
+// reset): requests by route, faults injected by kind, keys held. It is a
+// plan check, run when the plan is made (counting the requests of its
+// refresh when the step's PreConfig reset them), and a state check, run
+// after the apply.
+type CountCheck[K ~string] struct {
+	noun  string // what is counted
+	count func() map[K]int
+	want  map[K]int
+	exact bool // every counter not in want must be zero
+}
+
+// ExpectRequests counts requests by route: those not in want must have had
+// none.
+func (e *Env) ExpectRequests(want map[emulator.Route]int) CountCheck[emulator.Route] {
+	return CountCheck[emulator.Route]{noun: "requests", count: func() map[emulator.Route]int { return e.Emulator.Stats().Requests }, want: want, exact: true}
+}
+
+// ExpectRouteRequests counts requests of the routes in want only.
+func (e *Env) ExpectRouteRequests(want map[emulator.Route]int) CountCheck[emulator.Route] {
+	return CountCheck[emulator.Route]{noun: "requests", count: func() map[emulator.Route]int { return e.Emulator.Stats().Requests }, want: want}
+}
+
+// ExpectKeyCount counts the keys the emulator holds.
+func (e *Env) ExpectKeyCount(want int) CountCheck[string] {
+	return CountCheck[string]{noun: "keys", count: func() map[string]int { return map[string]int{"held": len(e.Emulator.Keys())} }, want: map[string]int{"held": want}}
+}
+
+// ExpectFaults counts the faults of the kinds in want that the emulator
+// injected.
+func (e *Env) ExpectFaults(want map[emulator.FaultKind]int) CountCheck[emulator.FaultKind] {
+	return CountCheck[emulator.FaultKind]{noun: "faults", count: func() map[emulator.FaultKind]int { return e.Emulator.Stats().Faults }, want: want}
+}
+
+func (c CountCheck[K]) err() error {
+	got := c.count()
+	for k, n := range got {
+		if _, wanted := c.want[k]; c.exact && !wanted && n != 0 {
+			return fmt.Errorf("%d %s %s, want none (all: %v)", n, k, c.noun, got)
+		}
+	}
+	for k, n := range c.want {
+		if got[k] != n {
+			return fmt.Errorf("%d %s %s, want %d (all: %v)", got[k], k, c.noun, n, got)
+		}
 	}
 	return nil
 }
 
-// CheckStateMatchesEmulator is StateMatchesEmulator as a check.
-func (e *Env) CheckStateMatchesEmulator(s *terraform.State) error {
-	return e.StateMatchesEmulator(s)
+func (c CountCheck[K]) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = c.err()
 }
 
-// OrphansAndDuplicates counts the emulator's keys that state does not know,
-// and the keys beyond the first of each name (the configurations that use
-// it give every key a distinct name).
-func (e *Env) OrphansAndDuplicates(s *terraform.State) (orphans, duplicates int) {
-	inState := StateKeys(s)
-	names := map[string]int{}
-	for _, k := range e.Emulator.Keys() {
-		if _, ok := inState[k.ID]; !ok {
-			orphans++
-		}
-		if names[k.Name]++; names[k.Name] > 1 {
-			duplicates++
-		}
-	}
-	return orphans, duplicates
-}
-
-// CheckKeyCount asserts how many keys the emulator holds.
-func (e *Env) CheckKeyCount(want int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if got := len(e.Emulator.Keys()); got != want {
-			return fmt.Errorf("the emulator holds %d keys, want %d", got, want)
-		}
-		return nil
-	}
-}
-
-// CheckRequests asserts how many requests of the given routes the emulator
-// got since its counters were last reset.
-func (e *Env) CheckRequests(want map[emulator.Route]int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		got := e.Emulator.Stats().Requests
-		for route, n := range want {
-			if got[route] != n {
-				return fmt.Errorf("%d %s requests, want %d (all: %v)", got[route], route, n, got)
-			}
-		}
-		return nil
-	}
+func (c CountCheck[K]) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = c.err()
 }
 
 // CheckDestroyed asserts that no key in state exists any more and, against
@@ -175,15 +247,18 @@ func (e *Env) CheckDestroyed(s *terraform.State) error {
 
 // CheckDestroyedExcept is CheckDestroyed for a test that made keep keys
 // outside Terraform.
-func (e *Env) CheckDestroyedExcept(keep int) resource.TestCheckFunc {
+func (e *Env) CheckDestroyedExcept(keep int) func(*terraform.State) error {
 	return func(s *terraform.State) error {
-		for id := range StateKeys(s) {
-			_, err := e.Client.GetAPIKey(context.Background(), id)
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != KeyResourceType {
+				continue
+			}
+			_, err := e.Client.GetAPIKey(context.Background(), rs.Primary.ID)
 			if err == nil {
-				return fmt.Errorf("API key %s still exists after destroy", id)
+				return fmt.Errorf("API key %s still exists after destroy", rs.Primary.ID)
 			}
 			if !ncpclient.IsNotFound(err) {
-				return fmt.Errorf("checking API key %s after destroy: %w", id, err)
+				return fmt.Errorf("checking API key %s after destroy: %w", rs.Primary.ID, err)
 			}
 		}
 		if e.Emulator != nil && len(e.Emulator.Keys()) != keep {

@@ -1,7 +1,6 @@
 package acctest
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -54,8 +53,8 @@ func (e *Env) expectNoKeyValues(what string, doc any) error {
 // ExpectNoKeyValuesInState asserts that no key value of the emulator's
 // keys is in the state (`terraform show -json`). It needs the emulator.
 func (e *Env) ExpectNoKeyValuesInState() statecheck.StateCheck {
-	return stateCheckFunc(func(req statecheck.CheckStateRequest) error {
-		return e.expectNoKeyValues("state", req.State)
+	return StateCheckFunc(func(state *tfjson.State) error {
+		return e.expectNoKeyValues("state", state)
 	})
 }
 
@@ -66,11 +65,4 @@ func (e *Env) ExpectNoKeyValuesInPlan() plancheck.PlanCheck {
 	return planCheckFunc(func(plan *tfjson.Plan) error {
 		return e.expectNoKeyValues("plan", plan)
 	})
-}
-
-// stateCheckFunc adapts a function to statecheck.StateCheck.
-type stateCheckFunc func(statecheck.CheckStateRequest) error
-
-func (f stateCheckFunc) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f(req)
 }

@@ -51,17 +51,12 @@ func ExpectPlannedUnchanged(addr, attr string) plancheck.PlanCheck {
 	})
 }
 
-// EmptyPlanAfterApply is the check every applying step ends with.
-var EmptyPlanAfterApply = resource.ConfigPlanChecks{
-	PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-}
-
-// ExpectUpdateInPlace asserts that the apply updates addr in place, passes
-// the extra checks, and leaves an empty plan.
+// ExpectUpdateInPlace asserts that the apply updates addr in place and
+// passes the extra checks. (That the plan after it is empty, the framework
+// checks after every apply.)
 func ExpectUpdateInPlace(addr string, extra ...plancheck.PlanCheck) resource.ConfigPlanChecks {
 	return resource.ConfigPlanChecks{
-		PreApply:             append([]plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}, extra...),
-		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		PreApply: append([]plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}, extra...),
 	}
 }
 

@@ -1,10 +1,13 @@
 package acctest
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
@@ -64,19 +67,35 @@ func (e *Env) DecideWhenRequested(t *testing.T, productID string, status emulato
 	}()
 }
 
-// CheckSubscriptionStatuses asserts the emulator's subscriptions: their
+// subscriptionStatuses is the check of ExpectSubscriptionStatuses.
+type subscriptionStatuses struct {
+	emu   *emulator.Emulator
+	count int
+	want  map[string]emulator.SubscriptionStatus
+}
+
+// ExpectSubscriptionStatuses asserts the emulator's subscriptions: their
 // number, and the status of each to the products of want.
-func (e *Env) CheckSubscriptionStatuses(count int, want map[string]emulator.SubscriptionStatus) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		subs := e.Emulator.Subscriptions()
-		if len(subs) != count {
-			return fmt.Errorf("the emulator holds %d subscriptions, want %d: %+v", len(subs), count, subs)
-		}
-		for _, s := range subs {
-			if status, ok := want[s.ProductID]; ok && s.Status != status {
-				return fmt.Errorf("the subscription of key %s to product %s is %s, want %s", s.APIKeyID, s.ProductID, s.Status, status)
-			}
-		}
-		return nil
+func (e *Env) ExpectSubscriptionStatuses(count int, want map[string]emulator.SubscriptionStatus) statecheck.StateCheck {
+	return subscriptionStatuses{emu: e.Emulator, count: count, want: want}
+}
+
+func (c subscriptionStatuses) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	subs := c.emu.Subscriptions()
+	if len(subs) != c.count {
+		resp.Error = fmt.Errorf("the emulator holds %d subscriptions, want %d: %+v", len(subs), c.count, subs)
+		return
 	}
+	for _, s := range subs {
+		if status, ok := c.want[s.ProductID]; ok && s.Status != status {
+			resp.Error = fmt.Errorf("the subscription of key %s to product %s is %s, want %s", s.APIKeyID, s.ProductID, s.Status, status)
+			return
+		}
+	}
+}
+
+// CheckSubscriptionsDestroyed is CheckDestroyed for tests of
+// subscriptions: no subscription is left either.
+func (e *Env) CheckSubscriptionsDestroyed(s *terraform.State) error {
+	return errors.Join(e.CheckDestroyed(s), CheckAPI(e.ExpectSubscriptionStatuses(0, nil))(s))
 }

@@ -84,8 +84,7 @@ data "ncp_apigw_api_key" "both" {
 			},
 			{
 				// Back to a valid configuration, for the destroy.
-				Config:           config,
-				ConfigPlanChecks: acctest.EmptyPlanAfterApply,
+				Config: config,
 			},
 		},
 	})

@@ -5,12 +5,12 @@ import (
 	"regexp"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
@@ -25,7 +25,7 @@ func TestAccAPIKeyEphemeral_valuesStayOut(t *testing.T) {
 	env.NeedsEmulator(t)
 	env.Emulator.PutKey("by-hand", "")
 	var readsBefore int
-	opened := func(*terraform.State) error {
+	opened := acctest.StateCheckFunc(func(*tfjson.State) error {
 		// Creating the managed key reads nothing: every read of the plan
 		// and the apply opened an ephemeral resource. Terraform opens both
 		// in the apply; OpenTofu 1.12, which opens fewer of those nothing
@@ -38,7 +38,7 @@ func TestAccAPIKeyEphemeral_valuesStayOut(t *testing.T) {
 			return fmt.Errorf("%d reads in the plan and the apply, want %d: the ephemeral resources were not opened", got, want)
 		}
 		return nil
-	}
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		TerraformVersionChecks:   acctest.EphemeralCLIs,
@@ -59,10 +59,12 @@ ephemeral "ncp_apigw_api_key" "by_hand" {
 `),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply:             []plancheck.PlanCheck{env.ExpectNoKeyValuesInPlan()},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), env.ExpectNoKeyValuesInPlan()},
+				PostApplyPostRefresh: []plancheck.PlanCheck{env.ExpectNoKeyValuesInPlan()},
 			},
-			ConfigStateChecks: []statecheck.StateCheck{env.ExpectNoKeyValuesInState()},
-			Check:             opened,
+			ConfigStateChecks: []statecheck.StateCheck{
+				env.ExpectNoKeyValuesInState(),
+				opened,
+			},
 		}},
 	})
 }

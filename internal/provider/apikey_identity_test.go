@@ -49,7 +49,6 @@ func TestAccAPIKeyIdentity(t *testing.T) {
 			{
 				Config:            config("acc-identity"),
 				ConfigStateChecks: append(identityIs(knownvalue.StringRegexp(regexp.MustCompile(`^\w+$`))), sameID.AddStateValue(acctest.KeyAddr, tfjsonpath.New("id"))),
-				ConfigPlanChecks:  acctest.EmptyPlanAfterApply,
 			},
 			{
 				Config:            config("acc-identity-2"),
@@ -101,8 +100,7 @@ func TestAccAPIKeyIdentity_importCommand(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				ConfigStateChecks: identityIs(knownvalue.StringExact(key.ID)),
-				Check:             env.CheckKeyMatchesAPI(acctest.KeyAddr),
+				ConfigStateChecks: append(identityIs(knownvalue.StringExact(key.ID)), env.ExpectKeyMatchesAPI(acctest.KeyAddr)),
 			},
 		},
 	})
@@ -126,11 +124,9 @@ import {
 }
 `, acctest.KeyAddr, key.ID)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.KeyAddr, plancheck.ResourceActionNoop)},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.KeyAddr, plancheck.ResourceActionNoop)},
 			},
-			ConfigStateChecks: identityIs(knownvalue.StringExact(key.ID)),
-			Check:             env.CheckKeyMatchesAPI(acctest.KeyAddr),
+			ConfigStateChecks: append(identityIs(knownvalue.StringExact(key.ID)), env.ExpectKeyMatchesAPI(acctest.KeyAddr)),
 		}},
 	})
 }

@@ -58,9 +58,11 @@ func TestAccAPIKey_anotherWriter(t *testing.T) {
 		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
-				Config:            config,
-				ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("modifier", knownvalue.StringExact(env.Emulator.Modifier()))},
-				Check:             resource.TestCheckResourceAttrWith(acctest.KeyAddr, "id", func(v string) error { id = v; return nil }),
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.KeyValue("modifier", knownvalue.StringExact(env.Emulator.Modifier())),
+					acctest.KeyValue("id", knownvalue.StringFunc(func(v string) error { id = v; return nil })),
+				},
 			},
 			{
 				PreConfig: func() {
@@ -72,8 +74,10 @@ func TestAccAPIKey_anotherWriter(t *testing.T) {
 					plancheck.ExpectUnknownValue(acctest.KeyAddr, tfjsonpath.New("mod_time")),
 					acctest.KeyPlanned("primary_key", false),
 				),
-				ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("modifier", knownvalue.StringExact(env.Emulator.Modifier()))},
-				Check:             env.CheckKeyMatchesAPI(acctest.KeyAddr),
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.KeyValue("modifier", knownvalue.StringExact(env.Emulator.Modifier())),
+					env.ExpectKeyMatchesAPI(acctest.KeyAddr),
+				},
 			},
 		},
 	})
@@ -100,8 +104,8 @@ func TestAccAPIKey_anotherWriterBetweenPlanAndApply(t *testing.T) {
 		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
-				Config: config("t0"),
-				Check:  resource.TestCheckResourceAttrWith(acctest.KeyAddr, "id", func(v string) error { id = v; return nil }),
+				Config:            config("t0"),
+				ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("id", knownvalue.StringFunc(func(v string) error { id = v; return nil }))},
 			},
 			{
 				Config: config("t1"),
@@ -123,9 +127,8 @@ func TestAccAPIKey_anotherWriterBetweenPlanAndApply(t *testing.T) {
 				ExpectNonEmptyPlan: true,
 			},
 			{
-				Config:           config("t1"),
-				ConfigPlanChecks: acctest.EmptyPlanAfterApply,
-				Check:            env.CheckKeyMatchesAPI(acctest.KeyAddr),
+				Config:            config("t1"),
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectKeyMatchesAPI(acctest.KeyAddr)},
 			},
 		},
 	})
@@ -158,8 +161,10 @@ func TestAccAPIKey_importedConsoleKeyFirstEdit(t *testing.T) {
 				ConfigPlanChecks: acctest.ExpectUpdateInPlace(acctest.KeyAddr,
 					plancheck.ExpectUnknownValue(acctest.KeyAddr, tfjsonpath.New("modifier")),
 				),
-				ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("modifier", knownvalue.StringExact(env.Emulator.Modifier()))},
-				Check:             env.CheckKeyMatchesAPI(acctest.KeyAddr),
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.KeyValue("modifier", knownvalue.StringExact(env.Emulator.Modifier())),
+					env.ExpectKeyMatchesAPI(acctest.KeyAddr),
+				},
 			},
 		},
 	})

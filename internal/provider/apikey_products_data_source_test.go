@@ -80,10 +80,10 @@ data "ncp_apigw_api_key_products" "idle" {
 				value("pending", "stages", knownvalue.ListSizeExact(0)),
 				value("idle", "products", knownvalue.ListSizeExact(0)),
 				value("idle", "stages", knownvalue.ListSizeExact(0)),
+				env.ExpectRouteRequests(map[emulator.Route]int{emulator.RouteKeyProducts: 4, emulator.RouteSubscriptionDetail: 2}),
 			},
 			// One read of the key's products per data source, and of the
 			// stages for each product the key is associated with.
-			Check: env.CheckRequests(map[emulator.Route]int{emulator.RouteKeyProducts: 4, emulator.RouteSubscriptionDetail: 2}),
 		}},
 	})
 }

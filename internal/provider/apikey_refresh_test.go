@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
@@ -74,17 +76,15 @@ func TestAccAPIKey_refreshSeesOutOfBandChanges(t *testing.T) {
 	kept := func(i int) string { return fmt.Sprintf("ncp_apigw_api_key.kept[%d]", i) }
 	bare := func(i int) string { return fmt.Sprintf("ncp_apigw_api_key.bare[%d]", i) }
 	ids := map[string]string{}
-	var record []resource.TestCheckFunc
+	var record []statecheck.StateCheck
 	for _, addr := range []string{kept(0), kept(1), kept(2), kept(3), bare(0), bare(1)} {
-		// State checks name an instance ncp_apigw_api_key.kept.0.
-		flat := strings.NewReplacer("[", ".", "]", "").Replace(addr)
-		record = append(record, resource.TestCheckResourceAttrWith(flat, "id", func(v string) error { ids[addr] = v; return nil }))
+		record = append(record, statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringFunc(func(v string) error { ids[addr] = v; return nil })))
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
-			{Config: config, Check: resource.ComposeTestCheckFunc(record...)},
+			{Config: config, ConfigStateChecks: record},
 			{
 				PreConfig: func() {
 					env.Emulator.UpdateKey(ids[kept(0)], func(k *emulator.Key) { k.Name = "renamed" })
@@ -98,7 +98,7 @@ func TestAccAPIKey_refreshSeesOutOfBandChanges(t *testing.T) {
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
-						env.ExpectRefreshedAsEmulator(),
+						acctest.InPriorState(env.ExpectStateMatchesEmulator()),
 						plancheck.ExpectResourceAction(kept(0), plancheck.ResourceActionUpdate),
 						plancheck.ExpectResourceAction(kept(1), plancheck.ResourceActionUpdate),
 						plancheck.ExpectResourceAction(kept(2), plancheck.ResourceActionNoop),
@@ -109,9 +109,8 @@ func TestAccAPIKey_refreshSeesOutOfBandChanges(t *testing.T) {
 						// the deleted one are read by GET, the bare keys not.
 						env.ExpectRequests(map[emulator.Route]int{emulator.RouteList: 3, emulator.RouteGet: 4}),
 					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: resource.ComposeTestCheckFunc(append(record, env.CheckStateMatchesEmulator)...),
+				ConfigStateChecks: append(record, env.ExpectStateMatchesEmulator()),
 			},
 			{
 				PreConfig: func() {
@@ -123,7 +122,7 @@ func TestAccAPIKey_refreshSeesOutOfBandChanges(t *testing.T) {
 				},
 				RefreshState:       true,
 				ExpectNonEmptyPlan: true,
-				Check:              env.CheckStateMatchesEmulator,
+				RefreshPlanChecks:  afterRefresh(env.ExpectStateMatchesEmulator()),
 			},
 		},
 	})
@@ -143,9 +142,8 @@ func TestAccAPIKey_refreshAfterOwnWrites(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: refreshConfig(env, 3, 1, "")},
 			{
-				Config:           changed,
-				ConfigPlanChecks: acctest.EmptyPlanAfterApply,
-				Check:            env.CheckStateMatchesEmulator,
+				Config:            changed,
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectStateMatchesEmulator()},
 			},
 			{
 				PreConfig: env.Emulator.ResetStats,
@@ -199,9 +197,9 @@ func TestAccAPIKey_refreshListingFails(t *testing.T) {
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectEmptyPlan(),
 							acctest.ExpectNoDrift,
-							env.ExpectRouteRequests(emulator.RouteGet, tt.gets),
+							env.ExpectRouteRequests(map[emulator.Route]int{emulator.RouteGet: tt.gets}),
 						}},
-						Check: env.CheckStateMatchesEmulator,
+						ConfigStateChecks: []statecheck.StateCheck{env.ExpectStateMatchesEmulator()},
 					},
 					{
 						PreConfig: func() { env.Emulator.SetFaults(emulator.Faults{}) },
@@ -239,7 +237,7 @@ func TestAccAPIKey_refreshKeyMissingFromListing(t *testing.T) {
 					acctest.ExpectNoDrift,
 					env.ExpectRequests(map[emulator.Route]int{emulator.RouteList: 1, emulator.RouteGet: 2}),
 				}},
-				Check: env.CheckStateMatchesEmulator,
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectStateMatchesEmulator()},
 			},
 		},
 	})
@@ -316,8 +314,8 @@ func TestAccAPIKey_refreshAfterAContradictedApply(t *testing.T) {
 		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
-				Config: config("before"),
-				Check:  resource.TestCheckResourceAttrWith(acctest.KeyAddr, "id", func(v string) error { id = v; return nil }),
+				Config:            config("before"),
+				ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("id", knownvalue.StringFunc(func(v string) error { id = v; return nil }))},
 			},
 			{
 				Config: config("after"),
@@ -326,8 +324,8 @@ func TestAccAPIKey_refreshAfterAContradictedApply(t *testing.T) {
 				}},
 			},
 			{
-				Config: config("after"),
-				Check:  env.CheckKeyMatchesAPI(acctest.KeyAddr),
+				Config:            config("after"),
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectKeyMatchesAPI(acctest.KeyAddr)},
 			},
 		},
 	})

@@ -6,11 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
@@ -158,8 +159,8 @@ resource "terraform_data" "rotation" {
 }
 `, epoch))
 	}
-	staleUntilRefresh := func(s *terraform.State) error {
-		inState := s.RootModule().Resources[acctest.KeyAddr].Primary.Attributes
+	staleUntilRefresh := acctest.StateCheckFunc(func(s *tfjson.State) error {
+		inState := acctest.StateKeys(s)[acctest.KeyAddr]
 		live := acctest.KeyByName(t, env.Emulator, "acc-action")
 		if live.PrimaryKey == apply.key.PrimaryKey || live.SecondaryKey == apply.key.SecondaryKey {
 			return fmt.Errorf("the action did not change the emulator's key values")
@@ -168,7 +169,7 @@ resource "terraform_data" "rotation" {
 			return fmt.Errorf("state changed before a refresh: an action cannot write state")
 		}
 		return nil
-	}
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		TerraformVersionChecks:   acctest.QueryAndActionCLIs,
@@ -180,21 +181,21 @@ resource "terraform_data" "rotation" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{apply.Snapshot()},
 				},
-				Check: apply.Expect(map[emulator.Route]int{emulator.RouteCreate: 1, emulator.RouteEdit: 1}),
+				ConfigStateChecks: []statecheck.StateCheck{apply.Expect(map[emulator.Route]int{emulator.RouteCreate: 1, emulator.RouteEdit: 1})},
 			},
 			{
 				Config: config("2026-02"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{apply.Snapshot()},
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
+				ConfigStateChecks: []statecheck.StateCheck{
 					apply.Expect(map[emulator.Route]int{emulator.RouteRegenerate: 2}),
 					staleUntilRefresh,
-				),
+				},
 			},
 			{
-				RefreshState: true,
-				Check:        env.CheckKeyMatchesAPI(acctest.KeyAddr),
+				RefreshState:      true,
+				RefreshPlanChecks: afterRefresh(env.ExpectKeyMatchesAPI(acctest.KeyAddr)),
 			},
 		},
 	})

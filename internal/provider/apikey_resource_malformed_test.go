@@ -10,7 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
@@ -73,21 +73,9 @@ func healedStep(env *acctest.Env, config string, checks ...plancheck.PlanCheck) 
 		PreConfig: func() { env.Emulator.SetFaults(emulator.Faults{}) },
 		Config:    config,
 		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply:             checks,
-			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			PreApply: checks,
 		},
-		Check: env.CheckStateMatchesEmulator,
-	}
-}
-
-// checkInjected asserts that the emulator injected want faults of kind
-// since its counters were last reset.
-func checkInjected(env *acctest.Env, kind emulator.FaultKind, want int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if got := env.Emulator.Stats().Faults[kind]; got != want {
-			return fmt.Errorf("the emulator injected %d %s faults, want %d", got, kind, want)
-		}
-		return nil
+		ConfigStateChecks: []statecheck.StateCheck{env.ExpectStateMatchesEmulator()},
 	}
 }
 
@@ -180,12 +168,11 @@ resource "ncp_apigw_api_key" "adopted" {
   name  = "adopted-${count.index}"
 }
 `, i+1)),
-				ConfigPlanChecks: acctest.EmptyPlanAfterApply,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					env.CheckStateMatchesEmulator,
-					env.CheckKeyCount(i+1),
-					checkInjected(env, emulator.FaultReplace, 1),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.ExpectStateMatchesEmulator(),
+					env.ExpectKeyCount(i + 1),
+					env.ExpectFaults(map[emulator.FaultKind]int{emulator.FaultReplace: 1}),
+				},
 			})
 		}
 		resource.ParallelTest(t, resource.TestCase{
@@ -242,13 +229,12 @@ resource "ncp_apigw_api_key" "deleted" {
 				PreConfig: func() {
 					answeredWith(env, emulator.RouteDelete, emulator.FaultReplace, b.body)
 				},
-				Config:           keys(n - i - 1),
-				ConfigPlanChecks: acctest.EmptyPlanAfterApply,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					env.CheckStateMatchesEmulator,
-					env.CheckKeyCount(n-i-1),
-					checkInjected(env, emulator.FaultReplace, 1),
-				),
+				Config: keys(n - i - 1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.ExpectStateMatchesEmulator(),
+					env.ExpectKeyCount(n - i - 1),
+					env.ExpectFaults(map[emulator.FaultKind]int{emulator.FaultReplace: 1}),
+				},
 			})
 		}
 		resource.ParallelTest(t, resource.TestCase{

@@ -6,12 +6,12 @@ import (
 	"regexp"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
@@ -46,9 +46,8 @@ func TestAccAPIKey_createAndImport(t *testing.T) {
 					acctest.KeyValue("mod_time", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
 					statecheck.ExpectSensitiveValue(acctest.KeyAddr, tfjsonpath.New("primary_key")),
 					statecheck.ExpectSensitiveValue(acctest.KeyAddr, tfjsonpath.New("secondary_key")),
+					env.ExpectKeyMatchesAPI(acctest.KeyAddr),
 				},
-				Check:            env.CheckKeyMatchesAPI(acctest.KeyAddr),
-				ConfigPlanChecks: acctest.EmptyPlanAfterApply,
 			},
 			{
 				ResourceName:      acctest.KeyAddr,
@@ -82,9 +81,8 @@ func TestAccAPIKey_createDisabled(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					acctest.KeyValue("enabled", knownvalue.Bool(false)),
 					acctest.KeyValue("description", knownvalue.StringExact("")),
+					env.ExpectKeyMatchesAPI(acctest.KeyAddr),
 				},
-				Check:            env.CheckKeyMatchesAPI(acctest.KeyAddr),
-				ConfigPlanChecks: acctest.EmptyPlanAfterApply,
 			},
 		},
 	})
@@ -117,7 +115,6 @@ func TestAccAPIKey_updateInPlace(t *testing.T) {
 			{
 				Config:            env.Config(acctest.KeyConfig(`name = "acc-update"`)),
 				ConfigStateChecks: unchangedKey(acctest.KeyValue("description", knownvalue.StringExact(""))),
-				ConfigPlanChecks:  acctest.EmptyPlanAfterApply,
 			},
 			{
 				// "" and unset are the same description: no diff.
@@ -127,26 +124,22 @@ func TestAccAPIKey_updateInPlace(t *testing.T) {
 			{
 				Config:            env.Config(acctest.KeyConfig(`name = "acc-renamed"`)),
 				ConfigPlanChecks:  editPlan,
-				ConfigStateChecks: unchangedKey(acctest.KeyValue("name", knownvalue.StringExact("acc-renamed"))),
-				Check:             env.CheckKeyMatchesAPI(acctest.KeyAddr),
+				ConfigStateChecks: append(unchangedKey(acctest.KeyValue("name", knownvalue.StringExact("acc-renamed"))), env.ExpectKeyMatchesAPI(acctest.KeyAddr)),
 			},
 			{
 				Config:            env.Config(acctest.KeyConfig(`name = "acc-renamed"` + "\n" + `description = "now described"`)),
 				ConfigPlanChecks:  editPlan,
-				ConfigStateChecks: unchangedKey(acctest.KeyValue("description", knownvalue.StringExact("now described"))),
-				Check:             env.CheckKeyMatchesAPI(acctest.KeyAddr),
+				ConfigStateChecks: append(unchangedKey(acctest.KeyValue("description", knownvalue.StringExact("now described"))), env.ExpectKeyMatchesAPI(acctest.KeyAddr)),
 			},
 			{
 				Config:            env.Config(acctest.KeyConfig(`name = "acc-renamed"` + "\n" + `description = "now described"` + "\n" + `enabled = false`)),
 				ConfigPlanChecks:  editPlan,
-				ConfigStateChecks: unchangedKey(acctest.KeyValue("enabled", knownvalue.Bool(false))),
-				Check:             env.CheckKeyMatchesAPI(acctest.KeyAddr),
+				ConfigStateChecks: append(unchangedKey(acctest.KeyValue("enabled", knownvalue.Bool(false))), env.ExpectKeyMatchesAPI(acctest.KeyAddr)),
 			},
 			{
 				Config:            env.Config(acctest.KeyConfig(`name = "acc-renamed"`)),
 				ConfigPlanChecks:  editPlan,
-				ConfigStateChecks: unchangedKey(acctest.KeyValue("enabled", knownvalue.Bool(true)), acctest.KeyValue("description", knownvalue.StringExact(""))),
-				Check:             env.CheckKeyMatchesAPI(acctest.KeyAddr),
+				ConfigStateChecks: append(unchangedKey(acctest.KeyValue("enabled", knownvalue.Bool(true)), acctest.KeyValue("description", knownvalue.StringExact(""))), env.ExpectKeyMatchesAPI(acctest.KeyAddr)),
 			},
 		},
 	})
@@ -189,7 +182,6 @@ func TestAccAPIKey_rotate(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				sameID.AddStateValue(acctest.KeyAddr, tfjsonpath.New("id")),
 			},
-			ConfigPlanChecks: acctest.EmptyPlanAfterApply,
 		}
 		if i > 0 {
 			step.ConfigPlanChecks = acctest.ExpectUpdateInPlace(acctest.KeyAddr,
@@ -199,10 +191,10 @@ func TestAccAPIKey_rotate(t *testing.T) {
 			)
 		}
 		want := s.wantRegenerates
-		step.Check = resource.ComposeAggregateTestCheckFunc(
-			env.CheckKeyMatchesAPI(acctest.KeyAddr),
+		step.ConfigStateChecks = append(step.ConfigStateChecks,
+			env.ExpectKeyMatchesAPI(acctest.KeyAddr),
 			checkKeyChanges(&previousKeys, i, s.primaryNew, s.secondaryNew),
-			func(*terraform.State) error {
+			acctest.StateCheckFunc(func(*tfjson.State) error {
 				if env.Emulator == nil {
 					return nil
 				}
@@ -210,7 +202,7 @@ func TestAccAPIKey_rotate(t *testing.T) {
 					return fmt.Errorf("after step %d: %d regenerate requests, want %d", i+1, got, want)
 				}
 				return nil
-			},
+			}),
 		)
 		testSteps = append(testSteps, step)
 	}
@@ -223,9 +215,9 @@ func TestAccAPIKey_rotate(t *testing.T) {
 
 // checkKeyChanges compares the key values with those of the previous step,
 // kept in previous, asserting which changed without printing them.
-func checkKeyChanges(previous *[2]string, step int, primaryNew, secondaryNew bool) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		attrs := s.RootModule().Resources[acctest.KeyAddr].Primary.Attributes
+func checkKeyChanges(previous *[2]string, step int, primaryNew, secondaryNew bool) statecheck.StateCheck {
+	return acctest.StateCheckFunc(func(s *tfjson.State) error {
+		attrs := acctest.StateKeys(s)[acctest.KeyAddr]
 		current := [2]string{attrs["primary_key"], attrs["secondary_key"]}
 		last := *previous
 		*previous = current
@@ -239,7 +231,7 @@ func checkKeyChanges(previous *[2]string, step int, primaryNew, secondaryNew boo
 			return fmt.Errorf("step %d: secondary key changed = %t, want %t", step+1, changed, secondaryNew)
 		}
 		return nil
-	}
+	})
 }
 
 func TestAccAPIKey_rotateTriggerAtCreateRegeneratesNothing(t *testing.T) {
@@ -254,15 +246,7 @@ func TestAccAPIKey_rotateTriggerAtCreateRegeneratesNothing(t *testing.T) {
   rotate_trigger  = "initial"
   rotate_key_type = "BOTH"
 `)),
-			ConfigPlanChecks: acctest.EmptyPlanAfterApply,
-			Check: func(*terraform.State) error {
-				stats := env.Emulator.Stats().Requests
-				if stats[emulator.RouteRegenerate] != 0 || stats[emulator.RouteCreate] != 1 {
-					return fmt.Errorf("create with a trigger sent %d creates and %d regenerates, want 1 and 0",
-						stats[emulator.RouteCreate], stats[emulator.RouteRegenerate])
-				}
-				return nil
-			},
+			ConfigStateChecks: []statecheck.StateCheck{env.ExpectRouteRequests(map[emulator.Route]int{emulator.RouteCreate: 1, emulator.RouteRegenerate: 0})},
 		}},
 	})
 }
@@ -280,9 +264,11 @@ func TestAccAPIKey_driftOutOfBand(t *testing.T) {
 		CheckDestroy:             env.CheckDestroyed,
 		Steps: []resource.TestStep{
 			{
-				Config:            config,
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(acctest.KeyAddr, tfjsonpath.New("id"))},
-				Check:             resource.TestCheckResourceAttrWith(acctest.KeyAddr, "id", func(v string) error { id = v; return nil }),
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(acctest.KeyAddr, tfjsonpath.New("id")),
+					acctest.KeyValue("id", knownvalue.StringFunc(func(v string) error { id = v; return nil })),
+				},
 			},
 			{
 				PreConfig: func() {
@@ -300,8 +286,10 @@ func TestAccAPIKey_driftOutOfBand(t *testing.T) {
 					plancheck.ExpectKnownValue(acctest.KeyAddr, tfjsonpath.New("name"), knownvalue.StringExact("acc-drift")),
 					plancheck.ExpectKnownValue(acctest.KeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
 				),
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(acctest.KeyAddr, tfjsonpath.New("id"))},
-				Check:             env.CheckKeyMatchesAPI(acctest.KeyAddr),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(acctest.KeyAddr, tfjsonpath.New("id")),
+					env.ExpectKeyMatchesAPI(acctest.KeyAddr),
+				},
 			},
 			{
 				// A rotation by hand is read back: state holds the live key, and nothing is planned.
@@ -310,8 +298,8 @@ func TestAccAPIKey_driftOutOfBand(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				RefreshState: true,
-				Check:        env.CheckKeyMatchesAPI(acctest.KeyAddr),
+				RefreshState:      true,
+				RefreshPlanChecks: afterRefresh(env.ExpectKeyMatchesAPI(acctest.KeyAddr)),
 			},
 			{
 				Config:           config,
@@ -325,18 +313,17 @@ func TestAccAPIKey_driftOutOfBand(t *testing.T) {
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.KeyAddr, plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.KeyAddr, plancheck.ResourceActionCreate)},
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					env.CheckKeyMatchesAPI(acctest.KeyAddr),
-					resource.TestCheckResourceAttrWith(acctest.KeyAddr, "id", func(v string) error {
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.ExpectKeyMatchesAPI(acctest.KeyAddr),
+					acctest.KeyValue("id", knownvalue.StringFunc(func(v string) error {
 						if v == id {
 							return fmt.Errorf("re-created key kept the deleted id %s", id)
 						}
 						return nil
-					}),
-				),
+					})),
+				},
 			},
 		},
 	})
@@ -396,8 +383,7 @@ func TestAccAPIKey_timeouts(t *testing.T) {
     update = "1m"
   }
 `)),
-				ConfigPlanChecks: acctest.EmptyPlanAfterApply,
-				Check:            env.CheckKeyMatchesAPI(acctest.KeyAddr),
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectKeyMatchesAPI(acctest.KeyAddr)},
 			},
 		},
 	})

@@ -2,13 +2,14 @@ package provider
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
@@ -35,8 +36,8 @@ func (a *applyRequests) Snapshot() plancheck.PlanCheck {
 
 // Expect asserts the apply's request count of each route in want, and of
 // every other route zero.
-func (a *applyRequests) Expect(want map[emulator.Route]int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
+func (a *applyRequests) Expect(want map[emulator.Route]int) statecheck.StateCheck {
+	return acctest.StateCheckFunc(func(*tfjson.State) error {
 		after := a.env.Emulator.Stats().Requests
 		for _, route := range []emulator.Route{emulator.RouteCreate, emulator.RouteGet, emulator.RouteList, emulator.RouteEdit, emulator.RouteRegenerate, emulator.RouteDelete} {
 			if got := after[route] - a.before.Requests[route]; got != want[route] {
@@ -44,7 +45,7 @@ func (a *applyRequests) Expect(want map[emulator.Route]int) resource.TestCheckFu
 			}
 		}
 		return nil
-	}
+	})
 }
 
 // The checks that a plan or a state has no key values.
@@ -76,16 +77,16 @@ func TestAccAPIKey_storeKeyValues(t *testing.T) {
   rotate_key_type  = "BOTH"
 `, store, trigger)))
 	}
-	keyValuesChanged := func(*terraform.State) error {
+	keyValuesChanged := acctest.StateCheckFunc(func(*tfjson.State) error {
 		now := acctest.KeyByName(t, env.Emulator, "acc-unstored")
 		if now.PrimaryKey == apply.key.PrimaryKey || now.SecondaryKey == apply.key.SecondaryKey {
 			return fmt.Errorf("the emulator's key values did not change")
 		}
 		return nil
-	}
+	})
 	// An update in place to store_key_values = false and trigger: null key
 	// values in its plan and state, and none in either's JSON.
-	unstoredUpdate := func(trigger string, check resource.TestCheckFunc) resource.TestStep {
+	unstoredUpdate := func(trigger string, checks ...statecheck.StateCheck) resource.TestStep {
 		return resource.TestStep{
 			Config: config(false, trigger),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -93,10 +94,9 @@ func TestAccAPIKey_storeKeyValues(t *testing.T) {
 					apply.Snapshot(),
 					plancheck.ExpectResourceAction(acctest.KeyAddr, plancheck.ResourceActionUpdate),
 				}, plannedNullKeyValues...),
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), env.ExpectNoKeyValuesInPlan()},
+				PostApplyPostRefresh: []plancheck.PlanCheck{env.ExpectNoKeyValuesInPlan()},
 			},
-			ConfigStateChecks: append([]statecheck.StateCheck{env.ExpectNoKeyValuesInState()}, nullKeyValues...),
-			Check:             resource.ComposeAggregateTestCheckFunc(check, env.CheckKeyMatchesAPI(acctest.KeyAddr)),
+			ConfigStateChecks: slices.Concat(checks, []statecheck.StateCheck{env.ExpectNoKeyValuesInState(), env.ExpectKeyMatchesAPI(acctest.KeyAddr)}, nullKeyValues),
 		}
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -107,22 +107,15 @@ func TestAccAPIKey_storeKeyValues(t *testing.T) {
 				Config: config(false, "t0"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             append([]plancheck.PlanCheck{apply.Snapshot()}, plannedNullKeyValues...),
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), env.ExpectNoKeyValuesInPlan()},
+					PostApplyPostRefresh: []plancheck.PlanCheck{env.ExpectNoKeyValuesInPlan()},
 				},
-				ConfigStateChecks: append([]statecheck.StateCheck{
+				ConfigStateChecks: append(append([]statecheck.StateCheck{
 					acctest.KeyValue("store_key_values", knownvalue.Bool(false)),
 					env.ExpectNoKeyValuesInState(),
-				}, nullKeyValues...),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					apply.Expect(map[emulator.Route]int{emulator.RouteCreate: 1, emulator.RouteEdit: 1}),
-					env.CheckKeyMatchesAPI(acctest.KeyAddr),
-				),
+				}, nullKeyValues...), apply.Expect(map[emulator.Route]int{emulator.RouteCreate: 1, emulator.RouteEdit: 1}), env.ExpectKeyMatchesAPI(acctest.KeyAddr)),
 			},
 			// Rotation regenerates both keys; state still keeps neither.
-			unstoredUpdate("t1", resource.ComposeAggregateTestCheckFunc(
-				apply.Expect(map[emulator.Route]int{emulator.RouteRegenerate: 2}),
-				keyValuesChanged,
-			)),
+			unstoredUpdate("t1", apply.Expect(map[emulator.Route]int{emulator.RouteRegenerate: 2}), keyValuesChanged),
 			{
 				// false → true: one read fetches the values.
 				Config: config(true, "t1"),
@@ -133,16 +126,13 @@ func TestAccAPIKey_storeKeyValues(t *testing.T) {
 						plancheck.ExpectUnknownValue(acctest.KeyAddr, tfjsonpath.New("primary_key")),
 						plancheck.ExpectUnknownValue(acctest.KeyAddr, tfjsonpath.New("secondary_key")),
 					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					acctest.KeyValue("primary_key", knownvalue.StringRegexp(acctest.KeyValueRegexp)),
 					acctest.KeyValue("secondary_key", knownvalue.StringRegexp(acctest.KeyValueRegexp)),
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
 					apply.Expect(map[emulator.Route]int{emulator.RouteGet: 1}),
-					env.CheckKeyMatchesAPI(acctest.KeyAddr),
-				),
+					env.ExpectKeyMatchesAPI(acctest.KeyAddr),
+				},
 			},
 			// true → false: the values leave state; nothing is sent.
 			unstoredUpdate("t1", apply.Expect(nil)),

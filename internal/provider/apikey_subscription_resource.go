@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
@@ -29,7 +28,7 @@ var (
 
 // subscriptionID is the import ID of a subscription, in the order of NCP's
 // path /api-keys/{api-key-id}/subscribe.
-var subscriptionID = compositeID{typeName: "ncp_apigw_api_key_subscription", first: "api_key_id", second: "product_id"}
+var subscriptionID = compositeID{typeName: "ncp_apigw_api_key_subscription", object: "a subscription", first: "api_key_id", second: "product_id"}
 
 func newAPIKeySubscriptionResource() resource.Resource {
 	return &apiKeySubscriptionResource{}
@@ -41,9 +40,8 @@ type apiKeySubscriptionResource struct {
 }
 
 type apiKeySubscriptionModel struct {
-	ID              types.String   `tfsdk:"id"`
-	APIKeyID        types.String   `tfsdk:"api_key_id"`
-	ProductID       types.String   `tfsdk:"product_id"`
+	ID types.String `tfsdk:"id"`
+	subscriptionIDs
 	WaitForApproval types.Bool     `tfsdk:"wait_for_approval"`
 	Status          types.String   `tfsdk:"status"`
 	ProductName     types.String   `tfsdk:"product_name"`
@@ -60,17 +58,11 @@ func (m *apiKeySubscriptionModel) setFromAPI(p *ncpclient.KeyProduct) {
 	m.SelfProduct = types.BoolPointerValue(p.SelfProduct)
 }
 
-// label names the subscription in messages.
-func (m apiKeySubscriptionModel) label() string {
-	return fmt.Sprintf("of API key %s to product %s", m.APIKeyID.ValueString(), m.ProductID.ValueString())
-}
-
 func (r *apiKeySubscriptionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_apigw_api_key_subscription"
 }
 
 func (r *apiKeySubscriptionResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	fromAPI := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{
 			MarkdownDescription: description,
@@ -83,19 +75,9 @@ func (r *apiKeySubscriptionResource) Schema(ctx context.Context, _ resource.Sche
 			"A product that requires approval (`PROTECTED`) leaves the subscription in status `REQUEST` until its publisher decides; " +
 			"`wait_for_approval` waits for that. Destroying the resource unsubscribes the key.",
 		Attributes: map[string]schema.Attribute{
-			"id": fromAPI("`api_key_id` and `product_id` joined by a slash, as taken by import."),
-			"api_key_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the API key to subscribe, for example `ncp_apigw_api_key.this.id`. Changing it replaces the subscription.",
-				Required:            true,
-				Validators:          idValidators(),
-				PlanModifiers:       replace,
-			},
-			"product_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the product to subscribe the key to, shown in the console under API Gateway > Products. Changing it replaces the subscription.",
-				Required:            true,
-				Validators:          idValidators(),
-				PlanModifiers:       replace,
-			},
+			"id":         subscriptionID.id(),
+			"api_key_id": idPart("ID of the API key to subscribe, for example `ncp_apigw_api_key.this.id`. Changing it replaces the subscription."),
+			"product_id": idPart("ID of the product to subscribe the key to, shown in the console under API Gateway > Products. Changing it replaces the subscription."),
 			"wait_for_approval": schema.BoolAttribute{
 				MarkdownDescription: "Whether creating the subscription waits, within the create timeout, until the publisher accepts it (`status` `ACCEPTED`). " +
 					"It fails at once when the publisher rejects it (`REJECTED`, `DENY` or `BLOCKED_REQUEST`): the subscription is then kept in state " +
@@ -124,25 +106,8 @@ func (r *apiKeySubscriptionResource) Schema(ctx context.Context, _ resource.Sche
 	}
 }
 
-// apiKeySubscriptionIdentity identifies a subscription across Terraform's
-// resource identity (Terraform 1.12 and later).
-type apiKeySubscriptionIdentity struct {
-	APIKeyID  types.String `tfsdk:"api_key_id"`
-	ProductID types.String `tfsdk:"product_id"`
-}
-
 func (r *apiKeySubscriptionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"api_key_id": identityschema.StringAttribute{Description: "ID of the API key.", RequiredForImport: true},
-			"product_id": identityschema.StringAttribute{Description: "ID of the product.", RequiredForImport: true},
-		},
-	}
-}
-
-// identity is the subscription's identity.
-func (m apiKeySubscriptionModel) identity() apiKeySubscriptionIdentity {
-	return apiKeySubscriptionIdentity{APIKeyID: m.APIKeyID, ProductID: m.ProductID}
+	subscriptionIdentitySchema(resp)
 }
 
 func (r *apiKeySubscriptionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -290,9 +255,6 @@ func (r *apiKeySubscriptionResource) Read(ctx context.Context, req resource.Read
 		if importRead && subscriptionID.addSwappedImportError(ctx, &resp.Diagnostics, "no subscription "+state.label(), keyID, productID,
 			func(ctx context.Context, keyID, productID string) (bool, error) {
 				p, err := client.KeyProduct(ctx, keyID, productID)
-				if ncpclient.IsNotFound(err) {
-					return false, nil
-				}
 				return p != nil, err
 			}) {
 			return
@@ -341,16 +303,5 @@ func (r *apiKeySubscriptionResource) Delete(ctx context.Context, req resource.De
 // import block's id, or an import block's identity (Terraform 1.12 and
 // later).
 func (r *apiKeySubscriptionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	keyID, productID, ok := importedIDs(ctx, req, &resp.Diagnostics, func(i apiKeySubscriptionIdentity) (string, string) {
-		return i.APIKeyID.ValueString(), i.ProductID.ValueString()
-	})
-	if !ok {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("%q is not an API key ID and a product ID joined by a slash. Import a subscription as api_key_id/product_id, "+
-				"for example: terraform import ncp_apigw_api_key_subscription.example a1b2c3d4e5/p9q8r7s6t5", req.ID))
-		return
-	}
-	setImportedIDs(ctx, resp, "api_key_id", keyID, "product_id", productID)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity,
-		apiKeySubscriptionIdentity{APIKeyID: types.StringValue(keyID), ProductID: types.StringValue(productID)})...)
+	subscriptionID.importState(ctx, req, resp)
 }

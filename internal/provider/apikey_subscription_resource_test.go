@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -45,8 +46,8 @@ func subscriptionValue(attr string, check knownvalue.Check) statecheck.StateChec
 
 // subscriptionRequests are the requests of subscriptions the emulator got
 // since its counters were last reset.
-func subscriptionRequests(env *acctest.Env, subscribe, unsubscribe, keyProducts int) tfresource.TestCheckFunc {
-	return env.CheckRequests(map[emulator.Route]int{
+func subscriptionRequests(env *acctest.Env, subscribe, unsubscribe, keyProducts int) acctest.CountCheck[emulator.Route] {
+	return env.ExpectRouteRequests(map[emulator.Route]int{
 		emulator.RouteSubscribe:   subscribe,
 		emulator.RouteUnsubscribe: unsubscribe,
 		emulator.RouteKeyProducts: keyProducts,
@@ -67,15 +68,14 @@ func TestAccAPIKeySubscription_public(t *testing.T) {
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		CheckDestroy: tfresource.ComposeAggregateTestCheckFunc(
-			env.CheckDestroyed,
-			env.CheckSubscriptionStatuses(0, nil),
+			env.CheckSubscriptionsDestroyed,
 			// Since the refresh step: the destroy's one unsubscribe.
-			env.CheckRequests(map[emulator.Route]int{emulator.RouteSubscribe: 0, emulator.RouteUnsubscribe: 1}),
+			acctest.CheckAPI(env.ExpectRouteRequests(map[emulator.Route]int{emulator.RouteSubscribe: 0, emulator.RouteUnsubscribe: 1})),
 		),
 		Steps: []tfresource.TestStep{
 			{
-				Config: keyOnly,
-				Check:  tfresource.TestCheckResourceAttrWith(acctest.KeyAddr, "id", func(v string) error { keyID = v; return nil }),
+				Config:            keyOnly,
+				ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("id", knownvalue.StringFunc(func(v string) error { keyID = v; return nil }))},
 			},
 			{
 				PreConfig: env.Emulator.ResetStats,
@@ -87,19 +87,16 @@ func TestAccAPIKeySubscription_public(t *testing.T) {
 					subscriptionValue("self_product", knownvalue.Bool(true)),
 					subscriptionValue("wait_for_approval", knownvalue.Bool(false)),
 					subscriptionValue("product_id", knownvalue.StringExact(product.ID)),
-				},
-				Check: tfresource.ComposeAggregateTestCheckFunc(
-					tfresource.TestCheckResourceAttrWith(subscriptionAddr, "id", func(v string) error {
+					subscriptionValue("id", knownvalue.StringFunc(func(v string) error {
 						if v != keyID+"/"+product.ID {
 							return fmt.Errorf("id %q, want %s/%s", v, keyID, product.ID)
 						}
 						return nil
-					}),
-					env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
+					})),
+					env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
 					// The create's own requests: one subscribe, one read.
 					subscriptionRequests(env, 1, 0, 1),
-				),
-				ConfigPlanChecks: acctest.EmptyPlanAfterApply,
+				},
 			},
 			{
 				ResourceName:      subscriptionAddr,
@@ -117,18 +114,20 @@ func TestAccAPIKeySubscription_public(t *testing.T) {
 			},
 			{
 				// A refresh costs one read of the key's products.
-				PreConfig:    env.Emulator.ResetStats,
-				RefreshState: true,
-				Check:        subscriptionRequests(env, 0, 0, 1),
+				PreConfig:        env.Emulator.ResetStats,
+				Config:           config,
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{subscriptionRequests(env, 0, 0, 1)}},
 			},
 			{
 				// wait_for_approval and timeouts change in place, with no
 				// subscribe or unsubscribe: they matter only to a create.
-				PreConfig:         env.Emulator.ResetStats,
-				Config:            env.Config(subscriptionConfig(product.ID, "wait_for_approval = true\ntimeouts {\n  create = \"5m\"\n}")),
-				ConfigPlanChecks:  acctest.ExpectUpdateInPlace(subscriptionAddr),
-				ConfigStateChecks: []statecheck.StateCheck{subscriptionValue("wait_for_approval", knownvalue.Bool(true))},
-				Check:             env.CheckRequests(map[emulator.Route]int{emulator.RouteSubscribe: 0, emulator.RouteUnsubscribe: 0}),
+				PreConfig:        env.Emulator.ResetStats,
+				Config:           env.Config(subscriptionConfig(product.ID, "wait_for_approval = true\ntimeouts {\n  create = \"5m\"\n}")),
+				ConfigPlanChecks: acctest.ExpectUpdateInPlace(subscriptionAddr),
+				ConfigStateChecks: []statecheck.StateCheck{
+					subscriptionValue("wait_for_approval", knownvalue.Bool(true)),
+					env.ExpectRouteRequests(map[emulator.Route]int{emulator.RouteSubscribe: 0, emulator.RouteUnsubscribe: 0}),
+				},
 			},
 		},
 	})
@@ -145,13 +144,14 @@ func TestAccAPIKeySubscription_approvedByThePublisher(t *testing.T) {
 	approved := subscribed + approvalConfig("ACCEPTED")
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             tfresource.ComposeAggregateTestCheckFunc(env.CheckDestroyed, env.CheckSubscriptionStatuses(0, nil)),
+		CheckDestroy:             env.CheckSubscriptionsDestroyed,
 		Steps: []tfresource.TestStep{
 			{
-				Config:            subscribed,
-				ConfigStateChecks: []statecheck.StateCheck{subscriptionValue("status", knownvalue.StringExact("REQUEST"))},
-				Check:             env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRequest}),
-				ConfigPlanChecks:  acctest.EmptyPlanAfterApply,
+				Config: subscribed,
+				ConfigStateChecks: []statecheck.StateCheck{
+					subscriptionValue("status", knownvalue.StringExact("REQUEST")),
+					env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRequest}),
+				},
 			},
 			{
 				PreConfig: env.Emulator.ResetStats,
@@ -160,13 +160,10 @@ func TestAccAPIKeySubscription_approvedByThePublisher(t *testing.T) {
 					statecheck.ExpectKnownValue(approvalAddr, tfjsonpath.New("status"), knownvalue.StringExact("ACCEPTED")),
 					// As documented: recorded before the approval, until the next refresh.
 					subscriptionValue("status", knownvalue.StringExact("REQUEST")),
-				},
-				Check: tfresource.ComposeAggregateTestCheckFunc(
-					env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
+					env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
 					// The approval: one decision, one read back.
-					env.CheckRequests(map[emulator.Route]int{emulator.RouteApproval: 1, emulator.RouteProductKeys: 1}),
-				),
-				ConfigPlanChecks: acctest.EmptyPlanAfterApply,
+					env.ExpectRouteRequests(map[emulator.Route]int{emulator.RouteApproval: 1, emulator.RouteProductKeys: 1}),
+				},
 			},
 			{
 				// The publisher's decision shows in the subscription's status.
@@ -186,19 +183,13 @@ func TestAccAPIKeySubscription_waitForApproval(t *testing.T) {
 	env.DecideWhenRequested(t, product.ID, emulator.StatusAccepted)
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             tfresource.ComposeAggregateTestCheckFunc(env.CheckDestroyed, env.CheckSubscriptionStatuses(0, nil)),
+		CheckDestroy:             env.CheckSubscriptionsDestroyed,
 		Steps: []tfresource.TestStep{{
 			Config: env.Config(subscriptionConfig(product.ID, "wait_for_approval = true")),
 			ConfigStateChecks: []statecheck.StateCheck{
 				subscriptionValue("status", knownvalue.StringExact("ACCEPTED")),
 				subscriptionValue("wait_for_approval", knownvalue.Bool(true)),
-			},
-			ConfigPlanChecks: acctest.EmptyPlanAfterApply,
-			Check: func(*terraform.State) error {
-				if n := env.Emulator.Stats().Requests[emulator.RouteSubscribe]; n != 1 {
-					return fmt.Errorf("%d subscribe requests, want 1", n)
-				}
-				return nil
+				env.ExpectRouteRequests(map[emulator.Route]int{emulator.RouteSubscribe: 1}),
 			},
 		}},
 	})
@@ -214,7 +205,7 @@ func TestAccAPIKeySubscription_rejected(t *testing.T) {
 	config := env.Config(subscriptionConfig(product.ID, "wait_for_approval = true"))
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             tfresource.ComposeAggregateTestCheckFunc(env.CheckDestroyed, env.CheckSubscriptionStatuses(0, nil)),
+		CheckDestroy:             env.CheckSubscriptionsDestroyed,
 		Steps: []tfresource.TestStep{
 			{
 				Config: config,
@@ -224,17 +215,15 @@ func TestAccAPIKeySubscription_rejected(t *testing.T) {
 			{
 				// The rejected subscription was kept, tainted: the next apply
 				// replaces it, and asks the publisher again.
-				PreConfig: func() {
-					if err := env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRejected})(nil); err != nil {
-						t.Error(err)
-					}
-				},
 				Config: env.Config(subscriptionConfig(product.ID, "")),
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					acctest.InPriorState(env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRejected})),
 					plancheck.ExpectResourceAction(subscriptionAddr, plancheck.ResourceActionReplace),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{subscriptionValue("status", knownvalue.StringExact("REQUEST"))},
-				Check:             env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRequest}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					subscriptionValue("status", knownvalue.StringExact("REQUEST")),
+					env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRequest}),
+				},
 			},
 		},
 	})
@@ -267,7 +256,7 @@ func TestAccAPIKeySubscription_approvalAfterTimeout(t *testing.T) {
 			var first emulator.Subscription
 			tfresource.ParallelTest(t, tfresource.TestCase{
 				ProtoV6ProviderFactories: factories(env),
-				CheckDestroy:             tfresource.ComposeAggregateTestCheckFunc(env.CheckDestroyed, env.CheckSubscriptionStatuses(0, nil)),
+				CheckDestroy:             env.CheckSubscriptionsDestroyed,
 				Steps: []tfresource.TestStep{
 					{
 						Config: config,
@@ -288,20 +277,19 @@ func TestAccAPIKeySubscription_approvalAfterTimeout(t *testing.T) {
 						},
 						Config: config,
 						ConfigPlanChecks: tfresource.ConfigPlanChecks{
-							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(subscriptionAddr, plancheck.ResourceActionCreate)},
-							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(subscriptionAddr, plancheck.ResourceActionCreate)},
 						},
-						ConfigStateChecks: []statecheck.StateCheck{subscriptionValue("status", knownvalue.StringExact("ACCEPTED"))},
-						Check: tfresource.ComposeAggregateTestCheckFunc(
-							env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
-							env.CheckRequests(map[emulator.Route]int{emulator.RouteSubscribe: 1, emulator.RouteUnsubscribe: 0}),
-							func(*terraform.State) error {
+						ConfigStateChecks: []statecheck.StateCheck{
+							subscriptionValue("status", knownvalue.StringExact("ACCEPTED")),
+							env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
+							env.ExpectRouteRequests(map[emulator.Route]int{emulator.RouteSubscribe: 1, emulator.RouteUnsubscribe: 0}),
+							acctest.StateCheckFunc(func(*tfjson.State) error {
 								if s, _ := env.Emulator.Subscription(first.APIKeyID, product.ID); !s.RegTime.Equal(first.RegTime) {
 									return fmt.Errorf("the subscription was made anew at %v, want the one of %v kept", s.RegTime, first.RegTime)
 								}
 								return nil
-							},
-						),
+							}),
+						},
 					},
 				},
 			})
@@ -320,7 +308,7 @@ func TestAccAPIKeySubscription_waitResumesAfterTimeout(t *testing.T) {
 	}
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             tfresource.ComposeAggregateTestCheckFunc(env.CheckDestroyed, env.CheckSubscriptionStatuses(0, nil)),
+		CheckDestroy:             env.CheckSubscriptionsDestroyed,
 		Steps: []tfresource.TestStep{
 			{
 				Config:      config("1s"),
@@ -336,12 +324,12 @@ func TestAccAPIKeySubscription_waitResumesAfterTimeout(t *testing.T) {
 						}
 					}()
 				},
-				Config:            config("1m"),
-				ConfigStateChecks: []statecheck.StateCheck{subscriptionValue("status", knownvalue.StringExact("ACCEPTED"))},
-				Check: tfresource.ComposeAggregateTestCheckFunc(
-					env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
-					env.CheckRequests(map[emulator.Route]int{emulator.RouteUnsubscribe: 0}),
-				),
+				Config: config("1m"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					subscriptionValue("status", knownvalue.StringExact("ACCEPTED")),
+					env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
+					env.ExpectRouteRequests(map[emulator.Route]int{emulator.RouteUnsubscribe: 0}),
+				},
 			},
 		},
 	})
@@ -357,7 +345,7 @@ func TestAccAPIKeySubscription_driftOutOfBand(t *testing.T) {
 	keyID := func() string { return acctest.KeyByName(t, env.Emulator, "acc-subscriber").ID }
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             tfresource.ComposeAggregateTestCheckFunc(env.CheckDestroyed, env.CheckSubscriptionStatuses(0, nil)),
+		CheckDestroy:             env.CheckSubscriptionsDestroyed,
 		Steps: []tfresource.TestStep{
 			{
 				Config:            config,
@@ -379,10 +367,9 @@ func TestAccAPIKeySubscription_driftOutOfBand(t *testing.T) {
 				},
 				Config: config,
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(subscriptionAddr, plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(subscriptionAddr, plancheck.ResourceActionCreate)},
 				},
-				Check: env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRequest}),
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRequest})},
 			},
 			{
 				// The key deleted in the console takes its subscription
@@ -393,7 +380,7 @@ func TestAccAPIKeySubscription_driftOutOfBand(t *testing.T) {
 					plancheck.ExpectResourceAction(acctest.KeyAddr, plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(subscriptionAddr, plancheck.ResourceActionCreate),
 				}},
-				Check: env.CheckSubscriptionStatuses(1, nil),
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectSubscriptionStatuses(1, nil)},
 			},
 		},
 	})
@@ -419,7 +406,7 @@ func TestAccAPIKeySubscription_lostSubscribeAnswer(t *testing.T) {
 			product := env.SeedProduct(t, emulator.SubscriptionPublic)
 			tfresource.ParallelTest(t, tfresource.TestCase{
 				ProtoV6ProviderFactories: factories(env),
-				CheckDestroy:             tfresource.ComposeAggregateTestCheckFunc(env.CheckDestroyed, env.CheckSubscriptionStatuses(0, nil)),
+				CheckDestroy:             env.CheckSubscriptionsDestroyed,
 				Steps: []tfresource.TestStep{
 					{Config: env.Config(acctest.KeyConfig(`name = "acc-subscriber"`))},
 					{
@@ -427,12 +414,11 @@ func TestAccAPIKeySubscription_lostSubscribeAnswer(t *testing.T) {
 							env.Emulator.ResetStats()
 							env.Emulator.SetFaults(emulator.Faults{Faults: []emulator.Fault{{Route: emulator.RouteSubscribe, Kind: emulator.FaultDrop, Count: 1}}})
 						},
-						Config:           env.Config(subscriptionConfig(product.ID, "")),
-						ConfigPlanChecks: acctest.EmptyPlanAfterApply,
-						Check: tfresource.ComposeAggregateTestCheckFunc(
-							env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
+						Config: env.Config(subscriptionConfig(product.ID, "")),
+						ConfigStateChecks: []statecheck.StateCheck{
+							env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
 							subscriptionRequests(env, tc.subscribes, 0, tc.keyReads),
-						),
+						},
 					},
 				},
 			})
@@ -450,11 +436,11 @@ func TestAccAPIKeySubscription_alreadySubscribed(t *testing.T) {
 	var keyID string
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             tfresource.ComposeAggregateTestCheckFunc(env.CheckDestroyed, env.CheckSubscriptionStatuses(0, nil)),
+		CheckDestroy:             env.CheckSubscriptionsDestroyed,
 		Steps: []tfresource.TestStep{
 			{
-				Config: env.Config(acctest.KeyConfig(`name = "acc-subscriber"`)),
-				Check:  tfresource.TestCheckResourceAttrWith(acctest.KeyAddr, "id", func(v string) error { keyID = v; return nil }),
+				Config:            env.Config(acctest.KeyConfig(`name = "acc-subscriber"`)),
+				ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("id", knownvalue.StringFunc(func(v string) error { keyID = v; return nil }))},
 			},
 			{
 				PreConfig: func() {
@@ -473,9 +459,9 @@ func TestAccAPIKeySubscription_alreadySubscribed(t *testing.T) {
 				ImportStatePersist: true,
 			},
 			{
-				Config:           config,
-				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check:            env.CheckSubscriptionStatuses(1, nil),
+				Config:            config,
+				ConfigPlanChecks:  tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectSubscriptionStatuses(1, nil)},
 			},
 		},
 	})

@@ -6,11 +6,11 @@ import (
 	"regexp"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
@@ -88,18 +88,18 @@ data "ncp_apigw_api_keys" "disabled" {
 					statecheck.CompareValueCollection(
 						"data.ncp_apigw_api_keys.fleet", []tfjsonpath.Path{tfjsonpath.New("ids")},
 						"ncp_apigw_api_key.fleet[6]", tfjsonpath.New("id"), compare.ValuesSame()),
-				},
-				Check: func(*terraform.State) error {
-					// Each command of the step reads each data source once, and
-					// refreshes the keys from one listing of the account's 9;
-					// every read is ceil(K / page cap) requests for the K keys
-					// it lists.
-					got := env.Emulator.Stats().Requests[emulator.RouteList]
-					perCommand := pages(9) + pages(7) + pages(9) + pages(9) + pages(9)
-					if got%perCommand != 0 || got == 0 {
-						return fmt.Errorf("%d list requests, want a multiple of %d (one full pass over each data source and over the account)", got, perCommand)
-					}
-					return nil
+					acctest.StateCheckFunc(func(*tfjson.State) error {
+						// Each command of the step reads each data source once, and
+						// refreshes the keys from one listing of the account's 9;
+						// every read is ceil(K / page cap) requests for the K keys
+						// it lists.
+						got := env.Emulator.Stats().Requests[emulator.RouteList]
+						perCommand := pages(9) + pages(7) + pages(9) + pages(9) + pages(9)
+						if got%perCommand != 0 || got == 0 {
+							return fmt.Errorf("%d list requests, want a multiple of %d (one full pass over each data source and over the account)", got, perCommand)
+						}
+						return nil
+					}),
 				},
 			},
 		},
@@ -122,13 +122,13 @@ func TestAccAPIKeysDataSource_withoutTotal(t *testing.T) {
 			Config: env.Config(`data "ncp_apigw_api_keys" "all" {}`),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.ncp_apigw_api_keys.all", tfjsonpath.New("ids"), knownvalue.ListSizeExact(12)),
-			},
-			Check: func(*terraform.State) error {
-				// Terraform reads the data source in the plan and again in the apply.
-				if got := env.Emulator.Stats().Requests[emulator.RouteList]; got%3 != 0 || got == 0 {
-					return fmt.Errorf("%d list requests, want a multiple of 3", got)
-				}
-				return nil
+				acctest.StateCheckFunc(func(*tfjson.State) error {
+					// Terraform reads the data source in the plan and again in the apply.
+					if got := env.Emulator.Stats().Requests[emulator.RouteList]; got%3 != 0 || got == 0 {
+						return fmt.Errorf("%d list requests, want a multiple of 3", got)
+					}
+					return nil
+				}),
 			},
 		}},
 	})

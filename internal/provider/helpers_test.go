@@ -7,6 +7,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 )
@@ -113,4 +116,11 @@ func (p privateMap) SetKey(_ context.Context, key string, value []byte) diag.Dia
 		p[key] = value
 	}
 	return nil
+}
+
+// afterRefresh runs check after a RefreshState step, which has no state
+// checks, on the prior state of the plan that follows: that plan's refresh
+// found no drift, so it is the state the step's refresh left.
+func afterRefresh(check statecheck.StateCheck) resource.RefreshPlanChecks {
+	return resource.RefreshPlanChecks{PostRefresh: []plancheck.PlanCheck{acctest.ExpectNoDrift, acctest.InPriorState(check)}}
 }

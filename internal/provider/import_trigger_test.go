@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
@@ -42,16 +41,6 @@ func (it importTriggerTest) config(trigger string, withImportBlock bool) string 
 	return it.env.Config(config)
 }
 
-// regenerates asserts how many regenerate requests the emulator has had.
-func (it importTriggerTest) regenerates(want int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if got := it.env.Emulator.Stats().Requests[emulator.RouteRegenerate]; got != want {
-			return fmt.Errorf("%d regenerate requests, want %d", got, want)
-		}
-		return nil
-	}
-}
-
 func (it importTriggerTest) cliImportStep(trigger string) resource.TestStep {
 	return resource.TestStep{
 		Config:             it.config(trigger, false),
@@ -68,11 +57,13 @@ func (it importTriggerTest) applyStep(config string, action plancheck.ResourceAc
 	return resource.TestStep{
 		Config: config,
 		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.KeyAddr, action), acctest.KeyPlanned("primary_key", rotates)},
-			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.KeyAddr, action), acctest.KeyPlanned("primary_key", rotates)},
 		},
-		ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("id", knownvalue.StringExact(it.made.ID))},
-		Check:             resource.ComposeAggregateTestCheckFunc(it.env.CheckKeyMatchesAPI(acctest.KeyAddr), it.regenerates(regenerates)),
+		ConfigStateChecks: []statecheck.StateCheck{
+			acctest.KeyValue("id", knownvalue.StringExact(it.made.ID)),
+			it.env.ExpectKeyMatchesAPI(acctest.KeyAddr),
+			it.env.ExpectRouteRequests(map[emulator.Route]int{emulator.RouteRegenerate: regenerates}),
+		},
 	}
 }
 

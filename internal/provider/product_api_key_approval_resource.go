@@ -11,10 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -32,7 +29,7 @@ var (
 
 // approvalID is the import ID of a decision, in the order of NCP's path
 // /products/{product-id}/api-keys/{api-key-id}.
-var approvalID = compositeID{typeName: "ncp_apigw_product_api_key_approval", first: "product_id", second: "api_key_id"}
+var approvalID = compositeID{typeName: "ncp_apigw_product_api_key_approval", object: "a decision", first: "product_id", second: "api_key_id"}
 
 func newProductAPIKeyApprovalResource() resource.Resource {
 	return &productAPIKeyApprovalResource{}
@@ -45,15 +42,10 @@ type productAPIKeyApprovalResource struct {
 }
 
 type productAPIKeyApprovalModel struct {
-	ID        types.String   `tfsdk:"id"`
-	ProductID types.String   `tfsdk:"product_id"`
-	APIKeyID  types.String   `tfsdk:"api_key_id"`
-	Status    types.String   `tfsdk:"status"`
-	Timeouts  timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (m productAPIKeyApprovalModel) label() string {
-	return fmt.Sprintf("of API key %s to product %s", m.APIKeyID.ValueString(), m.ProductID.ValueString())
+	ID types.String `tfsdk:"id"`
+	subscriptionIDs
+	Status   types.String   `tfsdk:"status"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *productAPIKeyApprovalResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -61,7 +53,6 @@ func (r *productAPIKeyApprovalResource) Metadata(_ context.Context, req resource
 }
 
 func (r *productAPIKeyApprovalResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The publisher's decision on an API key's subscription to one of its products that requires approval " +
 			"(subscription code `PROTECTED`): `ACCEPTED` lets the key call the product's stages, `REJECTED` turns it away. " +
@@ -71,23 +62,9 @@ func (r *productAPIKeyApprovalResource) Schema(ctx context.Context, _ resource.S
 			"a key of a product that NCP reports as `PUBLIC`, which takes no decision (nothing to revoke). " +
 			"To stop managing the decision without revoking it, use `terraform state rm`, or a `removed` block with `destroy = false`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`product_id` and `api_key_id` joined by a slash, as taken by import.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"product_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the product, which the provider's account must publish. Changing it replaces the resource.",
-				Required:            true,
-				Validators:          idValidators(),
-				PlanModifiers:       replace,
-			},
-			"api_key_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the subscribed API key. Changing it replaces the resource.",
-				Required:            true,
-				Validators:          idValidators(),
-				PlanModifiers:       replace,
-			},
+			"id":         approvalID.id(),
+			"product_id": idPart("ID of the product, which the provider's account must publish. Changing it replaces the resource."),
+			"api_key_id": idPart("ID of the subscribed API key. Changing it replaces the resource."),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "The decision: `ACCEPTED` or `REJECTED`. Changing it sends the new decision. " +
 					"A refresh reads the subscription's status as NCP reports it, so a decision made in the console shows as drift.",
@@ -101,25 +78,8 @@ func (r *productAPIKeyApprovalResource) Schema(ctx context.Context, _ resource.S
 	}
 }
 
-// productAPIKeyApprovalIdentity identifies the decision across Terraform's
-// resource identity (Terraform 1.12 and later).
-type productAPIKeyApprovalIdentity struct {
-	ProductID types.String `tfsdk:"product_id"`
-	APIKeyID  types.String `tfsdk:"api_key_id"`
-}
-
 func (r *productAPIKeyApprovalResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"product_id": identityschema.StringAttribute{Description: "ID of the product.", RequiredForImport: true},
-			"api_key_id": identityschema.StringAttribute{Description: "ID of the API key.", RequiredForImport: true},
-		},
-	}
-}
-
-// identity is the decision's identity.
-func (m productAPIKeyApprovalModel) identity() productAPIKeyApprovalIdentity {
-	return productAPIKeyApprovalIdentity{ProductID: m.ProductID, APIKeyID: m.APIKeyID}
+	subscriptionIdentitySchema(resp)
 }
 
 func (r *productAPIKeyApprovalResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -220,9 +180,6 @@ func (r *productAPIKeyApprovalResource) Read(ctx context.Context, req resource.R
 		if importRead && approvalID.addSwappedImportError(ctx, &resp.Diagnostics, "no subscription "+state.label()+" among the product's keys", productID, keyID,
 			func(ctx context.Context, productID, keyID string) (bool, error) {
 				_, found, err := client.SubscriberStatus(ctx, productID, keyID)
-				if ncpclient.IsNotFound(err) {
-					return false, nil
-				}
 				return found, err
 			}) {
 			return
@@ -272,16 +229,5 @@ func (r *productAPIKeyApprovalResource) Delete(ctx context.Context, req resource
 // ImportState takes "product_id/api_key_id", from `terraform import` or an
 // import block's id, or an import block's identity.
 func (r *productAPIKeyApprovalResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	productID, keyID, ok := importedIDs(ctx, req, &resp.Diagnostics, func(i productAPIKeyApprovalIdentity) (string, string) {
-		return i.ProductID.ValueString(), i.APIKeyID.ValueString()
-	})
-	if !ok {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("%q is not a product ID and an API key ID joined by a slash. Import a decision as product_id/api_key_id, "+
-				"for example: terraform import ncp_apigw_product_api_key_approval.example p9q8r7s6t5/a1b2c3d4e5", req.ID))
-		return
-	}
-	setImportedIDs(ctx, resp, "product_id", productID, "api_key_id", keyID)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity,
-		productAPIKeyApprovalIdentity{ProductID: types.StringValue(productID), APIKeyID: types.StringValue(keyID)})...)
+	approvalID.importState(ctx, req, resp)
 }

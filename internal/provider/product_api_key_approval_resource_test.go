@@ -56,21 +56,20 @@ func TestAccProductAPIKeyApproval_lifecycle(t *testing.T) {
 	keyID := func() string { return acctest.KeyByName(t, env.Emulator, "acc-subscriber").ID }
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(env.CheckDestroyed, env.CheckSubscriptionStatuses(0, nil)),
+		CheckDestroy:             env.CheckSubscriptionsDestroyed,
 		Steps: []resource.TestStep{
 			{
-				Config:            accepted,
-				ConfigStateChecks: []statecheck.StateCheck{approvalStatus("ACCEPTED")},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
-					resource.TestCheckResourceAttrWith(approvalAddr, "id", func(v string) error {
+				Config: accepted,
+				ConfigStateChecks: []statecheck.StateCheck{
+					approvalStatus("ACCEPTED"),
+					env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
+					statecheck.ExpectKnownValue(approvalAddr, tfjsonpath.New("id"), knownvalue.StringFunc(func(v string) error {
 						if want := product.ID + "/" + keyID(); v != want {
 							return fmt.Errorf("id %q, want %q", v, want)
 						}
 						return nil
-					}),
-				),
-				ConfigPlanChecks: acctest.EmptyPlanAfterApply,
+					})),
+				},
 			},
 			{
 				ResourceName:      approvalAddr,
@@ -80,21 +79,21 @@ func TestAccProductAPIKeyApproval_lifecycle(t *testing.T) {
 			{
 				// Refresh: one read of the product's keys for the decision;
 				// the update: one decision and one read back.
-				PreConfig:         env.Emulator.ResetStats,
-				Config:            rejected,
-				ConfigPlanChecks:  acctest.ExpectUpdateInPlace(approvalAddr),
-				ConfigStateChecks: []statecheck.StateCheck{approvalStatus("REJECTED")},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRejected}),
-					env.CheckRequests(map[emulator.Route]int{emulator.RouteApproval: 1, emulator.RouteProductKeys: 2}),
-				),
+				PreConfig:        env.Emulator.ResetStats,
+				Config:           rejected,
+				ConfigPlanChecks: acctest.ExpectUpdateInPlace(approvalAddr),
+				ConfigStateChecks: []statecheck.StateCheck{
+					approvalStatus("REJECTED"),
+					env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRejected}),
+					env.ExpectRouteRequests(map[emulator.Route]int{emulator.RouteApproval: 1, emulator.RouteProductKeys: 2}),
+				},
 			},
 			{
 				PreConfig: func() { env.Emulator.SetSubscriptionStatus(keyID(), product.ID, emulator.StatusAccepted) },
 				Config:    rejected,
 				ConfigPlanChecks: acctest.ExpectUpdateInPlace(approvalAddr,
 					plancheck.ExpectKnownValue(approvalAddr, tfjsonpath.New("status"), knownvalue.StringExact("REJECTED"))),
-				Check: env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRejected}),
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRejected})},
 			},
 			{
 				// The key unsubscribed: the decision is gone with it.
@@ -104,7 +103,7 @@ func TestAccProductAPIKeyApproval_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(subscriptionAddr, plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(approvalAddr, plancheck.ResourceActionCreate),
 				}},
-				Check: env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRejected}),
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRejected})},
 			},
 		},
 	})
@@ -128,11 +127,11 @@ func TestAccProductAPIKeyApproval_destroyRevokes(t *testing.T) {
 			env.Emulator.Subscribe(key.ID, product.ID)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(env),
-				CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-					env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRejected}),
+				CheckDestroy: acctest.CheckAPI(
+					env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusRejected}),
 					// Since the refresh step: its read, the destroy's refresh,
 					// the delete's own read, and the revocation.
-					env.CheckRequests(map[emulator.Route]int{emulator.RouteProductKeys: 3, emulator.RouteApproval: tc.decisions}),
+					env.ExpectRouteRequests(map[emulator.Route]int{emulator.RouteProductKeys: 3, emulator.RouteApproval: tc.decisions}),
 				),
 				Steps: []resource.TestStep{
 					{
@@ -173,9 +172,9 @@ func TestAccProductAPIKeyApproval_publicProduct(t *testing.T) {
 			config := env.Config(standaloneApprovalConfig(public.ID, key.ID, "ACCEPTED"))
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(env),
-				CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-					env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{public.ID: emulator.StatusAccepted}),
-					env.CheckRequests(map[emulator.Route]int{emulator.RouteProductKeys: 3, emulator.RouteApproval: 1, emulator.RouteProduct: tc.productReads}),
+				CheckDestroy: acctest.CheckAPI(
+					env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{public.ID: emulator.StatusAccepted}),
+					env.ExpectRouteRequests(map[emulator.Route]int{emulator.RouteProductKeys: 3, emulator.RouteApproval: 1, emulator.RouteProduct: tc.productReads}),
 				),
 				Steps: []resource.TestStep{
 					{
@@ -275,16 +274,16 @@ func TestAccSubscriptionsUnderMisroutedGateway(t *testing.T) {
 	notFromNCP := regexp.MustCompile(`(?s)HTTP 404.*` + acctest.Wrapped("did not come from NCP's API at "+env.Endpoint))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(env.CheckDestroyed, env.CheckSubscriptionStatuses(0, nil)),
+		CheckDestroy:             env.CheckSubscriptionsDestroyed,
 		Steps: []resource.TestStep{
-			{Config: config, Check: env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted})},
+			{Config: config, ConfigStateChecks: []statecheck.StateCheck{env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted})}},
 			{PreConfig: misrouted, Config: config, PlanOnly: true, ExpectError: notFromNCP},
 			{PreConfig: misrouted, Config: config, Destroy: true, ExpectError: notFromNCP},
 			{
-				PreConfig:        func() { env.Emulator.SetFaults(emulator.Faults{}) },
-				Config:           config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check:            env.CheckSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted}),
+				PreConfig:         func() { env.Emulator.SetFaults(emulator.Faults{}) },
+				Config:            config,
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectSubscriptionStatuses(1, map[string]emulator.SubscriptionStatus{product.ID: emulator.StatusAccepted})},
 			},
 		},
 	})

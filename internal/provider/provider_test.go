@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/acctest"
@@ -133,9 +134,8 @@ provider "ncp" {
 					plancheck.ExpectResourceAction(acctest.KeyAddr, plancheck.ResourceActionCreate),
 					plancheck.ExpectUnknownValue(acctest.KeyAddr, tfjsonpath.New("name")),
 				},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			Check: env.CheckKeyMatchesAPI(acctest.KeyAddr),
+			ConfigStateChecks: []statecheck.StateCheck{env.ExpectKeyMatchesAPI(acctest.KeyAddr)},
 		}},
 	})
 }
