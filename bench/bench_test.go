@@ -28,6 +28,28 @@ func TestCheckRequests(t *testing.T) {
 	}
 }
 
+// The minimums follow the page size: a refresh lists ceil(N / 100) pages,
+// a destroy adds a read and a delete per key and the list page that proves
+// the endpoint at its first "not found".
+func TestMinimums(t *testing.T) {
+	for _, tc := range []struct {
+		n                int
+		refresh, destroy routeCounts
+	}{
+		{1, routeCounts{emulator.RouteList: 1}, routeCounts{emulator.RouteList: 2, emulator.RouteGet: 1, emulator.RouteDelete: 1}},
+		{100, routeCounts{emulator.RouteList: 1}, routeCounts{emulator.RouteList: 2, emulator.RouteGet: 100, emulator.RouteDelete: 100}},
+		{101, routeCounts{emulator.RouteList: 2}, routeCounts{emulator.RouteList: 3, emulator.RouteGet: 101, emulator.RouteDelete: 101}},
+		{2000, routeCounts{emulator.RouteList: 20}, routeCounts{emulator.RouteList: 21, emulator.RouteGet: 2000, emulator.RouteDelete: 2000}},
+	} {
+		if got := refreshMinimum(tc.n, nil); !reflect.DeepEqual(got, tc.refresh) {
+			t.Errorf("refreshMinimum(%d) = %v, want %v", tc.n, got, tc.refresh)
+		}
+		if got := destroyMinimum(tc.n); !reflect.DeepEqual(got, tc.destroy) {
+			t.Errorf("destroyMinimum(%d) = %v, want %v", tc.n, got, tc.destroy)
+		}
+	}
+}
+
 func TestGoBenchRows(t *testing.T) {
 	rows, err := goBenchRows(`goos: linux
 BenchmarkDecodeAPIKeyPage-2   	     100	   1100800 ns/op	  23.47 MB/s	   58624 B/op	     716 allocs/op
