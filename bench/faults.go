@@ -24,18 +24,20 @@ func (h *harness) faults(ctx context.Context) error {
 	for run := 1; run <= h.Runs; run++ {
 		err := errors.Join(h.faultyApply(ctx, run, &floors, kindTimeStatic, h.LatencyN, nil, step{name: "apply (latency floor)"}),
 			h.faultyApply(ctx, run, &slow, kindNCP, h.LatencyN, &emulator.Faults{Latency: latency},
-				step{name: fmt.Sprintf("apply: create %d keys, %s latency", h.LatencyN, latency), minimum: routeCounts{emulator.RouteCreate: h.LatencyN, emulator.RouteEdit: h.LatencyN}}),
+				step{name: fmt.Sprintf("apply: create %d keys, %s latency", h.LatencyN, latency), minimum: createMinimum(h.LatencyN)}),
 			h.faultyApply(ctx, run, &limited, kindNCP, h.RateN, &emulator.Faults{RateLimit: rateLimit, RateBurst: rateBurst},
 				step{name: "apply, rate-limited"})) // whose refused requests count too
 		if err != nil {
 			return err
 		}
 	}
-	// The latency floor: a latency per round of requests -parallelism allows,
-	// plus the same apply with a provider doing no I/O.
+	// The latency floor: a latency per round of requests -parallelism allows
+	// (a key's requests follow each other), plus the same apply with a
+	// provider doing no I/O.
 	wall := func(s sample) float64 { return s.WallS }
 	slowApply, floorApply := medianOf(slow, wall), medianOf(floors, wall)
-	floor := math.Ceil(float64(h.LatencyN)/parallelism)*latency.Seconds() + floorApply
+	rounds := math.Ceil(float64(h.LatencyN)/parallelism) * float64(createMinimum(1).total())
+	floor := rounds*latency.Seconds() + floorApply
 	h.report.latency.add(fmt.Sprintf("apply, N=%d, %d ms latency, -parallelism=%d", h.LatencyN, latency.Milliseconds(), parallelism),
 		secs(slowApply), fmt.Sprintf("%s = %.2f s + %.2f s", secs(floor), floor-floorApply, floorApply), times(ratio(slowApply, floor)))
 	var requests, refused []int
@@ -48,7 +50,8 @@ func (h *harness) faults(ctx context.Context) error {
 			}
 		}
 	}
-	quotaFloor, rateWall := float64(h.RateN)/rateLimit, medianOf(limited, wall)
+	// The quota floor: the fewest requests the apply makes, at the quota's rate.
+	quotaFloor, rateWall := float64(createMinimum(h.RateN).total())/rateLimit, medianOf(limited, wall)
 	share := medianOf(limited, func(s sample) float64 {
 		return ratio(float64(s.Stats.Throttled), float64(routeCounts(s.Stats.Requests).total()))
 	})

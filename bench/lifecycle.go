@@ -44,7 +44,7 @@ func lifecycleConfig(kind string, n int, storeKeyValues bool) string {
 // them, each named by name, with the fewest requests of the keys.
 func (h *harness) lifecycleSteps(kind string, n int, name func(command string) string) []step {
 	return []step{
-		{name: name("apply"), config: lifecycleConfig(kind, n, h.StoreKeyValues), cmd: apply, minimum: routeCounts{emulator.RouteCreate: n, emulator.RouteEdit: n}},
+		{name: name("apply"), config: lifecycleConfig(kind, n, h.StoreKeyValues), cmd: apply, minimum: createMinimum(n)},
 		{name: name("no-change plan"), cmd: noChange, minimum: refreshMinimum(n, nil)},
 		{name: name("destroy"), cmd: destroy, minimum: destroyMinimum(n)},
 	}

@@ -54,7 +54,7 @@ func newReport(s options, terraformVersion string) *report {
 		"measure", "ncp", "time_static", "ratio", "requests, measured / minimum", "target", "met?")
 	r.requests = add("API requests (from the emulator's counters, reset before each command):",
 		"command", "measured / minimum", "by route (measured/minimum)", "met?")
-	r.latency = add("Latency (floor = ceil(N / parallelism) × latency + time_static apply at the same N):", "measure", "measured", "floor", "ratio")
+	r.latency = add("Latency (floor = ceil(N / parallelism) × 2 requests a key × latency + time_static apply at the same N):", "measure", "measured", "floor", "ratio")
 	r.rateLimit = add(fmt.Sprintf("Rate limit (%d requests/s, burst %d, HTTP 429 beyond; apply of N=%d):", rateLimit, rateBurst, s.RateN),
 		"measure", "measured", "target", "met?")
 	r.scale = add(fmt.Sprintf("Scale (%d seeded keys, emulator page size %d; plan of the list data source, "+
