@@ -720,17 +720,19 @@ resource "ncp_apigw_api_key" "routed" {
 			Destroy:     true,
 			ExpectError: notFromNCP,
 		},
-		{
-			// The gateway is fixed: every key is still there and in state.
-			PreConfig:        func() { env.Emulator.SetFaults(emulator.Faults{}) },
-			Config:           config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{acctest.ExpectNoDrift, plancheck.ExpectEmptyPlan()}},
-			ConfigStateChecks: []statecheck.StateCheck{
-				env.ExpectKeyCount(3),
-				env.ExpectStateMatchesEmulator(),
-			},
-		},
+		gatewayFixed(env, config, 3),
 	}}
+}
+
+// gatewayFixed is the step after a gateway's faults end: every key is
+// still there, as state has it.
+func gatewayFixed(env *acctest.Env, config string, keys int) resource.TestStep {
+	return resource.TestStep{
+		PreConfig:         func() { env.Emulator.SetFaults(emulator.Faults{}) },
+		Config:            config,
+		ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{acctest.ExpectNoDrift, plancheck.ExpectEmptyPlan()}},
+		ConfigStateChecks: []statecheck.StateCheck{env.ExpectKeyCount(keys), env.ExpectStateMatchesEmulator()},
+	}
 }
 
 // foreignNotFound: every request is answered by another service's JSON
@@ -769,16 +771,7 @@ resource "ncp_apigw_api_key" "kept" {
 			Destroy:     true,
 			ExpectError: notFromNCP("deleting"),
 		},
-		{
-			// The gateway is fixed: every key is still there and in state.
-			PreConfig:        func() { env.Emulator.SetFaults(emulator.Faults{}) },
-			Config:           config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{acctest.ExpectNoDrift, plancheck.ExpectEmptyPlan()}},
-			ConfigStateChecks: []statecheck.StateCheck{
-				env.ExpectKeyCount(3),
-				env.ExpectStateMatchesEmulator(),
-			},
-		},
+		gatewayFixed(env, config, 3),
 	}}
 }
 
