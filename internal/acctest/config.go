@@ -30,6 +30,11 @@ func KeyValue(attr string, check knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(KeyAddr, tfjsonpath.New(attr), check)
 }
 
+// CaptureKeyID records KeyAddr's id in *id, for the steps after it.
+func CaptureKeyID(id *string) statecheck.StateCheck {
+	return KeyValue("id", knownvalue.StringFunc(func(v string) error { *id = v; return nil }))
+}
+
 // KeyPlanned expects attr of KeyAddr unknown in the plan when it is to
 // change, and known otherwise.
 func KeyPlanned(attr string, changes bool) plancheck.PlanCheck {

@@ -61,7 +61,7 @@ func TestAccAPIKey_anotherWriter(t *testing.T) {
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					acctest.KeyValue("modifier", knownvalue.StringExact(env.Emulator.Modifier())),
-					acctest.KeyValue("id", knownvalue.StringFunc(func(v string) error { id = v; return nil })),
+					acctest.CaptureKeyID(&id),
 				},
 			},
 			{
@@ -105,7 +105,7 @@ func TestAccAPIKey_anotherWriterBetweenPlanAndApply(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:            config("t0"),
-				ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("id", knownvalue.StringFunc(func(v string) error { id = v; return nil }))},
+				ConfigStateChecks: []statecheck.StateCheck{acctest.CaptureKeyID(&id)},
 			},
 			{
 				Config: config("t1"),

@@ -315,7 +315,7 @@ func TestAccAPIKey_refreshAfterAContradictedApply(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:            config("before"),
-				ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("id", knownvalue.StringFunc(func(v string) error { id = v; return nil }))},
+				ConfigStateChecks: []statecheck.StateCheck{acctest.CaptureKeyID(&id)},
 			},
 			{
 				Config: config("after"),

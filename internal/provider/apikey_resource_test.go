@@ -267,7 +267,7 @@ func TestAccAPIKey_driftOutOfBand(t *testing.T) {
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(acctest.KeyAddr, tfjsonpath.New("id")),
-					acctest.KeyValue("id", knownvalue.StringFunc(func(v string) error { id = v; return nil })),
+					acctest.CaptureKeyID(&id),
 				},
 			},
 			{

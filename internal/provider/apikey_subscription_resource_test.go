@@ -75,7 +75,7 @@ func TestAccAPIKeySubscription_public(t *testing.T) {
 		Steps: []tfresource.TestStep{
 			{
 				Config:            keyOnly,
-				ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("id", knownvalue.StringFunc(func(v string) error { keyID = v; return nil }))},
+				ConfigStateChecks: []statecheck.StateCheck{acctest.CaptureKeyID(&keyID)},
 			},
 			{
 				PreConfig: env.Emulator.ResetStats,
@@ -440,7 +440,7 @@ func TestAccAPIKeySubscription_alreadySubscribed(t *testing.T) {
 		Steps: []tfresource.TestStep{
 			{
 				Config:            env.Config(acctest.KeyConfig(`name = "acc-subscriber"`)),
-				ConfigStateChecks: []statecheck.StateCheck{acctest.KeyValue("id", knownvalue.StringFunc(func(v string) error { keyID = v; return nil }))},
+				ConfigStateChecks: []statecheck.StateCheck{acctest.CaptureKeyID(&keyID)},
 			},
 			{
 				PreConfig: func() {
