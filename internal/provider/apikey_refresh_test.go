@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -259,7 +258,7 @@ func regenerateStampsKey(t *testing.T, env *acctest.Env, name string) bool {
 			t.Errorf("deleting %s: %v", created.ID, err)
 		}
 	})
-	time.Sleep(1100 * time.Millisecond) // modTime has whole seconds
+	outlastModTimeSecond()
 	if _, err := env.Client.RegenerateAPIKey(ctx, created.ID, ncpclient.KeyTypeSecondary); err != nil {
 		t.Fatal(err)
 	}

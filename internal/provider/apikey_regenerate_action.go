@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/action/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -11,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ncp-community/terraform-provider-ncp/internal/ncpclient"
 )
 
 var (
@@ -70,6 +73,13 @@ func (a *regenerateAction) Configure(_ context.Context, req action.ConfigureRequ
 
 // Invoke sends one regenerate per key, and a progress message before and
 // after each; the messages never hold a key value.
+//
+// A refresh takes a key whose modTime and modifier are unchanged for one
+// whose values state holds (contributing/reliability.md, "Refresh"), and
+// modTime has whole seconds. A regenerate in the second of the write state
+// recorded, as an action_trigger's right after the resource's update, would
+// then go unseen: the action reads the key first, and when its last
+// regenerate kept that modTime, regenerates once more a second later.
 func (a *regenerateAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var config regenerateActionModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -80,17 +90,50 @@ func (a *regenerateAction) Invoke(ctx context.Context, req action.InvokeRequest,
 	defer cancel()
 
 	id, keyType := config.ID.ValueString(), config.KeyType.ValueString()
+	before, err := client.GetAPIKey(ctx, id)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error reading API key "+id+" before regenerating it", err)
+		return
+	}
 	r := rotation{primary: keyType != rotateKeyTypeSecondary, secondary: keyType == rotateKeyTypeSecondary || keyType == rotateKeyTypeBoth}
-	for _, kt := range r.keyTypes() {
-		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Regenerating the %s key of API key %s", kt, id)})
-		key, err := client.RegenerateAPIKey(ctx, id, kt)
-		if err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Error regenerating the %s key of API key %s", kt, id), err)
+	keyTypes := r.keyTypes()
+	var key *ncpclient.APIKey
+	for _, kt := range keyTypes {
+		if key, ok = regenerate(ctx, client, id, kt, "", resp); !ok {
 			return
 		}
-		tflog.Info(ctx, "regenerated API key", map[string]any{"id": id, "key_type": string(kt)})
-		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Regenerated the %s key of API key %s", kt, keyLabel(key.Name, key.ID))})
+	}
+	if key.ModTime == before.ModTime {
+		last := keyTypes[len(keyTypes)-1]
+		if err := waitFor(ctx, time.Second); err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Error regenerating the %s key of API key %s once more", last, id), err)
+			return
+		}
+		if key, ok = regenerate(ctx, client, id, last, " once more, as the first kept its modTime", resp); !ok {
+			return
+		}
+		if key.ModTime == before.ModTime {
+			resp.Diagnostics.AddWarning(fmt.Sprintf("API key %s kept its modTime through the regenerate", id), fmt.Sprintf(
+				"NCP answered the regenerate with the modTime the key had before (%s), so a refresh may keep the old key values in "+
+					"state until the key's next write. To record the new values, remove the key from state and import it by ID %s.",
+				before.ModTime, id))
+			return
+		}
 	}
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf(
 		"API key %s: resources that manage it record the new key values at their next refresh", id)})
+}
+
+// regenerate regenerates one key value, with a progress message before and
+// after; ok is false when it failed, with the error in resp.
+func regenerate(ctx context.Context, client *ncpclient.Client, id string, kt ncpclient.KeyType, why string, resp *action.InvokeResponse) (*ncpclient.APIKey, bool) {
+	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Regenerating the %s key of API key %s%s", kt, id, why)})
+	key, err := client.RegenerateAPIKey(ctx, id, kt)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error regenerating the %s key of API key %s", kt, id), err)
+		return nil, false
+	}
+	tflog.Info(ctx, "regenerated API key", map[string]any{"id": id, "key_type": string(kt)})
+	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Regenerated the %s key of API key %s", kt, keyLabel(key.Name, key.ID))})
+	return key, true
 }

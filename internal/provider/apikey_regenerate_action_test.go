@@ -3,8 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -57,8 +59,10 @@ func invokeRegenerate(t *testing.T, server protocolServer, id, keyType string) (
 }
 
 // TestRegenerateAction_invoke regenerates each key type through the
-// protocol, as `terraform apply -invoke` would: one regenerate per key,
-// progress before and after each, and no key value in any message.
+// protocol, as `terraform apply -invoke` would: a read, one regenerate per
+// key, progress before and after each, and no key value in any message.
+// Each invoke starts in a second after the key's last write, so no
+// regenerate is repeated.
 func TestRegenerateAction_invoke(t *testing.T) {
 	env := acctest.NewEnv(t, emulator.Config{})
 	server := newProtocolServer(t, env)
@@ -73,6 +77,7 @@ func TestRegenerateAction_invoke(t *testing.T) {
 		{"SECONDARY", false, true},
 		{"BOTH", true, true},
 	} {
+		startOfNextSecond()
 		before, _ := env.Emulator.Key(key.ID)
 		env.Emulator.ResetStats()
 		messages, diags := invokeRegenerate(t, server, key.ID, tt.keyType)
@@ -88,8 +93,8 @@ func TestRegenerateAction_invoke(t *testing.T) {
 		if tt.secondary {
 			regenerated = append(regenerated, "SECONDARY")
 		}
-		if got := env.Emulator.Stats().Requests; got[emulator.RouteRegenerate] != len(regenerated) || acctest.Total(got) != len(regenerated) {
-			t.Errorf("key_type %q: requests %v, want %d regenerates only", tt.keyType, got, len(regenerated))
+		if got := env.Emulator.Stats().Requests; got[emulator.RouteGet] != 1 || got[emulator.RouteRegenerate] != len(regenerated) || acctest.Total(got) != 1+len(regenerated) {
+			t.Errorf("key_type %q: requests %v, want a read and %d regenerates", tt.keyType, got, len(regenerated))
 		}
 		if (after.PrimaryKey != before.PrimaryKey) != tt.primary || (after.SecondaryKey != before.SecondaryKey) != tt.secondary {
 			t.Errorf("key_type %q: primary changed %t, secondary changed %t; want %t, %t", tt.keyType,
@@ -111,16 +116,58 @@ func TestRegenerateAction_invoke(t *testing.T) {
 	}
 }
 
-// TestRegenerateAction_errors: an unknown key fails with the API's error;
-// a key type other than PRIMARY, SECONDARY and BOTH fails validation, at
-// plan time.
+// startOfNextSecond sleeps into the next second: modTime has whole seconds.
+func startOfNextSecond() {
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second + 5*time.Millisecond)))
+}
+
+// TestRegenerateAction_sameSecond: a key written in the second the action
+// regenerates it, as state records it when an action_trigger follows the
+// resource's update, is regenerated once more a second later, so that its
+// modTime tells a refresh that the values changed. When NCP keeps the
+// modTime through a regenerate, the action warns rather than try again.
+func TestRegenerateAction_sameSecond(t *testing.T) {
+	for _, keepsStamp := range []bool{false, true} {
+		env := acctest.NewEnv(t, emulator.Config{RegenerateKeepsStamp: keepsStamp})
+		server := newProtocolServer(t, env)
+		// The put, the invoke's read and its first regenerates fall in one
+		// second when they start at its beginning: they take milliseconds.
+		startOfNextSecond()
+		key := env.Emulator.PutKey("just-written", "")
+		before, _ := env.Emulator.Key(key.ID)
+		env.Emulator.ResetStats()
+
+		messages, diags := invokeRegenerate(t, server, key.ID, "BOTH")
+		after, _ := env.Emulator.Key(key.ID)
+		if got := env.Emulator.Stats().Requests; got[emulator.RouteGet] != 1 || got[emulator.RouteRegenerate] != 3 {
+			t.Errorf("keeps stamp %t: requests %v, want a read and 3 regenerates", keepsStamp, got)
+		}
+		once := fmt.Sprintf("Regenerating the SECONDARY key of API key %s once more, as the first kept its modTime", key.ID)
+		if !slices.Contains(messages, once) {
+			t.Errorf("keeps stamp %t: progress %q lacks %q", keepsStamp, messages, once)
+		}
+		if keepsStamp {
+			if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityWarning || !strings.Contains(diags[0].Detail, "import it by ID "+key.ID) {
+				t.Errorf("diagnostics %v, want the warning that names the import", diagnosticSummaries(diags))
+			}
+			continue
+		}
+		if len(diags) > 0 || after.ModTime.Equal(before.ModTime) {
+			t.Errorf("diagnostics %v, modTime %v after %v: want a new modTime", diagnosticSummaries(diags), after.ModTime, before.ModTime)
+		}
+	}
+}
+
+// TestRegenerateAction_errors: an unknown key fails with the API's error,
+// before any regenerate; a key type other than PRIMARY, SECONDARY and BOTH
+// fails validation, at plan time.
 func TestRegenerateAction_errors(t *testing.T) {
 	env := acctest.NewEnv(t, emulator.Config{})
 	server := newProtocolServer(t, env)
 
 	_, diags := invokeRegenerate(t, server, "missing", "PRIMARY")
-	if len(diags) != 1 || diags[0].Summary != "Error regenerating the PRIMARY key of API key missing" {
-		t.Errorf("diagnostics %v, want the regenerate's error", diagnosticSummaries(diags))
+	if len(diags) != 1 || diags[0].Summary != "Error reading API key missing before regenerating it" || !strings.Contains(diags[0].Detail, "error code 300") {
+		t.Errorf("diagnostics %v, want the read's error with NCP's code", diagnosticSummaries(diags))
 	}
 
 	resp, err := server.ValidateActionConfig(context.Background(), &tfprotov6.ValidateActionConfigRequest{
@@ -133,14 +180,18 @@ func TestRegenerateAction_errors(t *testing.T) {
 }
 
 // TestAccAPIKeyRegenerateAction_trigger regenerates from a terraform_data's
-// action_trigger: the apply that updates it regenerates both keys, state
-// keeps the old values until the next refresh, which records the new ones.
+// action_trigger, right after the apply's update of the key, most likely in
+// the update's second: state keeps the old values until the next refresh,
+// which records the new ones.
 func TestAccAPIKeyRegenerateAction_trigger(t *testing.T) {
 	env := acctest.NewEnv(t, emulator.Config{})
 	env.NeedsEmulator(t)
 	apply := &applyRequests{env: env}
-	config := func(epoch string) string {
-		return env.Config(acctest.KeyConfig(`name = "acc-action"`) + fmt.Sprintf(`
+	config := func(description string) string {
+		return env.Config(acctest.KeyConfig(fmt.Sprintf(`
+  name        = "acc-action"
+  description = %q
+`, description)) + `
 action "ncp_apigw_api_key_regenerate" "both" {
   config {
     id       = ncp_apigw_api_key.test.id
@@ -149,7 +200,7 @@ action "ncp_apigw_api_key_regenerate" "both" {
 }
 
 resource "terraform_data" "rotation" {
-  input = %q
+  input = ncp_apigw_api_key.test.description
   lifecycle {
     action_trigger {
       events  = [after_update]
@@ -157,7 +208,7 @@ resource "terraform_data" "rotation" {
     }
   }
 }
-`, epoch))
+`)
 	}
 	staleUntilRefresh := acctest.StateCheckFunc(func(s *tfjson.State) error {
 		inState := acctest.StateKeys(s)[acctest.KeyAddr]
@@ -170,6 +221,17 @@ resource "terraform_data" "rotation" {
 		}
 		return nil
 	})
+	// The update, the action's read and its regenerates; a third regenerate
+	// when the second kept the update's modTime.
+	updateThenAction := acctest.StateCheckFunc(func(*tfjson.State) error {
+		got := env.Emulator.Stats().Requests
+		edits, reads, regenerates := got[emulator.RouteEdit]-apply.before.Requests[emulator.RouteEdit],
+			got[emulator.RouteGet]-apply.before.Requests[emulator.RouteGet], got[emulator.RouteRegenerate]-apply.before.Requests[emulator.RouteRegenerate]
+		if edits != 1 || reads != 1 || (regenerates != 2 && regenerates != 3) {
+			return fmt.Errorf("the apply sent %d edits, %d reads and %d regenerates; want 1, 1 and 2 or 3", edits, reads, regenerates)
+		}
+		return nil
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		TerraformVersionChecks:   acctest.QueryAndActionCLIs,
@@ -177,21 +239,18 @@ resource "terraform_data" "rotation" {
 		Steps: []resource.TestStep{
 			{
 				// Created, not updated: the trigger does not fire.
-				Config: config("2026-01"),
+				Config: config("first"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{apply.Snapshot()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{apply.Expect(map[emulator.Route]int{emulator.RouteCreate: 1, emulator.RouteEdit: 1})},
 			},
 			{
-				Config: config("2026-02"),
+				Config: config("second"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{apply.Snapshot()},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					apply.Expect(map[emulator.Route]int{emulator.RouteRegenerate: 2}),
-					staleUntilRefresh,
-				},
+				ConfigStateChecks: []statecheck.StateCheck{updateThenAction, staleUntilRefresh},
 			},
 			{
 				RefreshState:      true,

@@ -294,6 +294,7 @@ func TestAccAPIKey_driftOutOfBand(t *testing.T) {
 			{
 				// A rotation by hand is read back: state holds the live key, and nothing is planned.
 				PreConfig: func() {
+					outlastModTimeSecond()
 					if _, err := env.Client.RegenerateAPIKey(context.Background(), id, ncpclient.KeyTypePrimary); err != nil {
 						t.Fatal(err)
 					}

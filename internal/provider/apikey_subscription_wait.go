@@ -31,12 +31,8 @@ func pollKeyProduct(ctx context.Context, client *ncpclient.Client, keyID, produc
 		if done(p) {
 			return last, nil
 		}
-		timer := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return last, ctx.Err()
-		case <-timer.C:
+		if err := waitFor(ctx, delay); err != nil {
+			return last, err
 		}
 		delay = min(2*delay, maxPollDelay)
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -123,4 +124,12 @@ func (p privateMap) SetKey(_ context.Context, key string, value []byte) diag.Dia
 // found no drift, so it is the state the step's refresh left.
 func afterRefresh(check statecheck.StateCheck) resource.RefreshPlanChecks {
 	return resource.RefreshPlanChecks{PostRefresh: []plancheck.PlanCheck{acctest.ExpectNoDrift, acctest.InPriorState(check)}}
+}
+
+// outlastModTimeSecond waits until a write gets a later modTime than the
+// last one, on any server's clock: modTime has whole seconds, and a
+// refresh sees no regenerate in the second of the write state recorded
+// but from another process (contributing/reliability.md, "Refresh").
+func outlastModTimeSecond() {
+	time.Sleep(1100 * time.Millisecond)
 }

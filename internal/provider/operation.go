@@ -50,3 +50,15 @@ func shortDuration(d time.Duration) string {
 	}
 	return s
 }
+
+// waitFor waits for d, or until ctx ends with its error.
+func waitFor(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
