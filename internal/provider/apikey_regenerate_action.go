@@ -105,18 +105,16 @@ func (a *regenerateAction) Invoke(ctx context.Context, req action.InvokeRequest,
 	}
 	if key.ModTime == before.ModTime {
 		last := keyTypes[len(keyTypes)-1]
-		if err := waitFor(ctx, time.Second); err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Error regenerating the %s key of API key %s once more", last, id), err)
-			return
-		}
-		if key, ok = regenerate(ctx, client, id, last, " once more, as the first kept its modTime", resp); !ok {
-			return
+		if waitFor(ctx, time.Second) == nil { // else the deadline came: the warning below
+			if key, ok = regenerate(ctx, client, id, last, " once more, as the first kept its modTime", resp); !ok {
+				return
+			}
 		}
 		if key.ModTime == before.ModTime {
 			resp.Diagnostics.AddWarning(fmt.Sprintf("API key %s kept its modTime through the regenerate", id), fmt.Sprintf(
-				"NCP answered the regenerate with the modTime the key had before (%s), so a refresh may keep the old key values in "+
-					"state until the key's next write. To record the new values, remove the key from state and import it by ID %s.",
-				before.ModTime, id))
+				"The key's values were regenerated, but its modTime is still the one it had before (%s), so a refresh may keep "+
+					"the old key values in state until the key's next write. To record the new values, remove the key from state "+
+					"and import it by ID %s.", before.ModTime, id))
 			return
 		}
 	}
