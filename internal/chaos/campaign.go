@@ -27,14 +27,9 @@ func runCampaign(t *testing.T, seeds []int64, pluginDir string) *report {
 			t.Run(strconv.FormatInt(seed, 10), func(t *testing.T) {
 				t.Parallel()
 				begin := time.Now()
-				result := runSeed(t, seed, pluginDir)
-				rep.add(result, time.Since(begin))
-				for _, v := range result.Violations {
-					t.Errorf("seed %d step %d: %s: %s", v.Seed, v.Step, v.Invariant, v.Detail)
-				}
+				rep.add(runSeed(t, seed, pluginDir), time.Since(begin))
 				if t.Failed() {
-					t.Logf("the plan of this seed:\n%s", generate(seed))
-					t.Logf("rerun this seed alone: make chaos SEED=%d", seed)
+					t.Logf("the plan of this seed:\n%s\nrerun this seed alone: make chaos SEED=%d", generate(seed), seed)
 				}
 			})
 		}
@@ -57,15 +52,15 @@ type settings struct {
 // defaultSeeds, and no setting none. CHAOS_REPORT=path writes the report.
 func settingsFrom(getenv func(string) string) (settings, error) {
 	s := settings{Report: getenv("CHAOS_REPORT")}
-	count, first := cmp.Or(getenv("CHAOS_SEEDS"), "0"), cmp.Or(getenv("CHAOS_FIRST_SEED"), "1")
-	if getenv("CHAOS_SEEDS") == "" && getenv("TF_ACC") != "" {
+	count, first := getenv("CHAOS_SEEDS"), cmp.Or(getenv("CHAOS_FIRST_SEED"), "1")
+	switch {
+	case getenv("CHAOS_SEED") != "":
+		count, first = "1", getenv("CHAOS_SEED")
+	case count == "" && getenv("TF_ACC") != "":
 		count = strconv.Itoa(defaultSeeds)
 	}
-	if seed := getenv("CHAOS_SEED"); seed != "" {
-		count, first = "1", seed
-	}
-	n, err := strconv.Atoi(count)
-	if err != nil || n < 0 || (n == 0 && getenv("CHAOS_SEEDS") != "") {
+	n, err := strconv.Atoi(cmp.Or(count, "0"))
+	if err != nil || n < 0 || (n == 0 && count != "") {
 		return s, fmt.Errorf("CHAOS_SEEDS=%q is not a positive count", count)
 	}
 	from, err := strconv.ParseInt(first, 10, 64)
@@ -91,18 +86,6 @@ type tally struct {
 	Violations          []violation                `json:"violations"`
 }
 
-func (t *tally) add(o tally) {
-	t.Steps += o.Steps
-	t.Applies.FaultyFailed += o.Applies.FaultyFailed
-	t.Applies.FaultySucceeded += o.Applies.FaultySucceeded
-	for kind, n := range o.Faults {
-		t.Faults[kind] += n
-	}
-	t.Throttled += o.Throttled
-	t.LostCreatesImported += o.LostCreatesImported
-	t.Violations = append(t.Violations, o.Violations...)
-}
-
 type report struct {
 	mu    sync.Mutex
 	Seeds int `json:"seeds"`
@@ -118,7 +101,15 @@ func (r *report) add(s tally, took time.Duration) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.Seeds++
-	r.tally.add(s)
+	r.Steps += s.Steps
+	r.Applies.FaultyFailed += s.Applies.FaultyFailed
+	r.Applies.FaultySucceeded += s.Applies.FaultySucceeded
+	for kind, n := range s.Faults {
+		r.Faults[kind] += n
+	}
+	r.Throttled += s.Throttled
+	r.LostCreatesImported += s.LostCreatesImported
+	r.Violations = append(r.Violations, s.Violations...)
 	r.seedTime += took
 	r.SeedSeconds = (r.seedTime / time.Duration(r.Seeds)).Seconds()
 }

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -42,7 +42,8 @@ type seedRun struct {
 func runSeed(t *testing.T, seed int64, pluginDir string) tally {
 	p := generate(seed)
 	emu, recorder, endpoint := acctest.StartRecordedEmulator(t, p.Emulator)
-	r := &seedRun{t: t, plan: p, emu: emu, recorder: recorder, tf: acctest.NewCLI(t, pluginDir, endpoint), ids: map[string]string{}, managed: map[string]bool{}}
+	r := &seedRun{t: t, plan: p, emu: emu, recorder: recorder, tf: acctest.NewCLI(t, pluginDir, endpoint),
+		ids: map[string]string{}, managed: map[string]bool{}, quietImports: map[string]string{}}
 	r.tf.Setenv("NCP_REQUEST_TIMEOUT=" + attemptTimeout.String())
 	for _, name := range p.Bystanders {
 		r.bystanders = append(r.bystanders, emu.PutKey(name, "not managed by terraform"))
@@ -53,6 +54,7 @@ func runSeed(t *testing.T, seed int64, pluginDir string) tally {
 		for _, v := range found {
 			v.Seed, v.Step = seed, s.Number
 			r.result.Violations = append(r.result.Violations, v)
+			t.Errorf("seed %d step %d: %s: %s", v.Seed, v.Step, v.Invariant, v.Detail)
 		}
 		if len(found) > 0 {
 			break
@@ -149,8 +151,39 @@ func (r *seedRun) actOut(s step, afterPlan bool) {
 	}
 }
 
-// remedy follows the failed apply's advice about lost creates (see
-// importLostCreates) with import blocks for the fault-free apply.
+// lostCreate matches ncpclient.AmbiguousCreateError once Terraform's line
+// wrapping is undone: it tells the user to import the key of that name with
+// the create's marker as its description.
+var lostCreate = regexp.MustCompile(`creating API key "([^"]+)": the API's answer was lost .*?the key may have been created, with the description "([^"]+)"`)
+
+// importLostCreates plays the user following that advice: for each name
+// whose resource is not in state, the one key with the marker that state
+// lacks is imported, by resource address. Anything else (no advice, no
+// single key) is left for the invariants to report, as an orphan.
+func importLostCreates(output string, config configuration, state []instance, server []emulator.Key) map[string]string {
+	inState, managed := map[string]bool{}, map[string]bool{}
+	for _, in := range state {
+		inState[in.Addr], managed[in.Attrs["id"]] = true, true
+	}
+	imports := map[string]string{}
+	for _, m := range lostCreate.FindAllStringSubmatch(strings.Join(strings.Fields(output), " "), -1) {
+		name, marker := m[1], m[2]
+		i := slices.IndexFunc(config, func(k keySpec) bool { return k.Name == name })
+		if i < 0 || inState[config[i].Addr] {
+			continue
+		}
+		candidates := slices.DeleteFunc(slices.Clone(server), func(k emulator.Key) bool {
+			return k.Name != name || k.Description != marker || managed[k.ID]
+		})
+		if len(candidates) == 1 {
+			imports[config[i].Addr] = candidates[0].ID
+		}
+	}
+	return imports
+}
+
+// remedy follows the failed apply's advice about lost creates with import
+// blocks for the fault-free apply.
 func (r *seedRun) remedy(s step, output string) {
 	imports := importLostCreates(output, s.Config, r.readState(), r.emu.Keys())
 	if len(imports) == 0 {
@@ -170,14 +203,11 @@ func (r *seedRun) remedy(s step, output string) {
 // quietly before, and unchanged by its configuration: the provider updates
 // none of them, so each still adopts the first trigger set.
 func (r *seedRun) noteQuietImports(s step) {
-	quiet := map[string]string{}
-	maps.Copy(quiet, r.quietImports)
-	maps.Copy(quiet, r.imported)
-	maps.DeleteFunc(quiet, func(addr, description string) bool {
+	maps.Copy(r.quietImports, r.imported)
+	maps.DeleteFunc(r.quietImports, func(addr, description string) bool {
 		spec, ok := s.Config.spec(addr)
 		return !ok || !spec.importChangesNothing(description)
 	})
-	r.quietImports = quiet
 }
 
 // observe checks the invariants, and remembers the keys' IDs for the next step.
@@ -211,13 +241,11 @@ func (r *seedRun) observe(s step, before, afterFaulty map[string]emulator.Key) [
 
 // colleagueKeys returns the keys the colleague made that the configuration
 // never owned: the bystanders, and those the twin and rival faults made,
-// which become bystanders too. A rival fault's edit of a bystander (still
-// the colleague's, with a description the configuration never uses) is
-// taken in.
+// which become bystanders too, as does a rival fault's edit of a bystander.
 func (r *seedRun) colleagueKeys(server []emulator.Key) map[string]bool {
 	twins := map[string]bool{}
 	for _, k := range server {
-		if k.Modifier != emulator.Modifier(acctest.OtherAccessKey) {
+		if k.Modifier != r.emu.OtherModifier() {
 			continue
 		}
 		i := slices.IndexFunc(r.bystanders, func(b emulator.Key) bool { return b.ID == k.ID })
@@ -270,11 +298,9 @@ func (r *seedRun) readState() []instance {
 	for _, rs := range state.Values.RootModule.Resources { // API keys alone, without count or for_each
 		in := instance{Addr: rs.Name, Attrs: map[string]string{}}
 		for name, value := range rs.AttributeValues {
-			switch v := value.(type) {
-			case string:
-				in.Attrs[name] = v
-			case bool:
-				in.Attrs[name] = strconv.FormatBool(v)
+			switch value.(type) {
+			case string, bool:
+				in.Attrs[name] = fmt.Sprint(value)
 			}
 		}
 		keys = append(keys, in)
