@@ -53,7 +53,7 @@ type observation struct {
 	inState map[string]bool
 }
 
-func (o observation) check() []violation {
+func (o observation) check() (found []violation) {
 	o.server, o.idAt, o.inState = map[string]emulator.Key{}, map[string]string{}, map[string]bool{}
 	for _, k := range o.Server {
 		o.server[k.ID] = k
@@ -61,67 +61,63 @@ func (o observation) check() []violation {
 	for _, in := range o.State {
 		o.idAt[in.Addr], o.inState[in.Attrs["id"]] = in.Attrs["id"], true
 	}
-	var found []violation
-	broken := func(invariant string, problems []string) {
-		for _, p := range problems {
-			found = append(found, violation{Invariant: invariant, Detail: p})
-		}
+	for _, inv := range []struct {
+		name  string
+		check func(broken func(format string, args ...any))
+	}{
+		{invStateEqualsServer, o.stateEqualsServer}, {invUniqueIDs, o.uniqueIDs}, {invNoOrphans, o.noOrphans},
+		{invConfiguration, o.serverHoldsConfiguration}, {invBystanders, o.bystandersUntouched},
+		{invKeyValues, o.keyValues}, {invRemovedGone, o.removedGone},
+	} {
+		inv.check(func(format string, args ...any) {
+			found = append(found, violation{Invariant: inv.name, Detail: fmt.Sprintf(format, args...)})
+		})
 	}
-	broken(invStateEqualsServer, o.stateEqualsServer())
-	broken(invUniqueIDs, o.uniqueIDs())
-	broken(invNoOrphans, o.noOrphans())
-	broken(invConfiguration, o.serverHoldsConfiguration())
-	broken(invBystanders, o.bystandersUntouched())
-	broken(invKeyValues, o.keyValues())
-	broken(invRemovedGone, o.removedGone())
 	return found
 }
 
 // stateEqualsServer: key values too where state keeps them, none where not.
-func (o observation) stateEqualsServer() (problems []string) {
+func (o observation) stateEqualsServer(broken func(format string, args ...any)) {
 	for _, in := range o.State {
 		id := in.Attrs["id"]
 		if k, ok := o.server[id]; !ok {
-			problems = append(problems, fmt.Sprintf("%s: key %s is in state but not on the server", in.Addr, id))
+			broken("%s: key %s is in state but not on the server", in.Addr, id)
 		} else if differ := acctest.EmulatorKeyDifferences(in.Attrs, k); len(differ) > 0 {
-			problems = append(problems, fmt.Sprintf("%s: state differs from key %s in %s", in.Addr, id, strings.Join(differ, ", ")))
+			broken("%s: state differs from key %s in %s", in.Addr, id, strings.Join(differ, ", "))
 		}
 	}
-	return problems
 }
 
-func (o observation) uniqueIDs() (problems []string) {
+func (o observation) uniqueIDs(broken func(format string, args ...any)) {
 	addrs := map[string][]string{}
 	for _, in := range o.State {
 		addrs[in.Attrs["id"]] = append(addrs[in.Attrs["id"]], in.Addr)
 	}
 	for _, id := range slices.Sorted(maps.Keys(addrs)) {
 		if len(addrs[id]) > 1 {
-			problems = append(problems, fmt.Sprintf("%s share key %s", strings.Join(addrs[id], ", "), id))
+			broken("%s share key %s", strings.Join(addrs[id], ", "), id)
 		}
 	}
-	return problems
 }
 
 // noOrphans: every key on the server with a name the configuration owns is
 // in state, but the colleague's twins.
-func (o observation) noOrphans() (problems []string) {
+func (o observation) noOrphans(broken func(format string, args ...any)) {
 	for _, k := range o.Server {
 		if !o.inState[k.ID] && strings.HasPrefix(k.Name, o.Prefix) && !o.Twins[k.ID] {
-			problems = append(problems, fmt.Sprintf("key %s (%q, modifier %s) is on the server but not in state", k.ID, k.Name, writer(k)))
+			broken("key %s (%q, modifier %s) is on the server but not in state", k.ID, k.Name, writer(k))
 		}
 	}
-	return problems
 }
 
 // serverHoldsConfiguration: state has exactly the configured resources, and
 // each one's key has the configured name, description and state.
-func (o observation) serverHoldsConfiguration() (problems []string) {
+func (o observation) serverHoldsConfiguration(broken func(format string, args ...any)) {
 	unconfigured := maps.Clone(o.idAt)
 	for _, spec := range o.Config {
 		id, ok := o.idAt[spec.Addr]
 		if !ok {
-			problems = append(problems, spec.Addr+" is not in state")
+			broken("%s is not in state", spec.Addr)
 			continue
 		}
 		delete(unconfigured, spec.Addr)
@@ -130,31 +126,29 @@ func (o observation) serverHoldsConfiguration() (problems []string) {
 			continue // stateEqualsServer reports it
 		}
 		if k.Name != spec.Name || k.Description != spec.Description || k.Enabled == spec.Disabled {
-			problems = append(problems, fmt.Sprintf("%s: key %s has name %q, description %q, enabled %t; want %q, %q, %t",
-				spec.Addr, id, k.Name, k.Description, k.Enabled, spec.Name, spec.Description, !spec.Disabled))
+			broken("%s: key %s has name %q, description %q, enabled %t; want %q, %q, %t",
+				spec.Addr, id, k.Name, k.Description, k.Enabled, spec.Name, spec.Description, !spec.Disabled)
 		}
 	}
 	for _, addr := range slices.Sorted(maps.Keys(unconfigured)) {
-		problems = append(problems, fmt.Sprintf("%s (key %s) is in state but not in the configuration", addr, unconfigured[addr]))
+		broken("%s (key %s) is in state but not in the configuration", addr, unconfigured[addr])
 	}
-	return problems
 }
 
-func (o observation) bystandersUntouched() (problems []string) {
+func (o observation) bystandersUntouched(broken func(format string, args ...any)) {
 	for _, b := range o.Bystanders {
 		if k, ok := o.server[b.ID]; !ok {
-			problems = append(problems, fmt.Sprintf("key %s (%q) was deleted", b.ID, b.Name))
+			broken("key %s (%q) was deleted", b.ID, b.Name)
 		} else if k != b {
-			problems = append(problems, fmt.Sprintf("key %s (%q) was changed (modifier now %s)", b.ID, b.Name, writer(k)))
+			broken("key %s (%q) was changed (modifier now %s)", b.ID, b.Name, writer(k))
 		}
 	}
-	return problems
 }
 
 // keyValues: a kept key has the same ID unless deleted out of band, and its
 // values changed where rotated, once, and stayed where nothing regenerated
 // them. Values are compared, never printed.
-func (o observation) keyValues() (problems []string) {
+func (o observation) keyValues(broken func(format string, args ...any)) {
 	for _, addr := range slices.Sorted(maps.Keys(o.Values)) {
 		e, before := o.Values[addr], o.Before[addr]
 		id, ok := o.idAt[addr]
@@ -162,7 +156,7 @@ func (o observation) keyValues() (problems []string) {
 			continue // serverHoldsConfiguration reports a missing resource
 		}
 		if id != before.ID {
-			problems = append(problems, fmt.Sprintf("%s: key %s was replaced by %s although nothing deleted it", addr, before.ID, id))
+			broken("%s: key %s was replaced by %s although nothing deleted it", addr, before.ID, id)
 			continue
 		}
 		k, ok := o.server[id]
@@ -181,30 +175,25 @@ func (o observation) keyValues() (problems []string) {
 			{keyTypePrimary, e.Primary, before.PrimaryKey, mid.PrimaryKey, k.PrimaryKey},
 			{keyTypeSecondary, e.Secondary, before.SecondaryKey, mid.SecondaryKey, k.SecondaryKey},
 		} {
-			what := ""
+			wrong := func(what string) { broken("%s: the %s key of %s %s", addr, v.keyType, id, what) }
 			switch {
 			case v.want == mustChange && v.after == v.before:
-				what = "was not regenerated"
+				wrong("was not regenerated")
 			case v.want == mustChange && v.mid != v.before && v.after != v.mid:
-				what = "was regenerated by the faulty apply and again by the fault-free one"
+				wrong("was regenerated by the faulty apply and again by the fault-free one")
 			case v.want == mustStay && v.after != v.before:
-				what = "was regenerated though no rotation asked for it"
-			default:
-				continue
+				wrong("was regenerated though no rotation asked for it")
 			}
-			problems = append(problems, fmt.Sprintf("%s: the %s key of %s %s", addr, v.keyType, id, what))
 		}
 	}
-	return problems
 }
 
-func (o observation) removedGone() (problems []string) {
+func (o observation) removedGone(broken func(format string, args ...any)) {
 	for _, id := range o.Removed {
 		if k, ok := o.server[id]; ok {
-			problems = append(problems, fmt.Sprintf("key %s (%q) is still on the server after its resource was removed", id, k.Name))
+			broken("key %s (%q) is still on the server after its resource was removed", id, k.Name)
 		}
 	}
-	return problems
 }
 
 // writer names the account that last wrote k.
