@@ -65,12 +65,9 @@ var faultFamilies = []faultFamily{
 			delay := pick(r, 0, between(r, attemptTimeout+time.Second, attemptTimeout+3*time.Second)) // 0: until the client leaves
 			return emulator.Fault{Route: route, Kind: pick(r, emulator.FaultStall, emulator.FaultLate), Delay: delay, Count: count, After: after(r)}
 		}
-		switch r.IntN(3) {
-		case 0:
-			f.Faults = append(f.Faults, stalled(anyRoute(r), 1))
-		case 1:
-			f.Faults = append(f.Faults, stalled(anyRoute(r), 2))
-		default:
+		if n := 1 + r.IntN(3); n <= 2 {
+			f.Faults = append(f.Faults, stalled(anyRoute(r), n))
+		} else {
 			f.Faults = append(f.Faults, stalled(writeRoute(r), 1), stalled(pick(r, emulator.RouteGet, emulator.RouteList), 1))
 		}
 	}},
@@ -118,15 +115,13 @@ var faultFamilies = []faultFamily{
 		// or after (rival), or edited after it commits and our answer is
 		// lost (rival_drop). Few creates a step: let at most one through.
 		count, after := 1+r.IntN(2), r.IntN(2)
-		switch r.IntN(3) {
-		case 0:
-			f.Faults = append(f.Faults, emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultRivalReset, Count: count, Rate: rate(r), After: after})
-		case 1:
-			f.Faults = append(f.Faults, emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultRivalDrop, Count: count, Rate: rate(r), After: after})
-		default:
-			f.Faults = append(f.Faults, emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultRival, Count: count, After: after},
-				emulator.Fault{Route: emulator.RouteCreate, Kind: pick(r, emulator.FaultDrop, emulator.FaultTruncated, emulator.FaultFailed), Count: count, After: after})
+		if kind := r.IntN(3); kind < 2 {
+			kind := []emulator.FaultKind{emulator.FaultRivalReset, emulator.FaultRivalDrop}[kind]
+			f.Faults = append(f.Faults, emulator.Fault{Route: emulator.RouteCreate, Kind: kind, Count: count, Rate: rate(r), After: after})
+			return
 		}
+		f.Faults = append(f.Faults, emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultRival, Count: count, After: after},
+			emulator.Fault{Route: emulator.RouteCreate, Kind: pick(r, emulator.FaultDrop, emulator.FaultTruncated, emulator.FaultFailed), Count: count, After: after})
 	}},
 	{"echoing proxy", 1, func(r *rand.Rand, f *emulator.Faults) {
 		f.Faults = append(f.Faults, emulator.Fault{Route: anyRoute(r), Kind: emulator.FaultEcho, Count: 1})
