@@ -272,12 +272,10 @@ func valueExpectations(prev, next configuration, acts []act) map[string]valueExp
 	return values
 }
 
-// afterQuietImport relaxes e for a key an import block imported while
-// changing nothing, unchanged by any step since. The provider documents that
-// a trigger set then is adopted, not rotated: only an update ends the
-// adoption, and an apply that changes nothing only refreshes. An update the
-// campaign cannot see (the colleague's edit put back, a failed apply's) may
-// have ended it, so a rotation may happen or not.
+// afterQuietImport relaxes e for a key imported while changing nothing and
+// unchanged since: the provider adopts a trigger set then, rather than
+// rotating, until an update; one the campaign cannot see (a colleague's edit
+// put back, a failed apply's) may have ended the adoption.
 func (e valueExpectation) afterQuietImport() valueExpectation {
 	for _, v := range []*valueChange{&e.Primary, &e.Secondary} {
 		if *v == mustChange {
