@@ -3,6 +3,7 @@ package chaos
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,5 +154,20 @@ func TestTwinsAreNotOrphans(t *testing.T) {
 	o.Twins = map[string]bool{twin.ID: true}
 	if found := o.check(); len(found) > 0 {
 		t.Fatalf("a twin breaks %v", found)
+	}
+}
+
+// TestObservationLogsNoSecrets: the log of a failing step names state's and
+// the server's keys, and who wrote them, but no key value.
+func TestObservationLogsNoSecrets(t *testing.T) {
+	o, _ := consistentObservation(t)
+	logged := o.String()
+	for _, k := range o.Server {
+		if !strings.Contains(logged, k.ID) || strings.Contains(logged, k.PrimaryKey) || strings.Contains(logged, k.SecondaryKey) {
+			t.Errorf("the log %q names not key %s, or holds its values", logged, k.ID)
+		}
+	}
+	if !strings.Contains(logged, "k1="+o.State[0].Attrs["id"]) || !strings.Contains(logged, o.Server[0].Modifier) {
+		t.Errorf("the log %q does not show state and the writers", logged)
 	}
 }

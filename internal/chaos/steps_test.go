@@ -2,6 +2,7 @@ package chaos
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -141,5 +142,27 @@ func TestQuietImports(t *testing.T) {
 	got := valueExpectation{Primary: mustChange, Secondary: mustStay}.afterQuietImport()
 	if want := (valueExpectation{Primary: mayChange, Secondary: mustStay}); got != want {
 		t.Errorf("after a quiet import %+v, want %+v", got, want)
+	}
+}
+
+// TestPlanLogsAStepALine: a failing seed's log shows its settings and every
+// step, with its acts and faults.
+func TestPlanLogsAStepALine(t *testing.T) {
+	p := generate(7)
+	lines := strings.Split(p.String(), "\n")
+	if len(lines) != 1+len(p.Steps) || !strings.HasPrefix(lines[0], "seed 7: names \""+p.Prefix+"\"") {
+		t.Fatalf("plan log:\n%s", p)
+	}
+	for i, s := range p.Steps {
+		if !strings.Contains(lines[1+i], `"Number":`+strconv.Itoa(s.Number)) || !strings.Contains(lines[1+i], `"Faults":`) {
+			t.Errorf("line %d of the plan log does not show step %d: %s", 1+i, s.Number, lines[1+i])
+		}
+	}
+	for _, s := range p.Steps {
+		for _, a := range s.Acts {
+			if a.String() == "" || !strings.HasPrefix(a.String(), string(a.Kind)) {
+				t.Errorf("act %+v logs as %q", a, a)
+			}
+		}
 	}
 }
