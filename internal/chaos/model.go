@@ -44,13 +44,6 @@ func (c configuration) find(addr string) int {
 	return slices.IndexFunc(c, func(k keySpec) bool { return k.Addr == addr })
 }
 
-func (c configuration) spec(addr string) (keySpec, bool) {
-	if i := c.find(addr); i >= 0 {
-		return c[i], true
-	}
-	return keySpec{}, false
-}
-
 // hcl renders the configuration; importIDs holds the IDs the import blocks import.
 func (c configuration) hcl(importIDs map[string]string) string {
 	var b strings.Builder

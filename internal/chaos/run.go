@@ -205,8 +205,8 @@ func (r *seedRun) remedy(s step, output string) {
 func (r *seedRun) noteQuietImports(s step) {
 	maps.Copy(r.quietImports, r.imported)
 	maps.DeleteFunc(r.quietImports, func(addr, description string) bool {
-		spec, ok := s.Config.spec(addr)
-		return !ok || !spec.importChangesNothing(description)
+		i := s.Config.find(addr)
+		return i < 0 || !s.Config[i].importChangesNothing(description)
 	})
 }
 

@@ -240,12 +240,12 @@ func (g *generator) consoleKey() act {
 func valueExpectations(prev, next configuration, acts []act) map[string]valueExpectation {
 	values := map[string]valueExpectation{}
 	for _, k := range next {
-		before, ok := prev.spec(k.Addr)
-		if !ok {
+		i := prev.find(k.Addr)
+		if i < 0 {
 			continue
 		}
 		var e valueExpectation
-		if k.Trigger != "" && k.Trigger != before.Trigger {
+		if k.Trigger != "" && k.Trigger != prev[i].Trigger {
 			if k.keyType() != keyTypeSecondary {
 				e.Primary = mustChange
 			}

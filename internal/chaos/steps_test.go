@@ -70,10 +70,9 @@ func checkStep(t *testing.T, p plan, s step, prev configuration) {
 		}
 	}
 	for _, a := range s.Acts {
-		_, inPrev := prev.spec(a.Addr)
-		spec, inNext := s.Config.spec(a.Addr)
+		inPrev, next := prev.find(a.Addr) >= 0, s.Config.find(a.Addr)
 		switch {
-		case a.Kind == actConsoleKey && (inPrev || !inNext || !spec.Import):
+		case a.Kind == actConsoleKey && (inPrev || next < 0 || !s.Config[next].Import):
 			t.Fatalf("%s: step %d: console key %s is not a new resource to import", where(), s.Number, a.Addr)
 		case a.Kind != actConsoleKey && !inPrev:
 			t.Fatalf("%s: step %d: act %s on a key the previous step did not have", where(), s.Number, a)
