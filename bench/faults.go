@@ -10,13 +10,6 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// The rate-limit targets: the apply takes at most 1.25 times the time the
-// quota allows, with at most 5% of the requests refused.
-const (
-	rateLimitWallFactor = 1.25
-	rateLimitMaxShare   = 0.05
-)
-
 // faults measures the apply of LatencyN time_static, of as many keys with
 // latency on every request, and of RateN keys against a rate limit.
 func (h *harness) faults(ctx context.Context) error {

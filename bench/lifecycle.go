@@ -17,19 +17,6 @@ const (
 	kindTerraformData = "terraform_data"
 )
 
-// The overhead target: apply and no-change plan at N=500 cost ≤ 1.2× time_static.
-const (
-	overheadTargetN     = 500
-	overheadTargetRatio = 1.2
-)
-
-// The refresh target: at N=2,000, a no-change plan under the quota takes at
-// most 1.2 times time_static's no-change plan, which has no quota.
-const (
-	refreshTargetN     = 2000
-	refreshTargetRatio = 1.2
-)
-
 // lifecycleConfig is n resources, each with an argument that differs.
 func lifecycleConfig(kind string, n int, storeKeyValues bool) string {
 	arguments := map[string]string{

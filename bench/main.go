@@ -165,6 +165,18 @@ const (
 	goBenchCount = 5
 	gnuTime      = "/usr/bin/time" // scripts/bench.sh installs it
 	modeScale    = "scale"         // make bench-scale: only the scaling lifecycle at N=5,000
+
+	// The targets of contributing/performance.md. Against time_static: apply
+	// and no-change plan at N=500; at N=2,000, the no-change plan under the
+	// quota against time_static's, which has none.
+	overheadTargetN, overheadTargetRatio = 500, 1.2
+	refreshTargetN, refreshTargetRatio   = 2000, 1.2
+	// The data source lists ScaleKeys keys in at most 1.5 s and 80 MB
+	// (decimal) of provider RSS; `terraform query` in 1.2 times that.
+	scaleMaxWallS, scaleMaxRSSMB, queryMaxVsPlan = 1.5, 80, 1.2
+	// The rate-limited apply takes at most 1.25 times the time the quota
+	// allows, with at most 5% of the requests refused.
+	rateLimitWallFactor, rateLimitMaxShare = 1.25, 0.05
 )
 
 // parseOptions reads the flags. The smoke run (CI's) keeps every measure

@@ -10,14 +10,6 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// The scale targets: the data source lists ScaleKeys keys in at most 1.5 s
-// and 80 MB (decimal) of provider RSS; `terraform query` in 1.2 times that.
-const (
-	scaleMaxWallS  = 1.5
-	scaleMaxRSSMB  = 80
-	queryMaxVsPlan = 1.2
-)
-
 // queryVersion brought `terraform query`.
 var queryVersion = version.Must(version.NewVersion("1.14.0"))
 
