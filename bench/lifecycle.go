@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
@@ -27,42 +26,39 @@ func lifecycleConfig(kind string, n int, storeKeyValues bool) string {
 	return fmt.Sprintf("resource %q \"bench\" {\n  count = %d\n  %s\n}\n", kind, n, arguments[kind])
 }
 
-// lifecycleSteps apply n resources of kind, plan with no change and destroy
-// them, each named by name, with the fewest requests of the keys.
-func (h *harness) lifecycleSteps(kind string, n int, name func(command string) string) []step {
-	return []step{
-		{name: name("apply"), config: lifecycleConfig(kind, n, h.StoreKeyValues), cmd: apply, minimum: createMinimum(n)},
-		{name: name("no-change plan"), cmd: noChange, minimum: refreshMinimum(n, nil)},
-		{name: name("destroy"), cmd: destroy, minimum: destroyMinimum(n)},
-	}
-}
-
-// lifecycleRuns runs the steps of each kind, each run in a new workspace,
-// the kinds in turn, so that a machine that slows down penalises none, with
-// their state in states (nil: Terraform's default, the local file), and
-// returns the samples of each kind's runs. The keys talk to e; the floors
-// send no requests.
-func (h *harness) lifecycleRuns(ctx context.Context, e *emulatorServer, kinds []string, states *stateStore, steps func(kind string) []step) (map[string][][]sample, error) {
+// lifecycleRuns applies n resources of each kind, plans with no change and
+// destroys them, with a no-change plan under the emulator's quota (a full
+// bucket at the start) before the destroy if withQuota. Each run is in new
+// workspaces, the kinds in turn, so that a machine that slows down
+// penalises none; the state is in states (nil: the local file). It returns
+// the samples of each kind's runs.
+func (h *harness) lifecycleRuns(ctx context.Context, n int, label string, kinds []string, states *stateStore,
+	withQuota bool) (map[string][][]sample, error) {
+	e := h.startEmulator(emulator.Faults{})
+	defer e.Close()
+	name := func(command string) string { return fmt.Sprintf("%s, %d keys (%s)", command, n, label) }
 	runs := map[string][][]sample{}
 	for run := 1; run <= h.Runs; run++ {
 		for _, kind := range kinds {
-			emu := e
+			steps := []step{
+				{name: name("apply"), config: lifecycleConfig(kind, n, h.StoreKeyValues), cmd: apply, minimum: createMinimum(n)},
+				{name: name("no-change plan"), cmd: noChange, minimum: refreshMinimum(n, nil)},
+				{name: name("destroy"), cmd: destroy, minimum: destroyMinimum(n)},
+			}
+			if withQuota {
+				steps[2].faults = &emulator.Faults{}
+				quota := &emulator.Faults{RateLimit: rateLimit, RateBurst: rateBurst}
+				steps = slices.Insert(steps, 2, step{name: name("no-change plan, quota"), cmd: noChange, minimum: refreshMinimum(n, nil), faults: quota})
+			}
+			emu := e // the floors send no requests
 			if kind != kindNCP {
 				emu = nil
 			}
-			l, err := h.runSteps(ctx, kind, emu, states, run, steps(kind))
+			l, err := h.runSteps(ctx, kind, emu, states, run, steps)
 			if err != nil {
 				return runs, fmt.Errorf("%s, run %d: %w", kind, run, err)
 			}
 			runs[kind] = append(runs[kind], l)
-			walls := make([]string, len(l))
-			for i, s := range l {
-				walls[i] = fmt.Sprintf("%s %.2fs", s.Step, s.WallS)
-				if s.Stats.Throttled > 0 {
-					walls[i] += fmt.Sprintf(" (%d answered 429)", s.Stats.Throttled)
-				}
-			}
-			h.logf("  run %d/%d %s: %s", run, h.Runs, kind, strings.Join(walls, ", "))
 		}
 	}
 	return runs, nil
@@ -71,10 +67,7 @@ func (h *harness) lifecycleRuns(ctx context.Context, e *emulatorServer, kinds []
 // lifecycles measures apply, no-change plan and destroy of n resources of
 // each kind.
 func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label string, states *stateStore) error {
-	e := h.startEmulator(emulator.Faults{})
-	defer e.Close()
-	name := func(command string) string { return fmt.Sprintf("%s, %d keys (%s)", command, n, label) }
-	runs, err := h.lifecycleRuns(ctx, e, kinds, states, func(kind string) []step { return h.lifecycleSteps(kind, n, name) })
+	runs, err := h.lifecycleRuns(ctx, n, label, kinds, states, false)
 	if err == nil {
 		addLifecycleRows(h.report, n, states.where(), runs)
 	}
@@ -111,20 +104,10 @@ func addLifecycleRows(r *report, n int, backend string, runs map[string][][]samp
 		fmt.Sprintf("%.0f / %.0f", provider, providerTS), fmt.Sprintf("%.0f / %.0f", state, stateTS))
 }
 
-// refreshPlans measures no-change plans of n keys, all the account holds:
-// without a quota, then under the emulator's quota (rateLimit requests/s,
-// burst rateBurst, a full bucket at the start), each next to time_static's
-// no-change plan of n resources in the same run.
+// refreshPlans measures no-change plans of n keys, all the account holds,
+// without and under the quota, each next to time_static's in the same run.
 func (h *harness) refreshPlans(ctx context.Context, n int) error {
-	e := h.startEmulator(emulator.Faults{})
-	defer e.Close()
-	healthy, quota := emulator.Faults{}, emulator.Faults{RateLimit: rateLimit, RateBurst: rateBurst}
-	name := func(command string) string { return fmt.Sprintf("%s, %d keys (refresh)", command, n) }
-	runs, err := h.lifecycleRuns(ctx, e, []string{kindNCP, kindTimeStatic}, nil, func(kind string) []step {
-		steps := h.lifecycleSteps(kind, n, name)
-		steps[0].faults, steps[2].faults = &healthy, &healthy
-		return slices.Insert(steps, 2, step{name: name("no-change plan, quota"), cmd: noChange, minimum: refreshMinimum(n, nil), faults: &quota})
-	})
+	runs, err := h.lifecycleRuns(ctx, n, "refresh", []string{kindNCP, kindTimeStatic}, nil, true)
 	if err != nil {
 		return err
 	}

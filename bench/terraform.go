@@ -39,9 +39,8 @@ type sample struct {
 	output          string
 }
 
-// command is what a step runs, through tfexec, which adds -input=false and
-// -parallelism=10, Terraform's default; what it writes to out is part of
-// the sample's output.
+// command is what a step runs through tfexec (which adds -input=false and
+// -parallelism=10); what it writes to out joins the sample's output.
 type command func(ctx context.Context, tf *tfexec.Terraform, out io.Writer) error
 
 func apply(ctx context.Context, tf *tfexec.Terraform, _ io.Writer) error   { return tf.Apply(ctx) }
@@ -85,13 +84,12 @@ func (h *harness) startEmulator(faults emulator.Faults) *emulatorServer {
 	return &emulatorServer{e, httptest.NewServer(e)}
 }
 
-// ncpRequired, in every directory that talks to the emulator, points
-// Terraform at the provider under test (time is hashicorp's, the default).
+// ncpRequired points the keys' workspaces at the provider under test.
 const ncpRequired = "terraform {\n  required_providers {\n    ncp = { source = \"ncp-community/ncp\" }\n  }\n}\n"
 
-// step is one command, with its configuration ("" keeps the last; query:
-// terraform query's), the fewest requests it can make (nil: unchecked) and
-// the emulator's faults from this command on (nil: as they are).
+// step is one command: its configuration ("" keeps the last), terraform
+// query's, its fewest requests (nil: unchecked) and the emulator's faults
+// from it on (nil: as they are).
 type step struct {
 	name, config, query string
 	cmd                 command
@@ -99,9 +97,8 @@ type step struct {
 	faults              *emulator.Faults
 }
 
-// runSteps runs the steps in a new directory whose provider talks to emu
-// (nil for the floors) and whose state is in states (nil: the local file),
-// records their samples and checks their requests.
+// runSteps runs the steps in a new directory, the keys against emu (nil
+// for the floors) and the state in states (nil: the local file).
 func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer, states *stateStore, run int, steps []step) ([]sample, error) {
 	dir, err := os.MkdirTemp(h.tmp, name+"-")
 	if err != nil {
@@ -127,9 +124,8 @@ func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer
 			err = os.WriteFile(filepath.Join(dir, "main.tf"), []byte(s.config), 0o600)
 		}
 		if err == nil && s.query != "" {
-			err = os.WriteFile(filepath.Join(dir, "keys.tfquery.hcl"), []byte(s.query), 0o600)
 			_, _, verr := tf.Version(ctx, false) // which tfexec checks for query: not in the measure
-			err = errors.Join(err, verr)
+			err = errors.Join(os.WriteFile(filepath.Join(dir, "keys.tfquery.hcl"), []byte(s.query), 0o600), verr)
 		}
 		if err == nil && states != nil && i == 0 {
 			// init installs providers even when dev_overrides make them unused.
@@ -144,6 +140,7 @@ func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer
 		res, err := runTerraform(ctx, tf, dir, emu, s.cmd)
 		res.Workspace, res.Step, res.Run, res.StateBytes = name, s.name, run, states.stateBytes(dir)
 		h.report.Samples = append(h.report.Samples, res)
+		h.logf("  %s, run %d: %.2f s, %d answered 429", s.name, run, res.WallS, res.Stats.Throttled)
 		if err != nil {
 			return samples, fmt.Errorf("%s: %w", s.name, err)
 		}
@@ -189,17 +186,14 @@ func runTerraform(ctx context.Context, tf *tfexec.Terraform, dir string, emu *em
 	return s, errors.Join(err, perr)
 }
 
-// writeWrappers writes, under the names Terraform looks for, a script per
-// provider (by source address) that runs it under GNU time, which appends
-// its peak RSS in KiB to $BENCH_PROVIDER_RSS (-q: and no note of an exit
-// status), with the CLI configuration that installs them (which
-// scripts/dev-overrides.sh writes) and a filesystem mirror of them for
-// `terraform init -plugin-dir`; and a script that runs terraform under GNU
-// time, which writes its user and system CPU seconds and peak RSS in KiB
-// to $BENCH_TERRAFORM_USAGE. It returns the latter and the configuration.
-// GNU time ignores SIGINT, with which tfexec stops Terraform: that script
-// passes it on to its process group, as a terminal would (providers
-// ignore it).
+// writeWrappers writes a script per provider (by source address) that runs
+// it under GNU time, appending its peak RSS in KiB to $BENCH_PROVIDER_RSS
+// (-q: without a note of its exit status), their dev_overrides (written by
+// scripts/dev-overrides.sh) and a mirror of them for `init -plugin-dir`; and
+// the terraform wrapper it returns, which writes user and system CPU seconds
+// and peak RSS in KiB to $BENCH_TERRAFORM_USAGE. GNU time ignores SIGINT,
+// with which tfexec stops Terraform: the wrapper passes it on to its
+// process group, as a terminal would (providers ignore it).
 func writeWrappers(dir, gnuTime, devOverrides, terraform string, providers map[string]string) (wrapper, config string, err error) {
 	run := func(output, format, binary string) string {
 		return fmt.Sprintf("'%s' -q -f '%s' %s '%s' \"$@\"", gnuTime, format, output, binary)
@@ -220,8 +214,7 @@ func writeWrappers(dir, gnuTime, devOverrides, terraform string, providers map[s
 }
 
 // usageOf reads, and removes for the next command, the numbers GNU time
-// wrote in path (nil when no process ran): a line per provider process for
-// the providers' peaks.
+// wrote in path (nil when no process ran).
 func usageOf(path string) ([]float64, error) {
 	b, err := os.ReadFile(path)
 	defer os.Remove(path)
