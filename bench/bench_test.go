@@ -18,9 +18,9 @@ import (
 func TestCheckRequests(t *testing.T) {
 	h := &harness{report: newReport(options{}, "")}
 	minimum := routeCounts{emulator.RouteKeyProducts: 2, emulator.RouteDelete: 2, emulator.RouteGet: 2}
-	h.checkRequests("same", 1, minimum, emulator.Stats{Requests: minimum})
-	h.checkRequests("same, run 2", 2, minimum, emulator.Stats{Requests: minimum}) // not repeated
-	h.checkRequests("more", 2, minimum, emulator.Stats{Requests: map[emulator.Route]int{emulator.RouteGet: 3, emulator.RouteDelete: 1, "teleport": 2}})
+	h.checkRequests("same", 1, minimum, minimum)
+	h.checkRequests("same, run 2", 2, minimum, minimum) // not repeated
+	h.checkRequests("more", 2, minimum, routeCounts{emulator.RouteGet: 3, emulator.RouteDelete: 1, "teleport": 2})
 	want := [][]string{{"same", "6 / 6", "get 2/2, delete 2/2, key-products 2/2", "yes"},
 		{"more (run 2)", "6 / 6", "teleport 2/0, get 3/2, delete 1/2, key-products 0/2", "**no**"}}
 	if !reflect.DeepEqual(h.report.requests.Rows, want) || len(h.report.Failures) != 1 {

@@ -145,7 +145,7 @@ func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer
 			return samples, fmt.Errorf("%s: %w", s.name, err)
 		}
 		if s.minimum != nil && emu != nil {
-			h.checkRequests(s.name, run, s.minimum, res.Stats)
+			h.checkRequests(s.name, run, s.minimum, res.Stats.Requests)
 		}
 		samples = append(samples, res)
 	}
