@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -48,12 +49,9 @@ func goBenchRows(output string, units []string) ([][]string, error) {
 		if samples[name] == nil {
 			samples[name] = map[string][]float64{}
 		}
-		for _, v := range res.Values {
-			unit, value := v.Unit, v.Value
-			if v.OrigUnit != "" { // benchfmt converted it, as ns/op to sec/op
-				unit, value = v.OrigUnit, v.OrigValue
-			}
-			samples[name][unit] = append(samples[name][unit], value)
+		for _, v := range res.Values { // the unit as written, not benchfmt's (sec/op for ns/op)
+			unit := cmp.Or(v.OrigUnit, v.Unit)
+			samples[name][unit] = append(samples[name][unit], cmp.Or(v.OrigValue, v.Value))
 		}
 	}
 	var rows [][]string

@@ -10,15 +10,12 @@ import (
 	"sync"
 )
 
-// stateStore keeps states for Terraform's http backend, in memory, one per
-// URL path: GET answers the last POSTed state (404 before the first), POST
-// stores one, DELETE forgets it. No lock address is configured, so
-// Terraform sends no LOCK or UNLOCK.
-//
-// It is in the scaling measure because the local backend rewrites the whole
-// state file after every resource (see contributing/performance.md), where
-// the http backend, like S3, azurerm or HCP Terraform, writes it every 20 s
-// and at the end of the command.
+// stateStore keeps states for Terraform's http backend in memory, one per
+// URL path: GET answers the last POSTed state (404 before the first), DELETE
+// forgets it; no lock address, so no LOCK. The scaling measure uses it since
+// the local backend rewrites the whole state after every resource, where the
+// http backend, like S3 or HCP Terraform, writes it every 20 s and at the end.
+// Its methods take a nil store for the local file in the workspace.
 type stateStore struct {
 	*httptest.Server
 	states sync.Map // URL path → []byte
@@ -55,9 +52,6 @@ func startStateStore() *stateStore {
 func (s *stateStore) backendConfig(name string) string {
 	return fmt.Sprintf("terraform {\n  backend \"http\" {\n    address = %q\n  }\n}\n", s.URL+"/"+name)
 }
-
-// The methods below take a nil store for Terraform's default, the local
-// file in the workspace.
 
 // where says where the state is kept, for the tables.
 func (s *stateStore) where() string {
