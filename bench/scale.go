@@ -10,9 +10,6 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// queryVersion brought `terraform query`.
-var queryVersion = version.Must(version.NewVersion("1.14.0"))
-
 // listConfig reads every key through the data source and outputs how many.
 const listConfig = `
 data "ncp_apigw_api_keys" "all" {}
@@ -67,7 +64,7 @@ func (h *harness) scale(ctx context.Context) error {
 	queryTarget := fmt.Sprintf("≤ %s (%.1f × plan)", secs(queryMaxVsPlan*planWall), queryMaxVsPlan)
 	for _, include := range []bool{false, true} {
 		what := fmt.Sprintf("query, include_resource = %t", include)
-		if h.tfVersion.LessThan(queryVersion) {
+		if h.tfVersion.LessThan(version.Must(version.NewVersion("1.14.0"))) { // which brought `terraform query`
 			h.report.scale.add(what, fmt.Sprintf("skipped: needs Terraform 1.14 (this is %s)", h.tfVersion), queryTarget, "—")
 			continue
 		}
