@@ -24,9 +24,8 @@ func (h *harness) faults(ctx context.Context) error {
 			return err
 		}
 	}
-	// The latency floor: a latency per round of requests -parallelism allows
-	// (a key's requests follow each other), plus the same apply with a
-	// provider doing no I/O.
+	// The latency floor: a latency per round of requests -parallelism allows (a
+	// key's requests follow each other), plus the apply of a provider without I/O.
 	wall := func(s sample) float64 { return s.WallS }
 	slowApply, floorApply := medianOf(slow, wall), medianOf(floors, wall)
 	rounds := math.Ceil(float64(h.LatencyN)/parallelism) * float64(createMinimum(1).total())

@@ -26,12 +26,10 @@ func lifecycleConfig(kind string, n int, storeKeyValues bool) string {
 	return fmt.Sprintf("resource %q \"bench\" {\n  count = %d\n  %s\n}\n", kind, n, arguments[kind])
 }
 
-// lifecycleRuns applies n resources of each kind, plans with no change and
-// destroys them, with a no-change plan under the emulator's quota (a full
-// bucket at the start) before the destroy if withQuota. Each run is in new
-// workspaces, the kinds in turn, so that a machine that slows down
-// penalises none; the state is in states (nil: the local file). It returns
-// the samples of each kind's runs.
+// lifecycleRuns applies, plans with no change (withQuota: again under the
+// quota, from a full bucket) and destroys n resources of each kind, in new
+// workspaces, the kinds in turn so that a machine that slows down penalises
+// none, the state in states (nil: the local file); by kind, each run's samples.
 func (h *harness) lifecycleRuns(ctx context.Context, n int, label string, kinds []string, states *stateStore,
 	withQuota bool) (map[string][][]sample, error) {
 	e := h.startEmulator(emulator.Faults{})
@@ -64,8 +62,7 @@ func (h *harness) lifecycleRuns(ctx context.Context, n int, label string, kinds 
 	return runs, nil
 }
 
-// lifecycles measures apply, no-change plan and destroy of n resources of
-// each kind.
+// lifecycles measures apply, no-change plan and destroy of n of each kind.
 func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label string, states *stateStore) error {
 	runs, err := h.lifecycleRuns(ctx, n, label, kinds, states, false)
 	if err == nil {
@@ -75,8 +72,7 @@ func (h *harness) lifecycles(ctx context.Context, n int, kinds []string, label s
 }
 
 // addLifecycleRows adds each command next to the floors' if terraform_data
-// ran, and the whole lifecycle next to time_static's, with the state's size
-// per resource after the apply.
+// ran, and the whole lifecycle next to time_static's.
 func addLifecycleRows(r *report, n int, backend string, runs map[string][][]sample) {
 	medians := func(f func(l []sample) float64) (ncp, timeStatic, terraformData float64) {
 		return medianOf(runs[kindNCP], f), medianOf(runs[kindTimeStatic], f), medianOf(runs[kindTerraformData], f)

@@ -23,9 +23,8 @@ import (
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
 
-// sample measures one Terraform command. CPU time and PeakMiB cover it and
-// the providers it waited for (GNU time, wait4); ProviderPeakMiB a provider
-// alone.
+// sample measures one Terraform command. CPU time and PeakMiB cover it and the
+// providers it waited for (GNU time, wait4); ProviderPeakMiB a provider alone.
 type sample struct {
 	Workspace       string         `json:"workspace"`
 	Step            string         `json:"step"`
