@@ -139,7 +139,7 @@ func (h *harness) runSteps(ctx context.Context, name string, emu *emulatorServer
 		res, err := runTerraform(ctx, tf, dir, emu, s.cmd)
 		res.Workspace, res.Step, res.Run, res.StateBytes = name, s.name, run, states.stateBytes(dir)
 		h.report.Samples = append(h.report.Samples, res)
-		h.logf("  %s, run %d: %.2f s, %d answered 429", s.name, run, res.WallS, res.Stats.Throttled)
+		h.logf("  %s, run %d, %s: %.2f s, %d answered 429", name, run, s.name, res.WallS, res.Stats.Throttled)
 		if err != nil {
 			return samples, fmt.Errorf("%s: %w", s.name, err)
 		}
