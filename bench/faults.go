@@ -15,11 +15,11 @@ import (
 func (h *harness) faults(ctx context.Context) error {
 	var floors, slow, limited []sample
 	for run := 1; run <= h.Runs; run++ {
-		err := errors.Join(h.faultyApply(ctx, run, &floors, kindTimeStatic, h.LatencyN, nil, step{name: "apply (latency floor)"}),
-			h.faultyApply(ctx, run, &slow, kindNCP, h.LatencyN, &emulator.Faults{Latency: latency},
-				step{name: fmt.Sprintf("apply: create %d keys, %s latency", h.LatencyN, latency), minimum: createMinimum(h.LatencyN)}),
-			h.faultyApply(ctx, run, &limited, kindNCP, h.RateN, &emulator.Faults{RateLimit: rateLimit, RateBurst: rateBurst},
-				step{name: "apply, rate-limited"})) // whose refused requests count too
+		err := errors.Join(h.faultyApply(ctx, run, &floors, kindTimeStatic, h.LatencyN, step{name: "apply (latency floor)"}),
+			h.faultyApply(ctx, run, &slow, kindNCP, h.LatencyN, step{name: fmt.Sprintf("apply: create %d keys, %s latency", h.LatencyN, latency),
+				minimum: createMinimum(h.LatencyN), faults: &emulator.Faults{Latency: latency}}),
+			h.faultyApply(ctx, run, &limited, kindNCP, h.RateN, step{name: "apply, rate-limited", // whose refused requests count too
+				faults: &emulator.Faults{RateLimit: rateLimit, RateBurst: rateBurst}}))
 		if err != nil {
 			return err
 		}
@@ -56,11 +56,12 @@ func (h *harness) faults(ctx context.Context) error {
 	return nil
 }
 
-// faultyApply applies n resources of a kind, keys against faults.
-func (h *harness) faultyApply(ctx context.Context, run int, samples *[]sample, kind string, n int, faults *emulator.Faults, s step) error {
+// faultyApply applies n resources of a kind, keys against a new emulator
+// with s's faults.
+func (h *harness) faultyApply(ctx context.Context, run int, samples *[]sample, kind string, n int, s step) error {
 	var e *emulatorServer
-	if faults != nil {
-		e = h.startEmulator(*faults)
+	if s.faults != nil {
+		e = h.startEmulator()
 		defer e.Close()
 	}
 	s.cmd, s.config = apply, lifecycleConfig(kind, n, h.StoreKeyValues)

@@ -32,7 +32,7 @@ func lifecycleConfig(kind string, n int, storeKeyValues bool) string {
 // none, the state in states (nil: the local file); by kind, each run's samples.
 func (h *harness) lifecycleRuns(ctx context.Context, n int, label string, kinds []string, states *stateStore,
 	withQuota bool) (map[string][][]sample, error) {
-	e := h.startEmulator(emulator.Faults{})
+	e := h.startEmulator()
 	defer e.Close()
 	name := func(command string) string { return fmt.Sprintf("%s, %d keys (%s)", command, n, label) }
 	runs := map[string][][]sample{}

@@ -123,7 +123,7 @@ resource "ncp_apigw_product_api_key_approval" "protected" {
 // rotations; disabled keys (also a create and an edit each, which sets
 // enabled); subscriptions.
 func (h *harness) requestCounts(ctx context.Context) error {
-	e := h.startEmulator(emulator.Faults{})
+	e := h.startEmulator()
 	defer e.Close()
 	for _, p := range []emulator.Product{{ID: "benchpub01", Name: "bench-public"},
 		{ID: "benchpro01", Name: "bench-protected", SubscriptionCode: emulator.SubscriptionProtected}} {

@@ -30,7 +30,7 @@ const queryConfig = `list "ncp_apigw_api_key" "all" {
 // listRuns seeds keys keys and runs list runs times: each run must make one
 // request per page and show every key, as count times marker.
 func (h *harness) listRuns(ctx context.Context, keys, runs int, list step, marker string, count int) ([]sample, error) {
-	e := h.startEmulator(emulator.Faults{})
+	e := h.startEmulator()
 	defer e.Close()
 	for i := range keys {
 		e.PutKey(fmt.Sprintf("seed-%d", i+1), "")

@@ -77,9 +77,8 @@ type emulatorServer struct {
 	*httptest.Server
 }
 
-func (h *harness) startEmulator(faults emulator.Faults) *emulatorServer {
+func (h *harness) startEmulator() *emulatorServer {
 	e := emulator.New(emulator.Config{AccessKey: h.accessKey, SecretKey: h.secretKey, MaxPageSize: pageSize})
-	e.SetFaults(faults)
 	return &emulatorServer{e, httptest.NewServer(e)}
 }
 
