@@ -55,21 +55,18 @@ func run() int {
 	}
 	h.report = newReport(opts, h.tfVersion.String())
 	start := time.Now()
+	all, both := []string{kindNCP, kindTimeStatic, kindTerraformData}, []string{kindNCP, kindTimeStatic}
 	for _, n := range h.OverheadN {
-		h.measure(ctx, fmt.Sprintf("overhead, N=%d", n), func(ctx context.Context) error {
-			return h.lifecycles(ctx, n, []string{kindNCP, kindTimeStatic, kindTerraformData}, "overhead", nil)
-		})
+		h.measure(ctx, fmt.Sprintf("overhead, N=%d", n), func(ctx context.Context) error { return h.lifecycles(ctx, n, all, "overhead", nil) })
 	}
 	for _, n := range h.ScalingN {
-		h.measure(ctx, fmt.Sprintf("scaling, N=%d", n), func(ctx context.Context) error {
-			return h.lifecycles(ctx, n, []string{kindNCP, kindTimeStatic}, "scaling", nil)
-		})
+		h.measure(ctx, fmt.Sprintf("scaling, N=%d", n), func(ctx context.Context) error { return h.lifecycles(ctx, n, both, "scaling", nil) })
 	}
 	for _, n := range h.BackendN {
 		h.measure(ctx, fmt.Sprintf("scaling, N=%d, http backend", n), func(ctx context.Context) error {
 			states := startStateStore()
 			defer states.Close()
-			return h.lifecycles(ctx, n, []string{kindNCP, kindTimeStatic}, states.where(), states)
+			return h.lifecycles(ctx, n, both, states.where(), states)
 		})
 	}
 	for _, n := range h.RefreshN {
