@@ -44,7 +44,7 @@ func (h *harness) lifecycleRuns(ctx context.Context, n int, label string, kinds 
 				{name: name("destroy"), cmd: destroy, minimum: destroyMinimum(n)},
 			}
 			if withQuota {
-				steps[2].faults = &emulator.Faults{}
+				steps[2].faults = &emulator.Faults{} // the destroy lifts the quota
 				quota := &emulator.Faults{RateLimit: rateLimit, RateBurst: rateBurst}
 				steps = slices.Insert(steps, 2, step{name: name("no-change plan, quota"), cmd: noChange, minimum: refreshMinimum(n, nil), faults: quota})
 			}
