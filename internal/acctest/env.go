@@ -1,7 +1,6 @@
 package acctest
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -142,25 +141,4 @@ func (e *Env) UseFastRetries() { e.fastRetries.Store(true) }
 func (e *Env) Writes() int {
 	r := e.Emulator.Stats().Requests
 	return r[emulator.RouteCreate] + r[emulator.RouteEdit] + r[emulator.RouteRegenerate] + r[emulator.RouteDelete]
-}
-
-// OtherClient is a client of the API signed by the other account, the
-// colleague whose changes Terraform must live with.
-func (e *Env) OtherClient(t *testing.T) *ncpclient.Client {
-	t.Helper()
-	client, err := ncpclient.New(ncpclient.Config{AccessKey: OtherAccessKey, SecretKey: OtherSecretKey, Endpoint: e.Endpoint})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return client
-}
-
-// Key reads a key directly from the API, failing the test if it cannot.
-func (e *Env) Key(t *testing.T, id string) *ncpclient.APIKey {
-	t.Helper()
-	key, err := e.Client.GetAPIKey(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return key
 }
