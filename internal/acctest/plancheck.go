@@ -32,25 +32,6 @@ var ExpectNoDrift plancheck.PlanCheck = planCheckFunc(func(plan *tfjson.Plan) er
 	return nil
 })
 
-// ExpectPlannedUnchanged asserts that the plan keeps attr of addr as state
-// has it.
-func ExpectPlannedUnchanged(addr, attr string) plancheck.PlanCheck {
-	return planCheckFunc(func(plan *tfjson.Plan) error {
-		for _, rc := range plan.ResourceChanges {
-			if rc.Address != addr {
-				continue
-			}
-			before, _ := rc.Change.Before.(map[string]any)
-			after, _ := rc.Change.After.(map[string]any)
-			if before[attr] == nil || before[attr] != after[attr] {
-				return fmt.Errorf("%s: the plan changes %s from %v to %v", addr, attr, before[attr], after[attr])
-			}
-			return nil
-		}
-		return fmt.Errorf("%s is not in the plan", addr)
-	})
-}
-
 // ExpectUpdateInPlace asserts that the apply updates addr in place and
 // passes the extra checks. (That the plan after it is empty, the framework
 // checks after every apply.)

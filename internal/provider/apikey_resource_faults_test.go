@@ -399,7 +399,8 @@ func partialUpdate(t *testing.T, env *acctest.Env) resource.TestCase {
 			Config: config("partial-new", "t1"),
 			ConfigPlanChecks: acctest.ExpectUpdateInPlace(acctest.KeyAddr,
 				acctest.ExpectNoDrift,
-				acctest.ExpectPlannedUnchanged(acctest.KeyAddr, "name"),
+				acctest.InPriorState(acctest.KeyValue("name", knownvalue.StringExact("partial-new"))),
+				plancheck.ExpectKnownValue(acctest.KeyAddr, tfjsonpath.New("name"), knownvalue.StringExact("partial-new")),
 				plancheck.ExpectUnknownValue(acctest.KeyAddr, tfjsonpath.New("primary_key")),
 			),
 			ConfigStateChecks: []statecheck.StateCheck{
