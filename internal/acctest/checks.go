@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -44,10 +46,9 @@ func StateKeys(state *tfjson.State) map[string]map[string]string {
 	return keys
 }
 
-// keyDifferences lists the attributes in which a key's state differs from
-// what the API holds, naming them without their values, which may be
-// secret. Key values are compared where state keeps them, and must be
-// absent where it does not.
+// keyDifferences names, without their values, which may be secret, the
+// attributes in which a key's state differs from what the API holds. Key
+// values must be absent where state keeps none.
 func keyDifferences(attrs map[string]string, want ncpclient.APIKey) []string {
 	expected := map[string]string{
 		"name":        want.Name,
@@ -92,9 +93,15 @@ func (f StateCheckFunc) CheckState(_ context.Context, req statecheck.CheckStateR
 	resp.Error = f(req.State)
 }
 
-// InPriorState runs a state check on the state a plan's refresh left. A
-// RefreshState step has no state checks: on the plan after it, next to
-// ExpectNoDrift, this checks the state the step's refresh left.
+// planCheckFunc adapts a function to plancheck.PlanCheck.
+type planCheckFunc func(*tfjson.Plan) error
+
+func (f planCheckFunc) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = f(req.Plan)
+}
+
+// InPriorState runs a state check on the state a plan's refresh left: on
+// the plan after a RefreshState step, which has no state checks of its own.
 func InPriorState(check statecheck.StateCheck) plancheck.PlanCheck {
 	return planCheckFunc(func(plan *tfjson.Plan) error {
 		if plan.PriorState == nil || plan.PriorState.Values == nil {
@@ -120,73 +127,60 @@ func CheckAPI(checks ...statecheck.StateCheck) func(*terraform.State) error {
 	}
 }
 
-// keyMatchesAPI is the check of ExpectKeyMatchesAPI.
-type keyMatchesAPI struct {
-	client *ncpclient.Client
-	addr   string
-}
-
 // ExpectKeyMatchesAPI asserts that the state of the key at addr is what the
 // API holds.
 func (e *Env) ExpectKeyMatchesAPI(addr string) statecheck.StateCheck {
-	return keyMatchesAPI{client: e.Client, addr: addr}
+	return StateCheckFunc(func(state *tfjson.State) error {
+		attrs, ok := StateKeys(state)[addr]
+		if !ok {
+			return fmt.Errorf("%s is not in state", addr)
+		}
+		key, err := e.Client.GetAPIKey(context.Background(), attrs["id"])
+		if err != nil {
+			return err
+		}
+		if differ := keyDifferences(attrs, *key); len(differ) > 0 {
+			return fmt.Errorf("%s: state differs from the API in %s", addr, strings.Join(differ, ", "))
+		}
+		return nil
+	})
 }
-
-func (c keyMatchesAPI) CheckState(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	attrs, ok := StateKeys(req.State)[c.addr]
-	if !ok {
-		resp.Error = fmt.Errorf("%s is not in state", c.addr)
-		return
-	}
-	key, err := c.client.GetAPIKey(ctx, attrs["id"])
-	if err != nil {
-		resp.Error = err
-	} else if differ := keyDifferences(attrs, *key); len(differ) > 0 {
-		resp.Error = fmt.Errorf("%s: state differs from the API in %s", c.addr, strings.Join(differ, ", "))
-	}
-}
-
-// stateMatchesEmulator is the check of ExpectStateMatchesEmulator.
-type stateMatchesEmulator struct{ emu *emulator.Emulator }
 
 // ExpectStateMatchesEmulator asserts that state holds exactly the
 // emulator's keys, each as the emulator holds it: no key is orphaned, none
 // is in state alone, none differs.
 func (e *Env) ExpectStateMatchesEmulator() statecheck.StateCheck {
-	return stateMatchesEmulator{emu: e.Emulator}
-}
-
-func (c stateMatchesEmulator) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	inState := map[string]map[string]string{}
-	for _, attrs := range StateKeys(req.State) {
-		inState[attrs["id"]] = attrs
-	}
-	var problems []string
-	for _, k := range c.emu.Keys() {
-		attrs, ok := inState[k.ID]
-		if !ok {
-			problems = append(problems, fmt.Sprintf("key %s (%q) is in the emulator but not in state", k.ID, k.Name))
-			continue
+	return StateCheckFunc(func(state *tfjson.State) error {
+		inState := map[string]map[string]string{}
+		for _, attrs := range StateKeys(state) {
+			inState[attrs["id"]] = attrs
 		}
-		delete(inState, k.ID)
-		if differ := EmulatorKeyDifferences(attrs, k); len(differ) > 0 {
-			problems = append(problems, fmt.Sprintf("key %s: state differs from the emulator in %s", k.ID, strings.Join(differ, ", ")))
+		var problems []string
+		for _, k := range e.Emulator.Keys() {
+			attrs, ok := inState[k.ID]
+			if !ok {
+				problems = append(problems, fmt.Sprintf("key %s (%q) is in the emulator but not in state", k.ID, k.Name))
+				continue
+			}
+			delete(inState, k.ID)
+			if differ := EmulatorKeyDifferences(attrs, k); len(differ) > 0 {
+				problems = append(problems, fmt.Sprintf("key %s: state differs from the emulator in %s", k.ID, strings.Join(differ, ", ")))
+			}
 		}
-	}
-	for id := range inState {
-		problems = append(problems, fmt.Sprintf("key %s is in state but not in the emulator", id))
-	}
-	if len(problems) > 0 {
+		for id := range inState {
+			problems = append(problems, fmt.Sprintf("key %s is in state but not in the emulator", id))
+		}
+		if len(problems) == 0 {
+			return nil
+		}
 		slices.Sort(problems)
-		resp.Error = fmt.Errorf("state differs from the emulator:\n%s", strings.Join(problems, "\n"))
-	}
+		return fmt.Errorf("state differs from the emulator:\n%s", strings.Join(problems, "\n"))
+	})
 }
 
-// CountCheck asserts counters of the emulator (since they were last
-// reset): requests by route, faults injected by kind, keys held. It is a
-// plan check, run when the plan is made (counting the requests of its
-// refresh when the step's PreConfig reset them), and a state check, run
-// after the apply.
+// CountCheck asserts counters of the emulator since they were last reset.
+// As a plan check it runs when the plan is made (after its refresh), as a
+// state check after the apply.
 type CountCheck[K ~string] struct {
 	noun  string // what is counted
 	count func() map[K]int
@@ -240,14 +234,9 @@ func (c CountCheck[K]) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest
 }
 
 // CheckDestroyed asserts that no key in state exists any more and, against
-// the emulator, that it holds no key at all.
-func (e *Env) CheckDestroyed(s *terraform.State) error {
-	return e.CheckDestroyedExcept(0)(s)
-}
-
-// CheckDestroyedExcept is CheckDestroyed for a test that made keep keys
-// outside Terraform.
-func (e *Env) CheckDestroyedExcept(keep int) func(*terraform.State) error {
+// the emulator, that it holds only the keep keys the test made outside
+// Terraform.
+func (e *Env) CheckDestroyed(keep int) func(*terraform.State) error {
 	return func(s *terraform.State) error {
 		for _, rs := range s.RootModule().Resources {
 			if rs.Type != KeyResourceType {
@@ -266,6 +255,43 @@ func (e *Env) CheckDestroyedExcept(keep int) func(*terraform.State) error {
 		}
 		return nil
 	}
+}
+
+// ExpectNoDrift asserts that the refresh before a plan found every resource
+// as state recorded it: right after a failed apply, that the apply left
+// state equal to the API.
+var ExpectNoDrift plancheck.PlanCheck = planCheckFunc(func(plan *tfjson.Plan) error {
+	var drifted []string
+	for _, rc := range plan.ResourceDrift {
+		drifted = append(drifted, fmt.Sprintf("%s (%v)", rc.Address, rc.Change.Actions))
+	}
+	if len(drifted) > 0 {
+		return fmt.Errorf("refresh found state different from the API: %s", strings.Join(drifted, ", "))
+	}
+	return nil
+})
+
+// ExpectUpdateInPlace asserts that the apply updates addr in place and
+// passes the extra checks. (The framework checks that the plan after it is
+// empty.)
+func ExpectUpdateInPlace(addr string, extra ...plancheck.PlanCheck) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{
+		PreApply: append([]plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}, extra...),
+	}
+}
+
+// ActBeforeApply runs act between the plan and its apply, when someone else
+// may change what the plan was made from. It asserts nothing.
+func ActBeforeApply(act func()) plancheck.PlanCheck {
+	return planCheckFunc(func(*tfjson.Plan) error {
+		act()
+		return nil
+	})
+}
+
+// Wrapped matches text however Terraform wraps its lines.
+func Wrapped(text string) string {
+	return strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`)
 }
 
 // Total sums request counts over every route.

@@ -1,12 +1,13 @@
 package acctest
 
 import (
-	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -41,14 +42,10 @@ func (e *Env) SeedProduct(t *testing.T, code string) emulator.Product {
 func (e *Env) DecideWhenRequested(t *testing.T, productID string, status emulator.SubscriptionStatus) {
 	t.Helper()
 	e.NeedsEmulator(t)
-	done := make(chan struct{})
-	stopped := make(chan struct{})
-	t.Cleanup(func() {
-		close(done)
-		<-stopped
-	})
-	go func() {
-		defer close(stopped)
+	ctx := t.Context() // done before the cleanups run
+	var wg sync.WaitGroup
+	t.Cleanup(wg.Wait)
+	wg.Go(func() {
 		ticker := time.NewTicker(5 * time.Millisecond)
 		defer ticker.Stop()
 		for {
@@ -59,43 +56,33 @@ func (e *Env) DecideWhenRequested(t *testing.T, productID string, status emulato
 				}
 			}
 			select {
-			case <-done:
+			case <-ctx.Done():
 				return
 			case <-ticker.C:
 			}
 		}
-	}()
-}
-
-// subscriptionStatuses is the check of ExpectSubscriptionStatuses.
-type subscriptionStatuses struct {
-	emu   *emulator.Emulator
-	count int
-	want  map[string]emulator.SubscriptionStatus
+	})
 }
 
 // ExpectSubscriptionStatuses asserts the emulator's subscriptions: their
 // number, and the status of each to the products of want.
 func (e *Env) ExpectSubscriptionStatuses(count int, want map[string]emulator.SubscriptionStatus) statecheck.StateCheck {
-	return subscriptionStatuses{emu: e.Emulator, count: count, want: want}
-}
-
-func (c subscriptionStatuses) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	subs := c.emu.Subscriptions()
-	if len(subs) != c.count {
-		resp.Error = fmt.Errorf("the emulator holds %d subscriptions, want %d: %+v", len(subs), c.count, subs)
-		return
-	}
-	for _, s := range subs {
-		if status, ok := c.want[s.ProductID]; ok && s.Status != status {
-			resp.Error = fmt.Errorf("the subscription of key %s to product %s is %s, want %s", s.APIKeyID, s.ProductID, s.Status, status)
-			return
+	return StateCheckFunc(func(*tfjson.State) error {
+		subs := e.Emulator.Subscriptions()
+		if len(subs) != count {
+			return fmt.Errorf("the emulator holds %d subscriptions, want %d: %+v", len(subs), count, subs)
 		}
-	}
+		for _, s := range subs {
+			if status, ok := want[s.ProductID]; ok && s.Status != status {
+				return fmt.Errorf("the subscription of key %s to product %s is %s, want %s", s.APIKeyID, s.ProductID, s.Status, status)
+			}
+		}
+		return nil
+	})
 }
 
-// CheckSubscriptionsDestroyed is CheckDestroyed for tests of
+// CheckSubscriptionsDestroyed is CheckDestroyed(0) for tests of
 // subscriptions: no subscription is left either.
 func (e *Env) CheckSubscriptionsDestroyed(s *terraform.State) error {
-	return errors.Join(e.CheckDestroyed(s), CheckAPI(e.ExpectSubscriptionStatuses(0, nil))(s))
+	return errors.Join(e.CheckDestroyed(0)(s), CheckAPI(e.ExpectSubscriptionStatuses(0, nil))(s))
 }

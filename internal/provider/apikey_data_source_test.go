@@ -56,7 +56,7 @@ data "ncp_apigw_api_key" "by_name" {
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{
 				Config:            config,

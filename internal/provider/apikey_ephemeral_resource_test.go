@@ -42,7 +42,7 @@ func TestAccAPIKeyEphemeral_valuesStayOut(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		TerraformVersionChecks:   acctest.EphemeralCLIs,
-		CheckDestroy:             env.CheckDestroyedExcept(1),
+		CheckDestroy:             env.CheckDestroyed(1),
 		Steps: []resource.TestStep{{
 			PreConfig: func() { readsBefore = env.Emulator.Stats().Requests[emulator.RouteGet] },
 			Config: env.Config(acctest.KeyConfig(`

@@ -44,7 +44,7 @@ func TestAccAPIKeyIdentity(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		TerraformVersionChecks:   acctest.IdentityCLIs,
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{
 				Config:            config("acc-identity"),
@@ -86,7 +86,7 @@ func TestAccAPIKeyIdentity_importCommand(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		TerraformVersionChecks:   acctest.IdentityCLIs,
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{
 				ResourceName:       acctest.KeyAddr,
@@ -115,7 +115,7 @@ func TestAccAPIKeyIdentity_importBlock(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		TerraformVersionChecks:   acctest.IdentityCLIs,
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{{
 			Config: env.Config(acctest.KeyConfig(`name = "by-hand"`) + fmt.Sprintf(`
 import {

@@ -259,7 +259,7 @@ func TestAccAPIKeyListResource_query(t *testing.T) {
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		TerraformVersionChecks:   acctest.QueryAndActionCLIs,
-		CheckDestroy:             env.CheckDestroyedExcept(1),
+		CheckDestroy:             env.CheckDestroyed(1),
 		Steps: []tfresource.TestStep{
 			{
 				Config: env.Config(`

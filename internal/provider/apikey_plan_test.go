@@ -55,7 +55,7 @@ func TestAccAPIKey_anotherWriter(t *testing.T) {
 	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -101,7 +101,7 @@ func TestAccAPIKey_anotherWriterBetweenPlanAndApply(t *testing.T) {
 	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{
 				Config:            config("t0"),
@@ -147,7 +147,7 @@ func TestAccAPIKey_importedConsoleKeyFirstEdit(t *testing.T) {
 `))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{
 				Config:             config,

@@ -46,7 +46,7 @@ func TestAccAPIKey_refreshNoChangeRequests(t *testing.T) {
 	config := refreshConfig(env, 3, 2, "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyedExcept(1),
+		CheckDestroy:             env.CheckDestroyed(1),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
@@ -81,7 +81,7 @@ func TestAccAPIKey_refreshSeesOutOfBandChanges(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{Config: config, ConfigStateChecks: record},
 			{
@@ -137,7 +137,7 @@ func TestAccAPIKey_refreshAfterOwnWrites(t *testing.T) {
 	changed := refreshConfig(env, 3, 1, `description = "edited"`+"\n  rotate_trigger = \"r1\"")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{Config: refreshConfig(env, 3, 1, "")},
 			{
@@ -184,7 +184,7 @@ func TestAccAPIKey_refreshListingFails(t *testing.T) {
 			config := refreshConfig(env, 2, 1, fmt.Sprintf("timeouts {\n    read = %q\n  }", tt.read))
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(env),
-				CheckDestroy:             env.CheckDestroyed,
+				CheckDestroy:             env.CheckDestroyed(0),
 				Steps: []resource.TestStep{
 					{Config: config},
 					{
@@ -219,7 +219,7 @@ func TestAccAPIKey_refreshKeyMissingFromListing(t *testing.T) {
 	config := refreshConfig(env, 1, 1, "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
@@ -310,7 +310,7 @@ func TestAccAPIKey_refreshAfterAContradictedApply(t *testing.T) {
 	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{
 				Config:            config("before"),

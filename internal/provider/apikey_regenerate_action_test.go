@@ -235,7 +235,7 @@ resource "terraform_data" "rotation" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		TerraformVersionChecks:   acctest.QueryAndActionCLIs,
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{
 				// Created, not updated: the trigger does not fire.

@@ -29,7 +29,7 @@ import (
 // reliabilityCase is one fault scenario: the emulator's configuration, the
 // faults it injects from the start, and the test case run against it, to
 // which the runner adds the provider and, when the case has none of its
-// own, CheckDestroy: env.CheckDestroyed.
+// own, CheckDestroy: env.CheckDestroyed(0).
 type reliabilityCase struct {
 	name   string
 	config emulator.Config
@@ -116,7 +116,7 @@ func TestAccReliability(t *testing.T) {
 			test := tc.test(t, env)
 			test.ProtoV6ProviderFactories = factories(env)
 			if test.CheckDestroy == nil {
-				test.CheckDestroy = env.CheckDestroyed
+				test.CheckDestroy = env.CheckDestroyed(0)
 			}
 			resource.ParallelTest(t, test)
 		})
@@ -175,7 +175,7 @@ resource "ncp_apigw_api_key" "cut" {
 // with its own key, and the twin stays the colleague's.
 func lostCreateWithATwin(_ *testing.T, env *acctest.Env) resource.TestCase {
 	return resource.TestCase{
-		CheckDestroy: env.CheckDestroyedExcept(1),
+		CheckDestroy: env.CheckDestroyed(1),
 		Steps: []resource.TestStep{{
 			Config: env.Config(acctest.KeyConfig(`name = "twin"`)),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -218,7 +218,7 @@ func lostCreateMeetsAColleaguesEditedKey(_ *testing.T, env *acctest.Env) resourc
 	colleagues := env.Emulator.PutKey("shared", "the colleague's")
 	return resource.TestCase{
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			env.CheckDestroyedExcept(1),
+			env.CheckDestroyed(1),
 			func(*terraform.State) error {
 				k, ok := env.Emulator.Key(colleagues.ID)
 				if !ok || k.Description != emulator.RivalDescription || k.Modifier != env.Emulator.OtherModifier() || k.PrimaryKey != colleagues.PrimaryKey {
@@ -489,7 +489,7 @@ resource "ncp_apigw_api_key" "more" {
 				if int64(stats.Responses[401]) > clients {
 					return fmt.Errorf("%d requests were rejected for the clock by %d provider instances: each should learn the clock from its first answer", stats.Responses[401], clients)
 				}
-				return env.CheckDestroyed(s)
+				return env.CheckDestroyed(0)(s)
 			},
 			Steps: []resource.TestStep{
 				{Config: config("v1", "t1"), ConfigStateChecks: matches},
@@ -583,7 +583,7 @@ data "ncp_apigw_api_key" "by_name" {
 			if stats.Faults[emulator.FaultReset] == 0 {
 				return fmt.Errorf("no connection was reset: that fault was not exercised")
 			}
-			return env.CheckDestroyed(s)
+			return env.CheckDestroyed(0)(s)
 		},
 	}
 }
@@ -599,7 +599,7 @@ func throttled(t *testing.T, env *acctest.Env) resource.TestCase {
 			if stats.Throttled == 0 {
 				return fmt.Errorf("no request was throttled: the rate limit was not exercised")
 			}
-			return env.CheckDestroyed(s)
+			return env.CheckDestroyed(0)(s)
 		},
 		Steps: []resource.TestStep{{
 			Config: env.Config(`
@@ -674,7 +674,7 @@ resource "ncp_apigw_api_key" "load" {
 			step(config("v2", "t1"), 10),
 		},
 		CheckDestroy: func(s *terraform.State) error {
-			if err := env.CheckDestroyed(s); err != nil {
+			if err := env.CheckDestroyed(0)(s); err != nil {
 				return err
 			}
 			applies++ // the destroy

@@ -141,7 +141,7 @@ data "ncp_apigw_api_key" "by_name" {
 			env := newMalformedEnv(t)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(env),
-				CheckDestroy:             env.CheckDestroyed,
+				CheckDestroy:             env.CheckDestroyed(0),
 				Steps:                    tt.steps(env),
 			})
 		})
@@ -177,7 +177,7 @@ resource "ncp_apigw_api_key" "adopted" {
 		}
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: factories(env),
-			CheckDestroy:             env.CheckDestroyed,
+			CheckDestroy:             env.CheckDestroyed(0),
 			Steps:                    steps,
 		})
 	})
@@ -190,7 +190,7 @@ resource "ncp_apigw_api_key" "adopted" {
 		html := malformedBodies[0].body
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: factories(env),
-			CheckDestroy:             env.CheckDestroyed,
+			CheckDestroy:             env.CheckDestroyed(0),
 			Steps: []resource.TestStep{
 				{Config: config("v0", "t0")},
 				{
@@ -239,7 +239,7 @@ resource "ncp_apigw_api_key" "deleted" {
 		}
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: factories(env),
-			CheckDestroy:             env.CheckDestroyed,
+			CheckDestroy:             env.CheckDestroyed(0),
 			Steps:                    steps,
 		})
 	})
@@ -270,7 +270,7 @@ func TestAccReliability_deleteAnsweredByProxy(t *testing.T) {
 	steps = append(steps, healedStep(env, config, acctest.ExpectNoDrift, plancheck.ExpectEmptyPlan()))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps:                    steps,
 	})
 }

@@ -27,7 +27,7 @@ func TestAccAPIKey_createAndImport(t *testing.T) {
 `))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -71,7 +71,7 @@ func TestAccAPIKey_createDisabled(t *testing.T) {
 	env := acctest.NewEnv(t, emulator.Config{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(acctest.KeyConfig(`
@@ -110,7 +110,7 @@ func TestAccAPIKey_updateInPlace(t *testing.T) {
 	)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{
 				Config:            env.Config(acctest.KeyConfig(`name = "acc-update"`)),
@@ -208,7 +208,7 @@ func TestAccAPIKey_rotate(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps:                    testSteps,
 	})
 }
@@ -239,7 +239,7 @@ func TestAccAPIKey_rotateTriggerAtCreateRegeneratesNothing(t *testing.T) {
 	env.NeedsEmulator(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{{
 			Config: env.Config(acctest.KeyConfig(`
   name            = "acc-rotate-create"
@@ -261,7 +261,7 @@ func TestAccAPIKey_driftOutOfBand(t *testing.T) {
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -361,7 +361,7 @@ func TestAccAPIKey_timeouts(t *testing.T) {
 	env.NeedsEmulator(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {

@@ -101,7 +101,7 @@ func TestAccAPIKey_storeKeyValues(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{
 			{
 				Config: config(false, "t0"),

@@ -472,7 +472,7 @@ func TestAccAPIKeySubscription_errors(t *testing.T) {
 	env.NeedsEmulator(t)
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []tfresource.TestStep{
 			{
 				Config:      env.Config(subscriptionConfig("no/such", "")),

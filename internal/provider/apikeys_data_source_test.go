@@ -60,7 +60,7 @@ data "ncp_apigw_api_keys" "disabled" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyedExcept(2),
+		CheckDestroy:             env.CheckDestroyed(2),
 		Steps: []resource.TestStep{
 			{Config: keys},
 			{

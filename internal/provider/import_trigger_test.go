@@ -70,7 +70,7 @@ func (it importTriggerTest) applyStep(config string, action plancheck.ResourceAc
 func (it importTriggerTest) run(t *testing.T, steps ...resource.TestStep) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(it.env),
-		CheckDestroy:             it.env.CheckDestroyed,
+		CheckDestroy:             it.env.CheckDestroyed(0),
 		Steps:                    steps,
 	})
 }

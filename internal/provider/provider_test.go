@@ -126,7 +126,7 @@ provider "ncp" {
 `, endpoint, acctest.AccessKey, acctest.SecretKey) + acctest.KeyConfig(`name = terraform_data.settings.output.name`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
-		CheckDestroy:             env.CheckDestroyed,
+		CheckDestroy:             env.CheckDestroyed(0),
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
