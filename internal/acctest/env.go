@@ -27,9 +27,7 @@ const (
 type Env struct {
 	Emulator *emulator.Emulator // nil against NCP
 	Endpoint string             // the API's base URL; empty against NCP
-	// Client talks to the API directly, for checks that must see what the
-	// API holds rather than what the provider reported.
-	Client *ncpclient.Client
+	Client   *ncpclient.Client  // for checks of what the API holds, not what the provider reported
 
 	providerBlock string
 	clientsMade   atomic.Int64
@@ -44,29 +42,20 @@ func AgainstNCP() bool { return os.Getenv("NCP_ACC_TARGET") == "ncp" }
 // accounts' credentials, or connects to NCP.
 func NewEnv(t *testing.T, cfg emulator.Config) *Env {
 	t.Helper()
-	if AgainstNCP() {
-		client, err := ncpclient.New(ncpclient.Config{
-			AccessKey: os.Getenv("NCLOUD_ACCESS_KEY"),
-			SecretKey: os.Getenv("NCLOUD_SECRET_KEY"),
-			Site:      os.Getenv("NCLOUD_SITE"),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &Env{Client: client, providerBlock: `provider "ncp" {}`}
+	env := &Env{providerBlock: `provider "ncp" {}`}
+	clientCfg := ncpclient.Config{
+		AccessKey: os.Getenv("NCLOUD_ACCESS_KEY"), SecretKey: os.Getenv("NCLOUD_SECRET_KEY"), Site: os.Getenv("NCLOUD_SITE"),
 	}
-
-	emu, endpoint := startEmulator(t, cfg, func(emu http.Handler) http.Handler { return emu })
-	client, err := ncpclient.New(ncpclient.Config{AccessKey: AccessKey, SecretKey: SecretKey, Endpoint: endpoint})
-	if err != nil {
+	if !AgainstNCP() {
+		env.Emulator, env.Endpoint = startEmulator(t, cfg, func(emu http.Handler) http.Handler { return emu })
+		env.providerBlock = providerBlockAt(env.Endpoint)
+		clientCfg = ncpclient.Config{AccessKey: AccessKey, SecretKey: SecretKey, Endpoint: env.Endpoint}
+	}
+	var err error
+	if env.Client, err = ncpclient.New(clientCfg); err != nil {
 		t.Fatal(err)
 	}
-	return &Env{
-		Emulator:      emu,
-		Endpoint:      endpoint,
-		Client:        client,
-		providerBlock: providerBlockAt(endpoint),
-	}
+	return env
 }
 
 // startEmulator serves, through serve, an emulator configured by cfg with
@@ -106,8 +95,7 @@ func (e *Env) Config(hcl string) string {
 }
 
 // ConfigAt prefixes HCL with a provider block for the emulator's server at
-// path instead of at emulator.BasePath, as a user who got the endpoint wrong
-// would write it.
+// path instead of emulator.BasePath: an endpoint a user got wrong.
 func (e *Env) ConfigAt(path, hcl string) string {
 	return providerBlockAt(e.ServerURL()+path) + hcl
 }
@@ -117,10 +105,8 @@ func (e *Env) ServerURL() string {
 	return strings.TrimSuffix(e.Endpoint, emulator.BasePath)
 }
 
-// AdjustClientConfig is the hook the provider under test passes every API
-// client configuration through (provider.WithClientConfig): it counts the
-// clients, one per provider instance, and shortens retry delays when the
-// test asked for it.
+// AdjustClientConfig is the provider's provider.WithClientConfig hook: it
+// counts the clients and shortens retry delays when the test asked for it.
 func (e *Env) AdjustClientConfig(cfg *ncpclient.Config) {
 	e.clientsMade.Add(1)
 	if e.fastRetries.Load() {
@@ -133,8 +119,7 @@ func (e *Env) AdjustClientConfig(cfg *ncpclient.Config) {
 func (e *Env) ClientsMade() int64 { return e.clientsMade.Load() }
 
 // UseFastRetries shortens the provider's retry delays to milliseconds, for
-// tests that exhaust every retry: with the real delays (250ms doubling up to
-// 15s) each such operation would take about half a minute.
+// tests that exhaust every retry, which take half a minute each otherwise.
 func (e *Env) UseFastRetries() { e.fastRetries.Store(true) }
 
 // Writes counts the requests that change keys, as the emulator saw them.
