@@ -18,22 +18,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
-// providerBuild is the provider binary, built once per test binary, and
-// the CLI configuration that points terraform at it.
+// providerBuild is the provider, built once per test binary.
 var providerBuild struct {
 	once sync.Once
 	dir  string // holds terraform-provider-ncp and devOverrides
 	err  error
 }
 
-// devOverrides is the CLI configuration BuildProvider writes next to the
-// provider, with scripts/dev-overrides.sh: the one writer of dev_overrides.
+// devOverrides is the CLI configuration that scripts/dev-overrides.sh, the
+// one writer of dev_overrides, writes for BuildProvider next to the provider.
 const devOverrides = "dev-overrides.tfrc"
 
-// BuildProvider builds the provider from this tree once, into a directory
-// that RemoveProviderBuild deletes, with the CLI configuration NewCLI
-// uses, and returns that directory. repoRoot is the repository's root,
-// relative to the calling test's package.
+// BuildProvider builds the provider once from the repository at repoRoot,
+// with the CLI configuration NewCLI uses, into the directory it returns.
 func BuildProvider(t *testing.T, repoRoot string) string {
 	t.Helper()
 	providerBuild.once.Do(func() {
@@ -42,9 +39,7 @@ func BuildProvider(t *testing.T, repoRoot string) string {
 		if err != nil {
 			return
 		}
-		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-ncp"), ".")
-		build.Dir = repoRoot
-		out, err := build.CombinedOutput()
+		out, err := exec.Command("go", "build", "-C", repoRoot, "-o", filepath.Join(dir, "terraform-provider-ncp"), ".").CombinedOutput()
 		if err == nil {
 			out, err = exec.Command("bash", filepath.Join(repoRoot, "scripts", "dev-overrides.sh"), "ncp-community/ncp="+dir).Output()
 		}
@@ -68,33 +63,29 @@ func RemoveProviderBuild() {
 	}
 }
 
-// terraformBinary is the CLI the tests run: the one TF_ACC_TERRAFORM_PATH
-// names, as for the acceptance tests, else terraform on PATH.
+// terraformBinary is the CLI the acceptance tests run too.
 func terraformBinary() string {
 	return cmp.Or(os.Getenv("TF_ACC_TERRAFORM_PATH"), "terraform")
 }
 
-// OpenTofu reports whether the tests run OpenTofu (a CLI named tofu*),
-// whose versions follow Terraform's but which has neither `terraform
-// query` nor actions.
+// OpenTofu reports whether the tests run OpenTofu (a CLI named tofu*).
 func OpenTofu() bool {
 	return strings.HasPrefix(filepath.Base(terraformBinary()), "tofu")
 }
 
-// The CLIs that have what a test needs, as a resource.TestCase's
-// TerraformVersionChecks or CLISkips's checks; the others skip the test.
+// The CLIs that have what a test needs, for TerraformVersionChecks or
+// CLISkips; the others skip the test.
 var (
 	// Ephemeral resources: Terraform 1.10 and later.
 	EphemeralCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
-	// Resource identities: Terraform 1.12 and later; older CLIs neither
-	// send nor store them.
+	// Resource identities: Terraform 1.12 and later.
 	IdentityCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
 	// `terraform query` and actions: Terraform 1.14 and later, not OpenTofu.
 	QueryAndActionCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0), SkipOpenTofu{}}
 )
 
-// SkipOpenTofu skips a test on OpenTofu, which has neither `terraform
-// query` nor actions whatever its version.
+// SkipOpenTofu skips a test on OpenTofu, whose versions follow
+// Terraform's but which has neither `terraform query` nor actions.
 type SkipOpenTofu struct{}
 
 func (SkipOpenTofu) CheckTerraformVersion(_ context.Context, _ tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
@@ -103,10 +94,9 @@ func (SkipOpenTofu) CheckTerraformVersion(_ context.Context, _ tfversion.CheckTe
 	}
 }
 
-// CLISkips runs checks against the version of the CLI the tests run, as
-// resource.Test runs a TestCase's TerraformVersionChecks, for tests that
-// drive the CLI themselves: it returns why a check skips ("" when none
-// does), and fails t when a check fails.
+// CLISkips runs checks as resource.Test runs TerraformVersionChecks, for
+// tests that drive the CLI themselves: it returns why a check skips ("" when
+// none does), and fails t when a check fails.
 func CLISkips(t *testing.T, checks ...tfversion.TerraformVersionCheck) string {
 	t.Helper()
 	tf, err := tfexec.NewTerraform(t.TempDir(), terraformBinary())
@@ -130,9 +120,8 @@ func CLISkips(t *testing.T, checks ...tfversion.TerraformVersionCheck) string {
 	return ""
 }
 
-// CLI runs terraform through terraform-exec in one working directory, with
-// the provider BuildProvider built, TF_LOG=trace, and keeps everything the
-// commands print.
+// CLI runs terraform through terraform-exec in one working directory, at
+// TF_LOG=trace, and keeps everything the commands print.
 type CLI struct {
 	t       *testing.T
 	tf      *tfexec.Terraform
@@ -143,9 +132,8 @@ type CLI struct {
 	stdout  *strings.Builder
 }
 
-// NewCLI points terraform at the provider in pluginDir, as BuildProvider
-// built it, and at endpoint with the test account's credentials in the
-// environment.
+// NewCLI points terraform at the provider BuildProvider built in pluginDir,
+// and at endpoint with the test account's credentials.
 func NewCLI(t *testing.T, pluginDir, endpoint string) *CLI {
 	t.Helper()
 	work := t.TempDir()
@@ -213,9 +201,8 @@ func Plan(detailedExitCode bool, opts ...tfexec.PlanOption) Command {
 // errPlanChanges stands for plan's exit code 2 under -detailed-exitcode.
 var errPlanChanges = errors.New("the plan has changes")
 
-// Do runs command with extra environment variables env ("NAME=value", over
-// the CLI's own), and returns its exit code and what it printed: stdout,
-// then stderr.
+// Do runs command with extra environment variables env ("NAME=value"), and
+// returns its exit code and what it printed: stdout, then stderr.
 func (c *CLI) Do(env []string, command Command) (int, string) {
 	c.t.Helper()
 	vars := maps.Clone(c.env)
@@ -242,16 +229,8 @@ func (c *CLI) Do(env []string, command Command) (int, string) {
 	return 0, out
 }
 
-// Invoke is `apply -invoke=action`, which tfexec has no option for yet
-// (hashicorp/terraform-exec#605): Terraform reads flags wherever they
-// stand, so the flag takes the place of the saved plan, tfexec's one
-// argument that is passed as it is.
-func Invoke(action string) tfexec.ApplyOption {
-	return tfexec.DirOrPlan("-invoke=" + action)
-}
-
 // Query runs `terraform query -json` with opts and returns its exit code
-// and messages, one JSON line each, which Printed keeps too.
+// and messages, one JSON line each.
 func (c *CLI) Query(opts ...tfexec.QueryOption) (int, string) {
 	c.t.Helper()
 	return c.Do(nil, func(ctx context.Context, tf *tfexec.Terraform) error {

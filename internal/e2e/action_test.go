@@ -37,7 +37,9 @@ func TestRegenerateActionThroughTheCLI(t *testing.T) {
 	before := acctest.KeyByName(t, emu, "svc")
 
 	emu.ResetStats()
-	code, out := tf.Do(nil, acctest.Apply(acctest.Invoke("action.ncp_apigw_api_key_regenerate.secondary")))
+	// tfexec has no option for -invoke yet (hashicorp/terraform-exec#605); Terraform reads
+	// flags wherever they stand, so the flag takes the place of the saved plan.
+	code, out := tf.Do(nil, acctest.Apply(tfexec.DirOrPlan("-invoke=action.ncp_apigw_api_key_regenerate.secondary")))
 	if code != 0 {
 		t.Fatalf("terraform apply -invoke failed (exit %d):\n%s", code, out)
 	}
