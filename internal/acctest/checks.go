@@ -306,12 +306,7 @@ func Total(requests map[emulator.Route]int) int {
 // KeyByName finds the emulator's only key with that name.
 func KeyByName(t *testing.T, emu *emulator.Emulator, name string) emulator.Key {
 	t.Helper()
-	var found []emulator.Key
-	for _, k := range emu.Keys() {
-		if k.Name == name {
-			found = append(found, k)
-		}
-	}
+	found := slices.DeleteFunc(emu.Keys(), func(k emulator.Key) bool { return k.Name != name })
 	if len(found) != 1 {
 		t.Fatalf("%d keys named %q in the emulator, want 1", len(found), name)
 	}

@@ -255,11 +255,8 @@ func (c *CLI) WriteConfig(config string) {
 func (c *CLI) Apply(config string) string {
 	c.t.Helper()
 	c.WriteConfig(config)
-	code, out := c.Do(nil, Apply())
-	if code != 0 {
-		c.t.Fatalf("terraform apply failed (exit %d):\n%s", code, out)
-	}
-	c.ExpectPlanExit(0)
+	out := c.ExpectExit(0, Apply())
+	c.ExpectExit(0, Plan(true))
 	return out
 }
 
@@ -275,20 +272,13 @@ func (c *CLI) ApplyFails(config string, env ...string) string {
 	return out
 }
 
-// Destroy destroys everything, which must succeed.
-func (c *CLI) Destroy() {
+// ExpectExit runs command, asserts that it exits with want, and returns its
+// output. Plan(true) exits 0 when the plan is empty, 2 when it has changes.
+func (c *CLI) ExpectExit(want int, command Command) string {
 	c.t.Helper()
-	if code, out := c.Do(nil, Destroy()); code != 0 {
-		c.t.Fatalf("terraform destroy failed (exit %d):\n%s", code, out)
-	}
-}
-
-// ExpectPlanExit runs plan -detailed-exitcode: 0 is empty, 2 has changes.
-func (c *CLI) ExpectPlanExit(want int) string {
-	c.t.Helper()
-	code, out := c.Do(nil, Plan(true))
+	code, out := c.Do(nil, command)
 	if code != want {
-		c.t.Fatalf("terraform plan exited %d, want %d:\n%s", code, want, out)
+		c.t.Fatalf("terraform exited %d, want %d:\n%s", code, want, out)
 	}
 	return out
 }

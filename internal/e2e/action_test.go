@@ -61,7 +61,7 @@ func TestRegenerateActionThroughTheCLI(t *testing.T) {
 	if !strings.Contains(state, before.SecondaryKey) || strings.Contains(state, after.SecondaryKey) {
 		t.Error("the action changed state; actions cannot")
 	}
-	tf.ExpectPlanExit(0)
+	tf.ExpectExit(0, acctest.Plan(true))
 	if code, out := tf.Do(nil, acctest.Apply(tfexec.RefreshOnly(true))); code != 0 {
 		t.Fatalf("terraform apply -refresh-only failed:\n%s", out)
 	}

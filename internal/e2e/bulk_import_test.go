@@ -94,7 +94,7 @@ func TestBulkImportThroughTerraformQuery(t *testing.T) {
 			t.Errorf("the apply does not say %q:\n%s", want, out)
 		}
 	}
-	if plan := tf.ExpectPlanExit(0); !strings.Contains(plan, "No changes. Your infrastructure matches the configuration.") {
+	if plan := tf.ExpectExit(0, acctest.Plan(true)); !strings.Contains(plan, "No changes. Your infrastructure matches the configuration.") {
 		t.Errorf("the plan after the import is not empty:\n%s", plan)
 	}
 	got := emu.Stats().Requests
@@ -106,7 +106,7 @@ func TestBulkImportThroughTerraformQuery(t *testing.T) {
 	// update of that key alone.
 	acctest.WriteFile(t, filepath.Join(tf.Dir, "generated.tf"),
 		strings.Replace(string(generated), `name             = "svc-01"`, `name             = "svc-01-renamed"`, 1))
-	plan := tf.ExpectPlanExit(2)
+	plan := tf.ExpectExit(2, acctest.Plan(true))
 	if !strings.Contains(plan, "1 to change") || !strings.Contains(plan, `"svc-01" -> "svc-01-renamed"`) {
 		t.Errorf("renaming svc-01 in the generated configuration plans:\n%s", plan)
 	}

@@ -77,7 +77,7 @@ func TestFailedAppliesLeakNoSecret(t *testing.T) {
 	out = tf.ApplyFails(failuresConfig("t1", ""))
 	wantInOutput(t, out, `Error: Error regenerating the PRIMARY key of API key "failing-0"`, "HTTP 500, error code 900: Unexpected Error")
 	emu.SetFaults(emulator.Faults{})
-	wantInOutput(t, tf.ExpectPlanExit(2), "ncp_apigw_api_key.key[0] will be updated in-place")
+	wantInOutput(t, tf.ExpectExit(2, acctest.Plan(true)), "ncp_apigw_api_key.key[0] will be updated in-place")
 	tf.Apply(failuresConfig("t1", ""))
 
 	// A lost create whose check fails: the error gives the create's marker
@@ -131,7 +131,7 @@ resource "ncp_apigw_api_key" "ghost" {
 	// Back to a configuration without the failing import: Terraform 1.5
 	// processes import blocks during destroy too.
 	tf.WriteConfig(failuresConfig("t1", twin))
-	tf.Destroy()
+	tf.ExpectExit(0, acctest.Destroy())
 	wantKeys(0)
 	acctest.LeakedSecrets(t, tf.Printed(), recorder, 20)
 }

@@ -114,7 +114,7 @@ func TestLifecycleThroughTerraformCLI(t *testing.T) {
 	emu.DeleteKey(deleted.ID)
 	renamed := acctest.KeyByName(t, emu, "fleet-4")
 	emu.UpdateKey(renamed.ID, func(k *emulator.Key) { k.Name = "renamed-by-hand" })
-	plan := tf.ExpectPlanExit(2)
+	plan := tf.ExpectExit(2, acctest.Plan(true))
 	for _, want := range []string{
 		`ncp_apigw_api_key.fleet[3] will be created`,
 		`ncp_apigw_api_key.fleet[4] will be updated in-place`,
@@ -130,7 +130,7 @@ func TestLifecycleThroughTerraformCLI(t *testing.T) {
 		t.Error("the renamed key was replaced instead of renamed back")
 	}
 
-	tf.Destroy()
+	tf.ExpectExit(0, acctest.Destroy())
 	wantKeys(0)
 
 	// Nothing secret in anything printed or logged.
