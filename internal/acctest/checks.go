@@ -23,9 +23,8 @@ import (
 // KeyResourceType is the type of the resource whose state these checks read.
 const KeyResourceType = "ncp_apigw_api_key"
 
-// StateKeys returns the attributes of every ncp_apigw_api_key in state (as
-// `terraform show -json` renders it), by address, rendered as strings; null
-// ones are absent.
+// StateKeys returns the attributes of every ncp_apigw_api_key in state, by
+// address, rendered as strings; null ones are absent.
 func StateKeys(state *tfjson.State) map[string]map[string]string {
 	keys := map[string]map[string]string{}
 	if state == nil || state.Values == nil || state.Values.RootModule == nil {
@@ -47,8 +46,7 @@ func StateKeys(state *tfjson.State) map[string]map[string]string {
 }
 
 // keyDifferences names, without their values, which may be secret, the
-// attributes in which a key's state differs from what the API holds. Key
-// values must be absent where state keeps none.
+// attributes in which a key's state differs from what the API holds.
 func keyDifferences(attrs map[string]string, want ncpclient.APIKey) []string {
 	expected := map[string]string{
 		"name":        want.Name,
@@ -74,9 +72,8 @@ func keyDifferences(attrs map[string]string, want ncpclient.APIKey) []string {
 	return differ
 }
 
-// EmulatorKeyDifferences lists the attributes in which a key's state
-// (attributes as in state, flattened) differs from the emulator's record of
-// it, naming them without their values.
+// EmulatorKeyDifferences names, without their values, the attributes in
+// which a key's state (flattened) differs from the emulator's record of it.
 func EmulatorKeyDifferences(attrs map[string]string, k emulator.Key) []string {
 	return keyDifferences(attrs, ncpclient.APIKey{
 		ID: k.ID, TenantID: k.TenantID, Name: k.Name, Description: k.Description,
@@ -233,9 +230,8 @@ func (c CountCheck[K]) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest
 	resp.Error = c.err()
 }
 
-// CheckDestroyed asserts that no key in state exists any more and, against
-// the emulator, that it holds only the keep keys the test made outside
-// Terraform.
+// CheckDestroyed asserts that no key in state exists any more and that the
+// emulator, if any, holds only the keep keys made outside Terraform.
 func (e *Env) CheckDestroyed(keep int) func(*terraform.State) error {
 	return func(s *terraform.State) error {
 		for _, rs := range s.RootModule().Resources {
@@ -257,9 +253,8 @@ func (e *Env) CheckDestroyed(keep int) func(*terraform.State) error {
 	}
 }
 
-// ExpectNoDrift asserts that the refresh before a plan found every resource
-// as state recorded it: right after a failed apply, that the apply left
-// state equal to the API.
+// ExpectNoDrift asserts that the refresh before a plan found no drift: right
+// after a failed apply, that the apply left state equal to the API.
 var ExpectNoDrift plancheck.PlanCheck = planCheckFunc(func(plan *tfjson.Plan) error {
 	var drifted []string
 	for _, rc := range plan.ResourceDrift {
@@ -272,8 +267,7 @@ var ExpectNoDrift plancheck.PlanCheck = planCheckFunc(func(plan *tfjson.Plan) er
 })
 
 // ExpectUpdateInPlace asserts that the apply updates addr in place and
-// passes the extra checks. (The framework checks that the plan after it is
-// empty.)
+// passes the extra checks; the framework checks the empty plan after it.
 func ExpectUpdateInPlace(addr string, extra ...plancheck.PlanCheck) resource.ConfigPlanChecks {
 	return resource.ConfigPlanChecks{
 		PreApply: append([]plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}, extra...),

@@ -136,16 +136,13 @@ type CLI struct {
 // and at endpoint with the test account's credentials.
 func NewCLI(t *testing.T, pluginDir, endpoint string) *CLI {
 	t.Helper()
-	work := t.TempDir()
-	c := &CLI{t: t, Dir: filepath.Join(work, "config"), LogPath: filepath.Join(work, "terraform.log"), env: map[string]string{}}
+	c := &CLI{t: t, Dir: t.TempDir(), LogPath: filepath.Join(t.TempDir(), "terraform.log"), env: map[string]string{}}
 	c.Setenv(os.Environ()...)
 	c.env = tfexec.CleanEnv(c.env) // tfexec sets TF_LOG and such itself, and refuses them here
 	c.Setenv("TF_CLI_CONFIG_FILE="+filepath.Join(pluginDir, devOverrides), "CHECKPOINT_DISABLE=1",
 		"NCLOUD_ACCESS_KEY="+AccessKey, "NCLOUD_SECRET_KEY="+SecretKey, "NCP_APIGW_ENDPOINT="+endpoint)
-	err := os.Mkdir(c.Dir, 0o755)
-	if err == nil {
-		c.tf, err = tfexec.NewTerraform(c.Dir, terraformBinary())
-	}
+	var err error
+	c.tf, err = tfexec.NewTerraform(c.Dir, terraformBinary())
 	if err == nil {
 		err = c.tf.SetLogPath(c.LogPath) // at TRACE
 	}

@@ -54,9 +54,8 @@ func (s *SecretRecorder) Add(secret string) {
 	s.seen[secret] = true
 }
 
-// StartRecordedEmulator serves an emulator configured by cfg (with the test
-// accounts' credentials) through a SecretRecorder, which knows their secret
-// keys, and returns it, the recorder and the API's base URL.
+// StartRecordedEmulator is startEmulator through a SecretRecorder, which
+// knows the test accounts' secret keys, and returns the recorder too.
 func StartRecordedEmulator(t *testing.T, cfg emulator.Config) (*emulator.Emulator, *SecretRecorder, string) {
 	t.Helper()
 	rec := &SecretRecorder{seen: map[string]bool{SecretKey: true, OtherSecretKey: true}}

@@ -16,8 +16,7 @@ import (
 
 // SeedProduct puts a product of the emulator's own tenant, of subscription
 // code code (PUBLIC or PROTECTED), with one API of two stages, the first
-// under a usage plan. Tests of subscriptions need the emulator: NCP has no
-// product to spare.
+// under a usage plan. It needs the emulator: NCP has no product to spare.
 func (e *Env) SeedProduct(t *testing.T, code string) emulator.Product {
 	t.Helper()
 	e.NeedsEmulator(t)
@@ -46,20 +45,14 @@ func (e *Env) DecideWhenRequested(t *testing.T, productID string, status emulato
 	var wg sync.WaitGroup
 	t.Cleanup(wg.Wait)
 	wg.Go(func() {
-		ticker := time.NewTicker(5 * time.Millisecond)
-		defer ticker.Stop()
-		for {
+		for ctx.Err() == nil {
 			for _, s := range e.Emulator.Subscriptions() {
 				if s.ProductID == productID && s.Status == emulator.StatusRequest {
 					e.Emulator.SetSubscriptionStatus(s.APIKeyID, productID, status)
 					return
 				}
 			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-ticker.C:
-			}
+			time.Sleep(5 * time.Millisecond)
 		}
 	})
 }
