@@ -12,9 +12,11 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 	"github.com/ncp-community/terraform-provider-ncp/internal/ncpclient"
@@ -22,6 +24,40 @@ import (
 
 // KeyResourceType is the type of the resource whose state these checks read.
 const KeyResourceType = "ncp_apigw_api_key"
+
+// KeyAddr is the address of the key KeyConfig declares.
+const KeyAddr = KeyResourceType + ".test"
+
+// KeyValueRegexp matches a key value as NCP makes them.
+var KeyValueRegexp = regexp.MustCompile(`^[A-Za-z0-9]{40}$`)
+
+// KeyConfig declares the key KeyAddr with the attributes attrs (HCL).
+func KeyConfig(attrs string) string {
+	return fmt.Sprintf(`
+resource "ncp_apigw_api_key" "test" {
+%s
+}
+`, attrs)
+}
+
+// KeyValue checks attr of KeyAddr in state.
+func KeyValue(attr string, check knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(KeyAddr, tfjsonpath.New(attr), check)
+}
+
+// CaptureKeyID records KeyAddr's id in *id, for the steps after it.
+func CaptureKeyID(id *string) statecheck.StateCheck {
+	return KeyValue("id", knownvalue.StringFunc(func(v string) error { *id = v; return nil }))
+}
+
+// KeyPlanned expects attr of KeyAddr unknown in the plan when it is to
+// change, and known otherwise.
+func KeyPlanned(attr string, changes bool) plancheck.PlanCheck {
+	if changes {
+		return plancheck.ExpectUnknownValue(KeyAddr, tfjsonpath.New(attr))
+	}
+	return plancheck.ExpectKnownValue(KeyAddr, tfjsonpath.New(attr), knownvalue.NotNull())
+}
 
 // StateKeys returns the attributes of every ncp_apigw_api_key in state, by
 // address, rendered as strings; null ones are absent.
@@ -143,9 +179,8 @@ func (e *Env) ExpectKeyMatchesAPI(addr string) statecheck.StateCheck {
 	})
 }
 
-// ExpectStateMatchesEmulator asserts that state holds exactly the
-// emulator's keys, each as the emulator holds it: no key is orphaned, none
-// is in state alone, none differs.
+// ExpectStateMatchesEmulator asserts that state holds exactly the emulator's
+// keys, each as the emulator holds it: none orphaned, none differing.
 func (e *Env) ExpectStateMatchesEmulator() statecheck.StateCheck {
 	return StateCheckFunc(func(state *tfjson.State) error {
 		inState := map[string]map[string]string{}
@@ -175,9 +210,8 @@ func (e *Env) ExpectStateMatchesEmulator() statecheck.StateCheck {
 	})
 }
 
-// CountCheck asserts counters of the emulator since they were last reset.
-// As a plan check it runs when the plan is made (after its refresh), as a
-// state check after the apply.
+// CountCheck asserts the emulator's counters since their last reset: as a
+// plan check when the plan is made, as a state check after the apply.
 type CountCheck[K ~string] struct {
 	noun  string // what is counted
 	count func() map[K]int
@@ -185,8 +219,7 @@ type CountCheck[K ~string] struct {
 	exact bool // every counter not in want must be zero
 }
 
-// ExpectRequests counts requests by route: those not in want must have had
-// none.
+// ExpectRequests counts requests by route; routes not in want must have none.
 func (e *Env) ExpectRequests(want map[emulator.Route]int) CountCheck[emulator.Route] {
 	return CountCheck[emulator.Route]{noun: "requests", count: func() map[emulator.Route]int { return e.Emulator.Stats().Requests }, want: want, exact: true}
 }
@@ -238,11 +271,10 @@ func (e *Env) CheckDestroyed(keep int) func(*terraform.State) error {
 			if rs.Type != KeyResourceType {
 				continue
 			}
-			_, err := e.Client.GetAPIKey(context.Background(), rs.Primary.ID)
-			if err == nil {
+			switch _, err := e.Client.GetAPIKey(context.Background(), rs.Primary.ID); {
+			case err == nil:
 				return fmt.Errorf("API key %s still exists after destroy", rs.Primary.ID)
-			}
-			if !ncpclient.IsNotFound(err) {
+			case !ncpclient.IsNotFound(err):
 				return fmt.Errorf("checking API key %s after destroy: %w", rs.Primary.ID, err)
 			}
 		}
@@ -251,6 +283,29 @@ func (e *Env) CheckDestroyed(keep int) func(*terraform.State) error {
 		}
 		return nil
 	}
+}
+
+// ExpectSubscriptionStatuses asserts the emulator's subscriptions: their
+// number, and the status of each to the products of want.
+func (e *Env) ExpectSubscriptionStatuses(count int, want map[string]emulator.SubscriptionStatus) statecheck.StateCheck {
+	return StateCheckFunc(func(*tfjson.State) error {
+		subs := e.Emulator.Subscriptions()
+		if len(subs) != count {
+			return fmt.Errorf("the emulator holds %d subscriptions, want %d: %+v", len(subs), count, subs)
+		}
+		for _, s := range subs {
+			if status, ok := want[s.ProductID]; ok && s.Status != status {
+				return fmt.Errorf("the subscription of key %s to product %s is %s, want %s", s.APIKeyID, s.ProductID, s.Status, status)
+			}
+		}
+		return nil
+	})
+}
+
+// CheckSubscriptionsDestroyed is CheckDestroyed(0) for tests of
+// subscriptions: no subscription is left either.
+func (e *Env) CheckSubscriptionsDestroyed(s *terraform.State) error {
+	return errors.Join(e.CheckDestroyed(0)(s), CheckAPI(e.ExpectSubscriptionStatuses(0, nil))(s))
 }
 
 // ExpectNoDrift asserts that the refresh before a plan found no drift: right

@@ -94,9 +94,8 @@ func (SkipOpenTofu) CheckTerraformVersion(_ context.Context, _ tfversion.CheckTe
 	}
 }
 
-// CLISkips runs checks as resource.Test runs TerraformVersionChecks, for
-// tests that drive the CLI themselves: it returns why a check skips ("" when
-// none does), and fails t when a check fails.
+// CLISkips runs version checks for tests that drive the CLI themselves: it
+// returns why one skips ("" when none does), and fails t when one fails.
 func CLISkips(t *testing.T, checks ...tfversion.TerraformVersionCheck) string {
 	t.Helper()
 	tf, err := tfexec.NewTerraform(t.TempDir(), terraformBinary())

@@ -20,8 +20,7 @@ import (
 )
 
 // SecretRecorder serves an API handler and remembers every secret that
-// crossed the wire: each signature and each key value the API answered
-// with, besides the secret keys it was given.
+// crossed the wire (signatures, key values in answers) and those it was given.
 type SecretRecorder struct {
 	next http.Handler
 	mu   sync.Mutex
@@ -66,9 +65,8 @@ func StartRecordedEmulator(t *testing.T, cfg emulator.Config) (*emulator.Emulato
 	return emu, rec, endpoint
 }
 
-// LeakedSecrets returns how many recorded secrets (at least minSecrets must
-// have been recorded) appear in text, failing the test for each, and logs
-// how much was checked.
+// LeakedSecrets returns how many recorded secrets (at least minSecrets of
+// them) appear in text, failing the test for each, and logs what it checked.
 func LeakedSecrets(t *testing.T, text string, recorder *SecretRecorder, minSecrets int) int {
 	t.Helper()
 	if !strings.Contains(text, "/api/v1/api-keys") {

@@ -1,15 +1,9 @@
 package acctest
 
 import (
-	"errors"
-	"fmt"
 	"sync"
 	"testing"
 	"time"
-
-	tfjson "github.com/hashicorp/terraform-json"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/ncp-community/terraform-provider-ncp/internal/emulator"
 )
@@ -35,9 +29,8 @@ func (e *Env) SeedProduct(t *testing.T, code string) emulator.Product {
 	return p
 }
 
-// DecideWhenRequested plays the product's publisher, who decides on the
-// first subscription to productID that awaits approval, out of band, as
-// soon as it appears. It stops at the end of the test.
+// DecideWhenRequested plays the product's publisher, deciding out of band on
+// the first subscription to productID awaiting approval, until the test ends.
 func (e *Env) DecideWhenRequested(t *testing.T, productID string, status emulator.SubscriptionStatus) {
 	t.Helper()
 	e.NeedsEmulator(t)
@@ -55,27 +48,4 @@ func (e *Env) DecideWhenRequested(t *testing.T, productID string, status emulato
 			time.Sleep(5 * time.Millisecond)
 		}
 	})
-}
-
-// ExpectSubscriptionStatuses asserts the emulator's subscriptions: their
-// number, and the status of each to the products of want.
-func (e *Env) ExpectSubscriptionStatuses(count int, want map[string]emulator.SubscriptionStatus) statecheck.StateCheck {
-	return StateCheckFunc(func(*tfjson.State) error {
-		subs := e.Emulator.Subscriptions()
-		if len(subs) != count {
-			return fmt.Errorf("the emulator holds %d subscriptions, want %d: %+v", len(subs), count, subs)
-		}
-		for _, s := range subs {
-			if status, ok := want[s.ProductID]; ok && s.Status != status {
-				return fmt.Errorf("the subscription of key %s to product %s is %s, want %s", s.APIKeyID, s.ProductID, s.Status, status)
-			}
-		}
-		return nil
-	})
-}
-
-// CheckSubscriptionsDestroyed is CheckDestroyed(0) for tests of
-// subscriptions: no subscription is left either.
-func (e *Env) CheckSubscriptionsDestroyed(s *terraform.State) error {
-	return errors.Join(e.CheckDestroyed(0)(s), CheckAPI(e.ExpectSubscriptionStatuses(0, nil))(s))
 }
