@@ -82,7 +82,8 @@ func StateKeys(state *tfjson.State) map[string]map[string]string {
 }
 
 // keyDifferences names, without their values, which may be secret, the
-// attributes in which a key's state differs from what the API holds.
+// attributes in which a key's state differs from what the API holds. Key
+// values must be absent where state keeps none.
 func keyDifferences(attrs map[string]string, want ncpclient.APIKey) []string {
 	expected := map[string]string{
 		"name":        want.Name,

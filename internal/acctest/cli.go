@@ -29,8 +29,9 @@ var providerBuild struct {
 // one writer of dev_overrides, writes for BuildProvider next to the provider.
 const devOverrides = "dev-overrides.tfrc"
 
-// BuildProvider builds the provider once from the repository at repoRoot,
-// with the CLI configuration NewCLI uses, into the directory it returns.
+// BuildProvider builds the provider once from the repository at repoRoot
+// (relative to the test's package), with the CLI configuration NewCLI uses,
+// into the directory it returns, which RemoveProviderBuild deletes.
 func BuildProvider(t *testing.T, repoRoot string) string {
 	t.Helper()
 	providerBuild.once.Do(func() {
@@ -58,9 +59,7 @@ func BuildProvider(t *testing.T, repoRoot string) string {
 
 // RemoveProviderBuild deletes what BuildProvider built; TestMain calls it.
 func RemoveProviderBuild() {
-	if providerBuild.dir != "" {
-		_ = os.RemoveAll(providerBuild.dir)
-	}
+	_ = os.RemoveAll(providerBuild.dir) // nothing when nothing was built
 }
 
 // terraformBinary is the CLI the acceptance tests run too.
