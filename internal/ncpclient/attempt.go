@@ -207,13 +207,18 @@ func (c *Client) judge(ctx context.Context, cl *call, resp *http.Response, body 
 				ambiguous: true,
 			}
 		}
-		c.heardFromNCP(ctx, cl, resp.Header, sent, received)
+		cl.answered = readClock(resp.Header, sent, received)
+		c.heardFromNCP(ctx, cl.answered)
 		return outcome{}
 	}
 
 	apiErr := newError(cl.method, path, status, body, c.secretKey, signature)
 	if apiErr.fromNCP() {
-		c.heardFromNCP(ctx, cl, resp.Header, sent, received)
+		// Heard on return, once a rejection below is stored: the first
+		// answer opens the clock gate, and the calls waiting there must see
+		// it rather than send.
+		cl.answered = readClock(resp.Header, sent, received)
+		defer c.heardFromNCP(ctx, cl.answered)
 	} else {
 		apiErr.hint = fmt.Sprintf("the answer did not come from NCP's API at %s: check the endpoint, a proxy, or an outage page", c.BaseURL())
 	}

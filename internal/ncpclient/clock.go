@@ -77,13 +77,11 @@ func (s *serverClock) heard(r clockReading) (previous time.Duration) {
 	}
 }
 
-// heardFromNCP learns the server's clock from an answer that came from NCP
-// (a success that decoded, or NCP's error envelope); proxy pages carry
-// their own host's clock and must not be passed here. sent and received
-// are when the attempt was sent and its answer arrived, on our clock.
-func (c *Client) heardFromNCP(ctx context.Context, cl *call, h http.Header, sent, received time.Time) {
-	cl.answered = readClock(h, sent, received)
-	previous := c.clock.heard(cl.answered)
+// heardFromNCP learns the server's clock from r, the reading of an answer
+// that came from NCP (a success that decoded, or NCP's error envelope);
+// proxy pages carry their own host's clock and must not be passed here.
+func (c *Client) heardFromNCP(ctx context.Context, r clockReading) {
+	previous := c.clock.heard(r)
 	if current := c.clock.offset(); (current - previous).Abs() >= offsetLogStep {
 		c.debug(ctx, "NCP API clock offset adopted", map[string]any{
 			"offset": current.Round(time.Second).String(),

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -162,5 +163,29 @@ func TestRequestTimeoutIsBounded(t *testing.T) {
 	cfg.RequestTimeout = 2 * time.Minute
 	if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), "longer than 1m0s") {
 		t.Errorf("New with a 2m request timeout: error %v", err)
+	}
+}
+
+// TestRejectedCredentialsAreSentOnceByConcurrentCalls: callers waiting at
+// the clock gate for the first answer, a 401, see the rejection when the
+// gate opens: one request is sent, the other calls fail unsent.
+func TestRejectedCredentialsAreSentOnceByConcurrentCalls(t *testing.T) {
+	env := newEnv(t, emulator.Config{}, func(cfg *Config) { cfg.SecretKey = "wrong-secret-key" })
+	const calls = 50
+	errs := make([]error, calls)
+	var wg sync.WaitGroup
+	for i := range calls {
+		wg.Go(func() { _, errs[i] = env.c.GetAPIKey(context.Background(), "123") })
+	}
+	wg.Wait()
+	unsent := 0
+	for _, err := range errs {
+		var rejected *CredentialsRejectedError
+		if errors.As(err, &rejected) {
+			unsent++
+		}
+	}
+	if sent := len(env.recordedRequests()); sent != 1 || unsent != calls-1 {
+		t.Errorf("%d requests sent and %d calls failed unsent, want 1 and %d", sent, unsent, calls-1)
 	}
 }
