@@ -278,7 +278,7 @@ func lastLines(s string, n int) string {
 
 type instance struct {
 	Addr  string            // the resource's name: k1, k2...
-	Attrs map[string]string // string and bool attributes; null and nested ones are absent
+	Attrs map[string]string // as acctest.StateKeys renders them
 }
 
 // readState reads state from `terraform show -json`, whose output holds the
@@ -291,19 +291,10 @@ func (r *seedRun) readState() []instance {
 	}); code != 0 {
 		r.t.Fatalf("seed %d: terraform show -json exited %d", r.plan.Seed, code)
 	}
-	if state.Values == nil {
-		return nil
-	}
 	var keys []instance
-	for _, rs := range state.Values.RootModule.Resources { // API keys alone, without count or for_each
-		in := instance{Addr: rs.Name, Attrs: map[string]string{}}
-		for name, value := range rs.AttributeValues {
-			switch value.(type) {
-			case string, bool:
-				in.Attrs[name] = fmt.Sprint(value)
-			}
-		}
-		keys = append(keys, in)
+	for addr, attrs := range acctest.StateKeys(state) { // API keys alone, without count or for_each
+		keys = append(keys, instance{Addr: strings.TrimPrefix(addr, acctest.KeyResourceType+"."), Attrs: attrs})
 	}
+	slices.SortFunc(keys, func(a, b instance) int { return strings.Compare(a.Addr, b.Addr) })
 	return keys
 }
