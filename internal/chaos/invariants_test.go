@@ -95,6 +95,13 @@ func TestInvariantsCatchEachViolation(t *testing.T) {
 		{"resource missing from state", func(o *observation, _ *emulator.Emulator) {
 			o.Config = append(o.Config, keySpec{Addr: "k3", Name: "p-k3"})
 		}, []string{invConfiguration}},
+		{"resource left in state after its removal", func(o *observation, _ *emulator.Emulator) {
+			o.Config = o.Config[:1]
+		}, []string{invConfiguration}},
+		{"bystander deleted", func(o *observation, emu *emulator.Emulator) {
+			emu.DeleteKey(o.Bystanders[0].ID)
+			o.Server = emu.Keys()
+		}, []string{invBystanders}},
 		{"bystander edited", func(o *observation, emu *emulator.Emulator) {
 			emu.UpdateKey(o.Bystanders[0].ID, func(k *emulator.Key) { k.Description = "x" })
 			o.Server = emu.Keys()
